@@ -1,0 +1,32 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import express from 'express';
+import Router from 'express-promise-router';
+import { ServiceDeclarations } from './service/types';
+
+/**
+ * Builds the plugin's HTTP API.
+ */
+export async function createRouter(options: {
+  httpAuth: HttpAuthService;
+  declarations: ServiceDeclarations;
+}): Promise<express.Router> {
+  const { httpAuth, declarations } = options;
+  const router = Router();
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/declaration',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { kind, namespace, name } = req.params;
+      res.json(
+        await declarations.get({ kind, namespace, name }, { credentials }),
+      );
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,86 @@
+/**
+ * Annotation of the Backstage Kubernetes plugin: the value of the
+ * `backstage.io/kubernetes-id` label on the service's cluster objects.
+ *
+ * @public
+ */
+export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
+
+/**
+ * Annotation of the Backstage Kubernetes plugin: the namespace the service's
+ * objects live in.
+ *
+ * @public
+ */
+export const ANNOTATION_KUBERNETES_NAMESPACE =
+  'backstage.io/kubernetes-namespace';
+
+/**
+ * Annotation of the Backstage Kubernetes plugin: a label selector that finds
+ * the service's objects, used instead of the kubernetes-id label.
+ *
+ * @public
+ */
+export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
+  'backstage.io/kubernetes-label-selector';
+
+/**
+ * Annotation of the Backstage Kubernetes plugin: restricts the service to one
+ * configured cluster.
+ *
+ * @public
+ */
+export const ANNOTATION_KUBERNETES_CLUSTER = 'backstage.io/kubernetes-cluster';
+
+/**
+ * Explicit lifecycle phase of the service; overrides what the catalog's
+ * `spec.lifecycle` implies.
+ *
+ * @public
+ */
+export const ANNOTATION_PHASE = 'mesh-lifecycle.io/phase';
+
+/**
+ * Entity reference of the service that replaces this one when it is retired.
+ * The value `none` states that there is no replacement.
+ *
+ * @public
+ */
+export const ANNOTATION_REPLACED_BY = 'mesh-lifecycle.io/replaced-by';
+
+/**
+ * Entity reference of the service this one replaces.
+ *
+ * @public
+ */
+export const ANNOTATION_REPLACES = 'mesh-lifecycle.io/replaces';
+
+/**
+ * Per-service override of the p95 latency threshold, in milliseconds.
+ *
+ * @public
+ */
+export const ANNOTATION_P95_LATENCY_MS = 'mesh-lifecycle.io/p95-latency-ms';
+
+/**
+ * Per-service override of the 5xx error ratio threshold, in percent.
+ *
+ * @public
+ */
+export const ANNOTATION_ERROR_RATIO_PERCENT =
+  'mesh-lifecycle.io/error-ratio-percent';
+
+/**
+ * Marker written on cluster objects (from the seed's retirement practice):
+ * `service.lifecycle/status: decommissioning`.
+ *
+ * @public
+ */
+export const MARKER_LIFECYCLE_STATUS = 'service.lifecycle/status';
+
+/**
+ * Marker written on cluster objects naming the lifecycle phase they belong to.
+ *
+ * @public
+ */
+export const MARKER_LIFECYCLE_PHASE = 'service.lifecycle/phase';

@@ -1,0 +1,9 @@
+/**
+ * Shared types, annotations and pure logic of the Mesh Lifecycle plugins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './phases';
+export * from './readServiceDeclaration';

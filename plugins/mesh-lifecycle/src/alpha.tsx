@@ -1,0 +1,59 @@
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import DeviceHubIcon from '@material-ui/icons/DeviceHub';
+import { MeshLifecycleClient, meshLifecycleApiRef } from './api';
+import { isMeshService } from './isMeshService';
+
+const fleetRouteRef = createRouteRef();
+
+const meshLifecycleApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: meshLifecycleApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new MeshLifecycleClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const fleetPage = PageBlueprint.make({
+  params: {
+    path: '/mesh-lifecycle',
+    title: 'Mesh Lifecycle',
+    icon: <DeviceHubIcon />,
+    routeRef: fleetRouteRef,
+    loader: () => import('./components/FleetPage').then(m => <m.FleetTable />),
+  },
+});
+
+const entityLifecycleCard = EntityCardBlueprint.make({
+  name: 'lifecycle',
+  params: {
+    type: 'info',
+    filter: isMeshService,
+    loader: () =>
+      import('./components/EntityLifecycleCard').then(m => (
+        <m.EntityLifecycleCard />
+      )),
+  },
+});
+
+/**
+ * The mesh-lifecycle plugin for apps on the new frontend system: the API
+ * client, the fleet page (with its nav entry) and the lifecycle entity card.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'mesh-lifecycle',
+  info: { packageJson: () => import('../package.json') },
+  routes: { fleet: fleetRouteRef },
+  extensions: [meshLifecycleApi, fleetPage, entityLifecycleCard],
+});

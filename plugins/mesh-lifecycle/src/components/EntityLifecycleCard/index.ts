@@ -1,0 +1,1 @@
+export { EntityLifecycleCard } from './EntityLifecycleCard';

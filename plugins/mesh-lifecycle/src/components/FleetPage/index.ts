@@ -1,0 +1,1 @@
+export { FleetPage, FleetTable } from './FleetPage';

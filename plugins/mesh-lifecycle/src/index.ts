@@ -1,0 +1,16 @@
+/**
+ * Frontend of Mesh Lifecycle: lifecycle phase, mesh traffic and alerts on
+ * entity pages, and a fleet page. These are the legacy frontend system
+ * exports; the new frontend system plugin is the `/alpha` export.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  meshLifecyclePlugin,
+  EntityMeshLifecycleCard,
+  MeshLifecycleFleetPage,
+} from './plugin';
+export { meshLifecycleApiRef, MeshLifecycleClient } from './api';
+export type { MeshLifecycleApi } from './api';
+export { isMeshService } from './isMeshService';
