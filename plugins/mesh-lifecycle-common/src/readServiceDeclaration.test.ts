@@ -50,9 +50,9 @@ describe('readServiceDeclaration', () => {
     ['production', 'operate'],
     ['deprecated', 'retire'],
   ])('maps spec.lifecycle %s to the %s phase', (lifecycle, phase) => {
-    expect(readServiceDeclaration(service({}, lifecycle)).declaredPhase).toEqual(
-      { phase, source: 'spec.lifecycle' },
-    );
+    expect(
+      readServiceDeclaration(service({}, lifecycle)).declaredPhase,
+    ).toEqual({ phase, source: 'spec.lifecycle' });
   });
 
   it('declares no phase for an unknown spec.lifecycle', () => {

@@ -1,0 +1,191 @@
+// End-to-end checks of the demo portal in a real browser (Debian's chromium
+// driven by playwright-core). Starts the portal exactly as README command 1
+// does (`yarn start`), unless E2E_BASE_URL points at one already running.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const yarn = join(root, '.yarn/releases/yarn-4.13.0.cjs');
+const appUrl = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
+const backendUrl = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const shots = join(root, 'e2e-results');
+
+let portal;
+let browser;
+let page;
+
+async function reachable(url) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return response.status < 500;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(url, deadline) {
+  while (Date.now() < deadline) {
+    if (portal && portal.exitCode !== null) {
+      throw new Error(`yarn start exited with ${portal.exitCode}`);
+    }
+    if (await reachable(url)) return;
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`${url} did not come up in time`);
+}
+
+async function shot(name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+before(async () => {
+  assert.ok(
+    existsSync(chromiumPath),
+    `No browser at ${chromiumPath}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
+  );
+  mkdirSync(shots, { recursive: true });
+  if (!process.env.E2E_BASE_URL) {
+    assert.ok(
+      !(await reachable(appUrl)) && !(await reachable(backendUrl)),
+      `Something already listens on ${appUrl} or ${backendUrl}; stop it or set E2E_BASE_URL`,
+    );
+    portal = spawn(process.execPath, [yarn, 'start'], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, BROWSER: 'none' },
+    });
+  }
+  const deadline = Date.now() + 240_000;
+  await waitFor(`${backendUrl}/api/mesh-lifecycle/health`, deadline);
+  await waitFor(appUrl, deadline);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.setDefaultTimeout(60_000);
+  // Guest sign-in, as a visitor does it.
+  await page.goto(appUrl);
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.getByText('Enter as a Guest User.').waitFor({ state: 'detached' });
+});
+
+after(async () => {
+  await browser?.close();
+  if (portal && portal.exitCode === null) {
+    // The portal runs in its own process group: end the app and backend too.
+    process.kill(-portal.pid, 'SIGTERM');
+    await new Promise(resolve => {
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-portal.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        resolve();
+      }, 10_000);
+      portal.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+});
+
+describe('demo portal', () => {
+  test('the catalog lists the example services', async () => {
+    await page.goto(`${appUrl}/catalog`);
+    await page.getByRole('link', { name: 'checkout-service' }).waitFor();
+    for (const name of [
+      'recommendation-service',
+      'legacy-pricing-service',
+      'pricing-service',
+    ]) {
+      await page.getByRole('link', { name, exact: true }).waitFor();
+    }
+    await shot('catalog');
+  });
+
+  test('an entity page opens with the mesh lifecycle card', async () => {
+    await page.getByRole('link', { name: 'checkout-service' }).click();
+    await page.waitForURL(/\/catalog\/default\/component\/checkout-service/);
+    await page.getByText('Mesh lifecycle', { exact: true }).waitFor();
+    await page.getByText('Deploy (from annotation)').waitFor();
+    await page.getByText('Namespace: shop').waitFor();
+    await page.getByText('Cluster: prod').waitFor();
+    await shot('entity-checkout-service');
+  });
+
+  test('the retiring service names its replacement', async () => {
+    await page.goto(
+      `${appUrl}/catalog/default/component/legacy-pricing-service`,
+    );
+    await page.getByText('Retire (from annotation)').waitFor();
+    await page.getByText('Replaced by:').waitFor();
+    await page
+      .getByRole('link', { name: 'pricing-service', exact: true })
+      .first()
+      .waitFor();
+  });
+
+  test('the fleet page is in the navigation and lists every service', async () => {
+    await page.goto(`${appUrl}/catalog`);
+    await page.getByRole('link', { name: 'Mesh Lifecycle' }).first().click();
+    await page.waitForURL(/\/mesh-lifecycle/);
+    await page.getByText('Services on the mesh').waitFor();
+    const rows = page.locator('tbody tr');
+    await page.getByRole('link', { name: 'loyalty-service' }).waitFor();
+    assert.equal(await rows.count(), 11);
+    await shot('fleet');
+  });
+
+  test('the scaffolder lists the templates folder and our actions', async () => {
+    const response = await fetch(
+      `${backendUrl}/api/catalog/entities/by-query?filter=kind=template`,
+      { headers: { authorization: `Bearer ${await guestToken()}` } },
+    );
+    assert.equal(response.status, 200);
+    const { items } = await response.json();
+    const templateQuery = page.waitForResponse(
+      r =>
+        r.url() === `${backendUrl}/api/catalog/entities/by-query` &&
+        (r.request().postData() ?? '').includes('"kind":"template"'),
+    );
+    await page.goto(`${appUrl}/create`);
+    assert.equal((await templateQuery).status(), 200);
+    await page.getByRole('tab', { name: 'Templates' }).waitFor();
+    for (const template of items) {
+      await page
+        .getByText(template.metadata.title ?? template.metadata.name)
+        .first()
+        .waitFor();
+    }
+    await shot('scaffolder');
+    await page.getByRole('tab', { name: 'Actions' }).click();
+    await page.getByText('mesh:catalog:annotate').waitFor();
+  });
+});
+
+async function guestToken() {
+  const response = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  assert.equal(response.status, 200, 'guest sign-in works');
+  const body = await response.json();
+  return body.backstageIdentity.token;
+}

@@ -1,0 +1,34 @@
+/*
+ * The demo backend of the Mesh Lifecycle plugin set: a plain Backstage
+ * backend with the catalog, the scaffolder, guest sign-in, permissions and
+ * our plugin and scaffolder module.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@mesh-lifecycle/plugin-scaffolder-backend-module-mesh-lifecycle'),
+);
+
+backend.add(import('@mesh-lifecycle/plugin-mesh-lifecycle-backend'));
+
+backend.start();

@@ -1,0 +1,109 @@
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { ServiceFactory } from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createServiceEntity } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import request from 'supertest';
+import { meshLifecyclePlugin } from './plugin';
+
+const checkout = createServiceEntity({
+  name: 'checkout-service',
+  phase: 'deploy',
+  kubernetesNamespace: 'shop',
+  cluster: 'prod',
+});
+const broken = createServiceEntity({
+  name: 'broken-service',
+  kubernetesNamespace: 'Not A Namespace',
+});
+
+async function startBackend(
+  catalog: ServiceFactory = catalogServiceMock.factory({
+    entities: [checkout, broken],
+  }),
+) {
+  const { server } = await startTestBackend({
+    features: [meshLifecyclePlugin, catalog],
+  });
+  return server;
+}
+
+describe('mesh-lifecycle backend plugin', () => {
+  it('answers its health check without credentials', async () => {
+    const server = await startBackend();
+    await request(server)
+      .get('/api/mesh-lifecycle/health')
+      .set('authorization', mockCredentials.none.header())
+      .expect(200, { status: 'ok' });
+  });
+
+  it('returns the validated declaration of a service', async () => {
+    const server = await startBackend();
+    const response = await request(server).get(
+      '/api/mesh-lifecycle/entities/component/default/checkout-service/declaration',
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      entityRef: 'component:default/checkout-service',
+      target: {
+        kubernetesId: 'checkout-service',
+        namespace: 'shop',
+        cluster: 'prod',
+      },
+      declaredPhase: { phase: 'deploy', source: 'annotation' },
+      thresholds: {},
+    });
+  });
+
+  it('reads the catalog with the caller credentials', async () => {
+    const catalog = catalogServiceMock.mock({
+      getEntityByRef: jest.fn().mockResolvedValue(checkout),
+    });
+    const server = await startBackend(catalog.factory);
+    await request(server)
+      .get(
+        '/api/mesh-lifecycle/entities/component/default/checkout-service/declaration',
+      )
+      .set('authorization', mockCredentials.user.header('user:default/ana'))
+      .expect(200);
+    expect(catalog.getEntityByRef).toHaveBeenCalledWith(
+      { kind: 'component', namespace: 'default', name: 'checkout-service' },
+      { credentials: mockCredentials.user('user:default/ana') },
+    );
+  });
+
+  it('rejects callers without credentials', async () => {
+    const server = await startBackend();
+    await request(server)
+      .get(
+        '/api/mesh-lifecycle/entities/component/default/checkout-service/declaration',
+      )
+      .set('authorization', mockCredentials.none.header())
+      .expect(401);
+  });
+
+  it('answers 404 for an entity the caller cannot see', async () => {
+    const server = await startBackend();
+    const response = await request(server).get(
+      '/api/mesh-lifecycle/entities/component/default/nowhere/declaration',
+    );
+    expect(response.status).toBe(404);
+    expect(response.body.error.name).toBe('NotFoundError');
+  });
+
+  it('answers 400 naming the malformed annotation', async () => {
+    const server = await startBackend();
+    const response = await request(server).get(
+      '/api/mesh-lifecycle/entities/component/default/broken-service/declaration',
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(
+        'Annotation backstage.io/kubernetes-namespace of component:default/broken-service',
+      ),
+    });
+  });
+});

@@ -1,0 +1,8 @@
+/**
+ * Scaffolder actions of Mesh Lifecycle.
+ *
+ * @packageDocumentation
+ */
+
+export { scaffolderModuleMeshLifecycle as default } from './module';
+export * from './actions';
