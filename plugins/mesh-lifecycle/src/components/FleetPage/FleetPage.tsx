@@ -18,6 +18,7 @@ import {
 import { RELATION_OWNED_BY } from '@backstage/catalog-model';
 import useAsync from 'react-use/esm/useAsync';
 import {
+  LIFECYCLE_PHASES,
   ServiceDeclaration,
   readServiceDeclaration,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
@@ -37,6 +38,16 @@ function toRow(entity: Entity): FleetRow {
   } catch (error) {
     return { id, entity, problem: (error as Error).message };
   }
+}
+
+function phaseIndex(row: FleetRow): number {
+  const phase = row.declaration?.declaredPhase?.phase;
+  return phase ? LIFECYCLE_PHASES.indexOf(phase) : LIFECYCLE_PHASES.length;
+}
+
+/** Services in lifecycle order, those without a phase last. */
+function byPhaseThenName(a: FleetRow, b: FleetRow): number {
+  return phaseIndex(a) - phaseIndex(b) || a.id.localeCompare(b.id);
 }
 
 const columns: TableColumn<FleetRow>[] = [
@@ -80,7 +91,7 @@ export function FleetTable() {
     const { items } = await catalogApi.getEntities({
       filter: { kind: 'Component', 'spec.type': 'service' },
     });
-    return items.map(toRow);
+    return items.map(toRow).sort(byPhaseThenName);
   }, [catalogApi]);
 
   if (loading) {
