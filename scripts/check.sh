@@ -21,6 +21,7 @@ echo "--- Unit and integration tests (yarn test)"
 CI=true yarn test --json --outputFile="$results/jest.json"
 echo "--- Build every package (yarn build)"
 yarn build
+node scripts/verify-workspace.mjs
 echo "--- Browser tests against the demo portal (yarn test:e2e)"
 set +e
 yarn test:e2e 2>&1 | tee "$results/e2e.tap"
