@@ -33,9 +33,11 @@ const fs = require('fs');
 const jest = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const tap = fs.readFileSync(process.argv[3], 'utf8');
 const count = name => Number((tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) || [])[1] || 0);
+// A browser test cut short by a failed start-up counts as failed.
+const browserFailed = count('fail') + count('cancelled');
 const passed = jest.numPassedTests + count('pass');
-const failed = jest.numFailedTests + count('fail');
-console.log(`unit tests: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed; browser tests: ${count('pass')} passed, ${count('fail')} failed`);
+const failed = jest.numFailedTests + browserFailed;
+console.log(`unit tests: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed; browser tests: ${count('pass')} passed, ${browserFailed} failed`);
 console.log(`checks: ${passed} passed, ${failed} failed`);
 JS
 exit "$e2e_status"
