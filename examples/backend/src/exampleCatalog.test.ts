@@ -85,8 +85,7 @@ describe('the example catalog', () => {
       };
       for (const [field, kind] of Object.entries(kinds)) {
         const value = spec[field];
-        const list = Array.isArray(value) ? value : value ? [value] : [];
-        for (const ref of list as string[]) {
+        for (const ref of [value ?? []].flat() as string[]) {
           targets.push([
             stringifyEntityRef(entity),
             field,

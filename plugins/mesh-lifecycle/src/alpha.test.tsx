@@ -75,6 +75,10 @@ describe('mesh-lifecycle /alpha plugin', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('checkout-service')).toBeInTheDocument();
     expect(screen.getByText('prod')).toBeInTheDocument();
+    const current = screen
+      .getByRole('list', { name: 'Lifecycle phases' })
+      .querySelector('[aria-current="step"]');
+    expect(current).toHaveTextContent('Deploy');
   });
 
   it('names the replacement of a retiring service', async () => {

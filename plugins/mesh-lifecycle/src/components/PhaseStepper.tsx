@@ -1,6 +1,5 @@
-import Step from '@material-ui/core/Step';
-import StepLabel from '@material-ui/core/StepLabel';
-import Stepper from '@material-ui/core/Stepper';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
 import {
   LIFECYCLE_PHASES,
   LifecyclePhase,
@@ -20,19 +19,35 @@ export function phaseTitle(phase: LifecyclePhase): string {
   return PHASE_TITLES[phase];
 }
 
-/** The six phases, with the given one marked current. */
+/**
+ * The six phases in order, the given one marked current; compact enough for
+ * an info card.
+ */
 export function PhaseStepper(props: { phase?: LifecyclePhase }) {
-  const active = props.phase ? LIFECYCLE_PHASES.indexOf(props.phase) : -1;
   return (
-    <Stepper activeStep={active} alternativeLabel aria-label="Lifecycle phases">
-      {LIFECYCLE_PHASES.map(phase => (
-        <Step
-          key={phase}
-          aria-current={phase === props.phase ? 'step' : undefined}
-        >
-          <StepLabel>{PHASE_TITLES[phase]}</StepLabel>
-        </Step>
-      ))}
-    </Stepper>
+    <Box
+      component="ol"
+      aria-label="Lifecycle phases"
+      display="flex"
+      flexWrap="wrap"
+      p={0}
+      m={0}
+      mb={1}
+      style={{ listStyle: 'none', gap: 4 }}
+    >
+      {LIFECYCLE_PHASES.map(phase => {
+        const current = phase === props.phase;
+        return (
+          <li key={phase} aria-current={current ? 'step' : undefined}>
+            <Chip
+              size="small"
+              label={PHASE_TITLES[phase]}
+              color={current ? 'primary' : 'default'}
+              variant={current ? 'default' : 'outlined'}
+            />
+          </li>
+        );
+      })}
+    </Box>
   );
 }
