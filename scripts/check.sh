@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# README command 2: every check. Installs the workspace and Debian's chromium
-# (for the browser tests) where missing, then type-checks, lints, checks
+# README command 2: every check. Installs the workspace and, where missing,
+# Debian's chromium (browser tests), prometheus and kubectl (the test kit's
+# tests run the real binaries), then type-checks, lints, checks
 # formatting, runs all unit and integration tests, builds every package and
 # runs the browser tests against the demo portal.
 source "$(dirname "$0")/lib.sh"
@@ -8,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 results="$ROOT/e2e-results"
 mkdir -p "$results"
 
-ensure_debian_packages chromium
+ensure_debian_packages chromium prometheus kubectl
 install_workspace
 
 echo "--- Type-check (yarn tsc)"
@@ -19,6 +20,9 @@ echo "--- Formatting (yarn prettier:check)"
 yarn prettier:check
 echo "--- Unit and integration tests (yarn test)"
 CI=true yarn test --json --outputFile="$results/jest.json"
+echo "--- The same tests on Node.js 22 (from the npm package node@22)"
+node22="$(npx -y -p node@22 node -e 'process.stdout.write(process.execPath)')"
+CI=true "$node22" "$ROOT/.yarn/releases/yarn-4.13.0.cjs" test --json --outputFile="$results/jest-node22.json"
 echo "--- Build every package (yarn build)"
 yarn build
 node scripts/verify-workspace.mjs
@@ -28,16 +32,20 @@ yarn test:e2e 2>&1 | tee "$results/e2e.tap"
 e2e_status=${PIPESTATUS[0]}
 set -e
 
-node - "$results/jest.json" "$results/e2e.tap" <<'JS'
+node - "$results/jest.json" "$results/jest-node22.json" "$results/e2e.tap" <<'JS'
 const fs = require('fs');
-const jest = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const tap = fs.readFileSync(process.argv[3], 'utf8');
+const [node20, node22] = [2, 3].map(i => JSON.parse(fs.readFileSync(process.argv[i], 'utf8')));
+const jest = {
+  numPassedTests: node20.numPassedTests + node22.numPassedTests,
+  numFailedTests: node20.numFailedTests + node22.numFailedTests,
+};
+const tap = fs.readFileSync(process.argv[4], 'utf8');
 const count = name => Number((tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) || [])[1] || 0);
 // A browser test cut short by a failed start-up counts as failed.
 const browserFailed = count('fail') + count('cancelled');
 const passed = jest.numPassedTests + count('pass');
 const failed = jest.numFailedTests + browserFailed;
-console.log(`unit tests: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed; browser tests: ${count('pass')} passed, ${browserFailed} failed`);
+console.log(`unit tests (Node 20 and 22): ${jest.numPassedTests} passed, ${jest.numFailedTests} failed; browser tests: ${count('pass')} passed, ${browserFailed} failed`);
 console.log(`checks: ${passed} passed, ${failed} failed`);
 JS
 exit "$e2e_status"
