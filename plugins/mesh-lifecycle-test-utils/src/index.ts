@@ -1,8 +1,11 @@
 /**
- * Test kit for Mesh Lifecycle and its adopters.
+ * Test kit for Mesh Lifecycle and its adopters: catalog fixtures, a harness
+ * for the real Prometheus, and an Istio telemetry generator.
  *
  * @packageDocumentation
  */
 
 export { createServiceEntity } from './createServiceEntity';
 export type { ServiceEntityOptions } from './createServiceEntity';
+export * from './prometheus';
+export * from './telemetry';
