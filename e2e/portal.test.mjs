@@ -3,7 +3,8 @@
 // does (`yarn start`), unless E2E_BASE_URL points at one already running.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,6 +179,41 @@ describe('demo portal', () => {
     await shot('scaffolder');
     await page.getByRole('tab', { name: 'Actions' }).click();
     await page.getByText('mesh:catalog:annotate').waitFor();
+  });
+});
+
+describe('demo mesh started with the portal', () => {
+  test('kubectl lists the VirtualServices of the prod cluster', async () => {
+    const { stdout } = await promisify(execFile)('kubectl', [
+      '--kubeconfig',
+      join(root, 'examples/.demo/kubeconfig'),
+      '--context',
+      'prod',
+      'get',
+      'virtualservices.networking.istio.io',
+      '-n',
+      'shop',
+      '-o',
+      'name',
+    ]);
+    assert.ok(
+      stdout.includes('virtualservice.networking.istio.io/checkout-service'),
+      stdout,
+    );
+  });
+
+  test('Prometheus answers istio_requests_total with live data', async () => {
+    const url = new URL('http://127.0.0.1:9090/api/v1/query');
+    url.searchParams.set(
+      'query',
+      'sum by (destination_cluster) (rate(istio_requests_total{reporter="destination"}[5m]))',
+    );
+    const body = await (await fetch(url)).json();
+    assert.equal(body.status, 'success');
+    assert.deepEqual(
+      body.data.result.map(r => r.metric.destination_cluster).sort(),
+      ['dev', 'prod', 'test'],
+    );
   });
 });
 

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 results="$ROOT/e2e-results"
 mkdir -p "$results"
 
-ensure_debian_packages chromium prometheus kubectl
+ensure_commands chromium:chromium prometheus:prometheus promtool:prometheus kubectl:kubernetes-client
 install_workspace
 
 echo "--- Type-check (yarn tsc)"

@@ -24,13 +24,13 @@ install_workspace() {
   fi
 }
 
-# Installs Debian packages that are missing, when we can (root on Debian).
-ensure_debian_packages() {
+# Makes sure commands exist, installing the Debian package that brings each
+# missing one when we can (root on Debian). Arguments: command:package pairs.
+ensure_commands() {
   local missing=()
-  local pkg
-  for pkg in "$@"; do
-    [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] ||
-      missing+=("$pkg")
+  local pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
@@ -39,5 +39,5 @@ ensure_debian_packages() {
   fi
   echo "--- Installing Debian packages: ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u)
 }

@@ -9,3 +9,4 @@ export { createServiceEntity } from './createServiceEntity';
 export type { ServiceEntityOptions } from './createServiceEntity';
 export * from './prometheus';
 export * from './telemetry';
+export * from './kubernetes';

@@ -1,0 +1,60 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { resolve } from 'path';
+import { DemoClusterConfig, startDemoMesh } from './startDemoMesh';
+import { DemoClusterName } from './trafficModels';
+
+const DEMO_CLUSTERS: DemoClusterName[] = ['dev', 'test', 'prod'];
+
+/**
+ * Starts the demo's emulated clusters, telemetry and Prometheus with the
+ * backend and stops them with it. Reads the clusters (port and token) from
+ * the Kubernetes plugin's `kubernetes.clusterLocatorMethods` config, so the
+ * backend and the emulators agree by construction. Off unless
+ * `meshLifecycleDemo` is configured.
+ */
+export const demoMeshModule = createBackendModule({
+  pluginId: 'mesh-lifecycle',
+  moduleId: 'demo-mesh',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        lifecycle: coreServices.rootLifecycle,
+      },
+      async init({ config, logger, lifecycle }) {
+        const demo = config.getOptionalConfig('meshLifecycleDemo');
+        if (!demo) {
+          return;
+        }
+        const clusters: DemoClusterConfig[] = [];
+        for (const method of config.getConfigArray(
+          'kubernetes.clusterLocatorMethods',
+        )) {
+          if (method.getString('type') !== 'config') continue;
+          for (const cluster of method.getConfigArray('clusters')) {
+            const name = cluster.getString('name');
+            if (!(DEMO_CLUSTERS as string[]).includes(name)) continue;
+            clusters.push({
+              name: name as DemoClusterName,
+              port: Number(new URL(cluster.getString('url')).port),
+              token: cluster.getString('serviceAccountToken'),
+            });
+          }
+        }
+        const mesh = await startDemoMesh({
+          clusters,
+          manifestsDir: resolve(demo.getString('manifestsDir')),
+          prometheusPort: demo.getNumber('prometheusPort'),
+          kubeconfigPath: resolve(demo.getString('kubeconfigPath')),
+          historyHours: demo.getOptionalNumber('historyHours') ?? 2,
+          logger,
+        });
+        lifecycle.addShutdownHook(() => mesh.stop());
+      },
+    });
+  },
+});

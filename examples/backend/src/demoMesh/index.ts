@@ -1,0 +1,1 @@
+export { demoMeshModule as default } from './demoMeshModule';

@@ -1,0 +1,128 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { execFile } from 'child_process';
+import { mkdtemp, rm } from 'fs/promises';
+import { AddressInfo, createServer } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { promisify } from 'util';
+import { DemoMesh, startDemoMesh } from './startDemoMesh';
+
+jest.setTimeout(90_000);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
+describe('the demo mesh', () => {
+  let mesh: DemoMesh;
+  let home: string;
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'demo-mesh-'));
+    mesh = await startDemoMesh({
+      clusters: [
+        { name: 'dev', port: await freePort(), token: 'dev-token' },
+        { name: 'test', port: await freePort(), token: 'test-token' },
+        { name: 'prod', port: await freePort(), token: 'prod-token' },
+      ],
+      manifestsDir: join(__dirname, '../../../clusters'),
+      prometheusPort: await freePort(),
+      kubeconfigPath: join(home, 'kubeconfig'),
+      historyHours: 1,
+      interval: '1s',
+      logger: mockServices.logger.mock(),
+    });
+  });
+
+  afterAll(async () => {
+    await mesh?.stop();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('lets kubectl list the VirtualServices of the production cluster', async () => {
+    const { stdout } = await promisify(execFile)('kubectl', [
+      '--kubeconfig',
+      join(home, 'kubeconfig'),
+      '--context',
+      'prod',
+      'get',
+      'virtualservices.networking.istio.io',
+      '-n',
+      'shop',
+      '-o',
+      'name',
+    ]);
+    expect(stdout.trim().split('\n')).toContain(
+      'virtualservice.networking.istio.io/checkout-service',
+    );
+    expect(stdout.trim().split('\n')).toHaveLength(8);
+  });
+
+  it('serves Istio networking v1beta1 only in the dev cluster', async () => {
+    const apiVersions = async (context: string) =>
+      (
+        await promisify(execFile)('kubectl', [
+          '--kubeconfig',
+          join(home, 'kubeconfig'),
+          '--context',
+          context,
+          'api-versions',
+        ])
+      ).stdout
+        .split('\n')
+        .filter(v => v.startsWith('networking.istio.io/'));
+    expect(await apiVersions('dev')).toEqual(['networking.istio.io/v1beta1']);
+    expect((await apiVersions('prod')).sort()).toEqual([
+      'networking.istio.io/v1',
+      'networking.istio.io/v1beta1',
+    ]);
+  });
+
+  it('scrapes live telemetry', async () => {
+    const newest = async () => {
+      const data = await mesh.prometheus.query(
+        'max(timestamp(istio_requests_total{reporter="destination"}))',
+      );
+      return data.resultType === 'vector' && data.result.length
+        ? Number(data.result[0].value[1]) * 1000
+        : 0;
+    };
+    const started = Date.now();
+    while ((await newest()) < started && Date.now() < started + 30_000) {
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
+    expect(await newest()).toBeGreaterThanOrEqual(started);
+  });
+
+  it('has telemetry history of every cluster in Prometheus', async () => {
+    const data = await mesh.prometheus.query(
+      'sum by (destination_cluster) (rate(istio_requests_total{reporter="destination"}[5m] offset 10m))',
+    );
+    if (data.resultType !== 'vector') throw new Error(data.resultType);
+    expect(data.result.map(s => s.metric.destination_cluster).sort()).toEqual([
+      'dev',
+      'prod',
+      'test',
+    ]);
+  });
+
+  it('evaluates the clusters alert rules: payment-service errors, not cart-service', async () => {
+    const alertsOf = async (service: string) =>
+      (await mesh.prometheus.alerts()).alerts
+        .filter(alert => alert.labels.service === service)
+        .map(alert => alert.labels.alertname);
+    const deadline = Date.now() + 30_000;
+    while (
+      !(await alertsOf('payment-service')).length &&
+      Date.now() < deadline
+    ) {
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
+    expect(await alertsOf('payment-service')).toEqual(['HighErrorRate']);
+    expect(await alertsOf('cart-service')).toEqual([]);
+  });
+});

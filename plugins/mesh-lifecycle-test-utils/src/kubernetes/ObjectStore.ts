@@ -1,0 +1,595 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import {
+  JsonObject,
+  cloneJson,
+  isJsonObject,
+  jsonEqual,
+  metadataOf,
+  objectField,
+  stringField,
+} from './json';
+import { ResourceType, apiVersionOf } from './resources';
+import {
+  FieldRequirement,
+  LabelRequirement,
+  matchesFields,
+  matchesLabels,
+} from './selectors';
+import { recordUpdate, serverSideApply } from './serverSideApply';
+import {
+  KubernetesStatus,
+  StatusTarget,
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  notFound,
+} from './status';
+import { validateObject } from './validation';
+
+/** The type of a watch event. */
+export type WatchEventType =
+  | 'ADDED'
+  | 'MODIFIED'
+  | 'DELETED'
+  | 'BOOKMARK'
+  | 'ERROR';
+
+/** A watch event as streamed to clients (ERROR events carry a Status). */
+export interface WatchEvent {
+  type: WatchEventType;
+  object: JsonObject | KubernetesStatus;
+}
+
+/** Which objects a list, watch or deletecollection is about. */
+export interface ObjectQuery {
+  /** Namespace, or undefined for all namespaces (and cluster-scoped resources). */
+  namespace?: string;
+  labelSelector?: LabelRequirement[];
+  fieldSelector?: FieldRequirement[];
+}
+
+/** Paging of a list. */
+export interface ListPaging {
+  limit?: number;
+  continueToken?: string;
+}
+
+/** The result of a list. */
+export interface ListResult {
+  items: JsonObject[];
+  resourceVersion: string;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+/** Options shared by every write. */
+export interface WriteOptions {
+  /** Validate and answer, persist nothing, emit no event. */
+  dryRun?: boolean;
+  /** Manager recorded in `metadata.managedFields`. */
+  fieldManager?: string;
+  /** Keep the `status` of the body (in-process seeding) instead of the API server rules. */
+  writeStatus?: boolean;
+  /** Which subresource is written: `status` updates only the status. */
+  subresource?: 'status';
+}
+
+interface HistoryEntry {
+  revision: number;
+  storageKey: string;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: JsonObject;
+  previous?: JsonObject;
+}
+
+interface Watcher {
+  resource: ResourceType;
+  query: ObjectQuery;
+  send: (event: WatchEvent) => void;
+}
+
+const NAME_SUFFIX_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+function keyOf(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+/** Everything but metadata and status: what bumps `metadata.generation` when it changes. */
+function specPart(obj: JsonObject): JsonObject {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  return rest;
+}
+
+/** The object without the fields the server rewrites on every write. */
+function comparable(obj: JsonObject): JsonObject {
+  const copy = cloneJson(obj);
+  const metadata = metadataOf(copy);
+  delete metadata.resourceVersion;
+  delete metadata.managedFields;
+  delete copy.apiVersion;
+  return copy;
+}
+
+function matches(query: ObjectQuery, obj: JsonObject): boolean {
+  const metadata = objectField(obj, 'metadata');
+  if (
+    query.namespace !== undefined &&
+    stringField(metadata, 'namespace') !== query.namespace
+  ) {
+    return false;
+  }
+  if (
+    query.labelSelector &&
+    !matchesLabels(query.labelSelector, objectField(metadata, 'labels') ?? {})
+  ) {
+    return false;
+  }
+  return !query.fieldSelector || matchesFields(query.fieldSelector, obj);
+}
+
+/**
+ * In-memory storage of every object of one emulator, with a global
+ * resourceVersion counter, an event history for watches, and the API server's
+ * write semantics (generation, finalizers, status subresource, managedFields).
+ */
+export class ObjectStore {
+  private revision = 0;
+  private compactedRevision = 0;
+  private readonly buckets = new Map<string, Map<string, JsonObject>>();
+  private history: HistoryEntry[] = [];
+  private readonly watchers = new Set<Watcher>();
+
+  /** @param historySize how many events are kept for watches resuming from a resourceVersion */
+  constructor(private readonly historySize: number) {}
+
+  /** The current (latest) resourceVersion. */
+  get resourceVersion(): string {
+    return String(this.revision);
+  }
+
+  private bucket(resource: ResourceType): Map<string, JsonObject> {
+    let bucket = this.buckets.get(resource.storageKey);
+    if (!bucket) {
+      bucket = new Map();
+      this.buckets.set(resource.storageKey, bucket);
+    }
+    return bucket;
+  }
+
+  private present(resource: ResourceType, obj: JsonObject): JsonObject {
+    return {
+      ...cloneJson(obj),
+      apiVersion: apiVersionOf(resource),
+      kind: resource.kind,
+    };
+  }
+
+  private target(resource: ResourceType, name: string): StatusTarget {
+    return { resource: resource.plural, group: resource.group, name };
+  }
+
+  private namespaceFor(
+    resource: ResourceType,
+    namespace: string | undefined,
+  ): string | undefined {
+    return resource.namespaced ? namespace ?? 'default' : undefined;
+  }
+
+  private stored(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): JsonObject {
+    const obj = this.bucket(resource).get(
+      keyOf(this.namespaceFor(resource, namespace), name),
+    );
+    if (!obj) {
+      throw notFound(this.target(resource, name));
+    }
+    return obj;
+  }
+
+  private commit(
+    resource: ResourceType,
+    type: HistoryEntry['type'],
+    obj: JsonObject,
+    previous?: JsonObject,
+  ): void {
+    const metadata = metadataOf(obj);
+    const key = keyOf(
+      stringField(metadata, 'namespace'),
+      stringField(metadata, 'name') ?? '',
+    );
+    if (type === 'DELETED') {
+      this.bucket(resource).delete(key);
+    } else {
+      this.bucket(resource).set(key, obj);
+    }
+    const entry: HistoryEntry = {
+      revision: this.revision,
+      storageKey: resource.storageKey,
+      type,
+      object: obj,
+      previous,
+    };
+    this.history.push(entry);
+    while (this.history.length > this.historySize) {
+      this.compactedRevision =
+        this.history.shift()?.revision ?? this.compactedRevision;
+    }
+    for (const watcher of this.watchers) {
+      this.notify(watcher, entry);
+    }
+  }
+
+  private notify(watcher: Watcher, entry: HistoryEntry): void {
+    if (watcher.resource.storageKey !== entry.storageKey) return;
+    const now = matches(watcher.query, entry.object);
+    const before =
+      entry.previous !== undefined && matches(watcher.query, entry.previous);
+    let type: WatchEventType = entry.type;
+    if (entry.type === 'MODIFIED' && now !== before) {
+      type = now ? 'ADDED' : 'DELETED';
+    } else if (!now) {
+      return;
+    }
+    watcher.send({
+      type,
+      object: this.present(watcher.resource, entry.object),
+    });
+  }
+
+  /** Reads one object; throws a 404 Status when missing. */
+  get(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): JsonObject {
+    return this.present(resource, this.stored(resource, namespace, name));
+  }
+
+  /** Lists objects, sorted by namespace and name, a page at a time. */
+  list(
+    resource: ResourceType,
+    query: ObjectQuery,
+    paging: ListPaging = {},
+  ): ListResult {
+    let entries = [...this.bucket(resource).entries()]
+      .filter(([, obj]) => matches(query, obj))
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    if (paging.continueToken) {
+      const start = this.decodeContinue(paging.continueToken);
+      entries = entries.filter(([key]) => key > start);
+    }
+    const resourceVersion = this.resourceVersion;
+    if (paging.limit && paging.limit > 0 && entries.length > paging.limit) {
+      const page = entries.slice(0, paging.limit);
+      const last = page[page.length - 1][0];
+      return {
+        items: page.map(([, obj]) => this.present(resource, obj)),
+        resourceVersion,
+        continueToken: Buffer.from(
+          JSON.stringify({ v: 'emulator', start: last }),
+        ).toString('base64url'),
+        remainingItemCount: entries.length - page.length,
+      };
+    }
+    return {
+      items: entries.map(([, obj]) => this.present(resource, obj)),
+      resourceVersion,
+    };
+  }
+
+  private decodeContinue(token: string): string {
+    try {
+      const decoded: unknown = JSON.parse(
+        Buffer.from(token, 'base64url').toString('utf8'),
+      );
+      if (isJsonObject(decoded) && typeof decoded.start === 'string') {
+        return decoded.start;
+      }
+    } catch {
+      // fall through to the error below
+    }
+    throw badRequest(
+      'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
+  }
+
+  private checkBody(
+    resource: ResourceType,
+    body: JsonObject,
+    namespace: string | undefined,
+  ): JsonObject {
+    const obj = cloneJson(body);
+    const apiVersion = apiVersionOf(resource);
+    if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
+      throw badRequest(
+        `the API version in the data (${String(
+          obj.apiVersion,
+        )}) does not match the expected API version (${apiVersion})`,
+      );
+    }
+    if (obj.kind !== undefined && obj.kind !== resource.kind) {
+      throw badRequest(
+        `the kind in the data (${String(
+          obj.kind,
+        )}) does not match the expected kind (${resource.kind})`,
+      );
+    }
+    obj.apiVersion = apiVersion;
+    obj.kind = resource.kind;
+    const metadata = metadataOf(obj);
+    const ns = this.namespaceFor(resource, namespace);
+    if (ns === undefined) {
+      delete metadata.namespace;
+    } else if (metadata.namespace !== undefined && metadata.namespace !== ns) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    } else {
+      metadata.namespace = ns;
+    }
+    return obj;
+  }
+
+  /** Creates an object (honouring `generateName`); 409 AlreadyExists, 422 Invalid. */
+  create(
+    resource: ResourceType,
+    namespace: string | undefined,
+    body: JsonObject,
+    options: WriteOptions = {},
+  ): JsonObject {
+    const obj = this.checkBody(resource, body, namespace);
+    const metadata = metadataOf(obj);
+    const generateName = stringField(metadata, 'generateName');
+    if (!metadata.name && generateName) {
+      const suffix = Array.from(
+        { length: 5 },
+        () => NAME_SUFFIX_CHARS[randomInt(NAME_SUFFIX_CHARS.length)],
+      ).join('');
+      metadata.name = `${generateName}${suffix}`;
+    }
+    if (resource.status && !options.writeStatus) {
+      delete obj.status;
+    }
+    for (const field of [
+      'uid',
+      'resourceVersion',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'generation',
+      'managedFields',
+    ]) {
+      delete metadata[field];
+    }
+    validateObject(resource, obj);
+    const name = String(metadata.name);
+    if (
+      this.bucket(resource).has(keyOf(stringField(metadata, 'namespace'), name))
+    ) {
+      throw alreadyExists(this.target(resource, name));
+    }
+    metadata.uid = randomUUID();
+    metadata.creationTimestamp = timestamp();
+    metadata.generation = 1;
+    recordUpdate(
+      undefined,
+      obj,
+      options.fieldManager ?? 'unknown',
+      apiVersionOf(resource),
+    );
+    return this.persist(resource, 'ADDED', obj, undefined, options);
+  }
+
+  private persist(
+    resource: ResourceType,
+    type: HistoryEntry['type'],
+    obj: JsonObject,
+    previous: JsonObject | undefined,
+    options: WriteOptions,
+  ): JsonObject {
+    if (options.dryRun) {
+      return this.present(resource, obj);
+    }
+    this.revision += 1;
+    metadataOf(obj).resourceVersion = String(this.revision);
+    this.commit(resource, type, obj, previous);
+    return this.present(resource, obj);
+  }
+
+  /**
+   * Replaces an object (PUT). A stale `metadata.resourceVersion` answers 409
+   * Conflict; status is only written through the status subresource; removing
+   * the last finalizer of a deleted object removes it.
+   */
+  update(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: JsonObject,
+    options: WriteOptions = {},
+  ): JsonObject {
+    const existing = this.stored(resource, namespace, name);
+    let obj = this.checkBody(resource, body, namespace);
+    const metadata = metadataOf(obj);
+    if (metadata.name !== undefined && metadata.name !== name) {
+      throw badRequest(
+        `the name of the object (${String(
+          metadata.name,
+        )}) does not match the name on the URL (${name})`,
+      );
+    }
+    const oldMetadata = metadataOf(existing);
+    if (
+      metadata.resourceVersion !== undefined &&
+      metadata.resourceVersion !== oldMetadata.resourceVersion
+    ) {
+      throw conflict(
+        this.target(resource, name),
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
+    }
+    if (options.subresource === 'status') {
+      obj = { ...cloneJson(existing), status: obj.status ?? {} };
+    } else if (resource.status && !options.writeStatus) {
+      if (existing.status === undefined) delete obj.status;
+      else obj.status = cloneJson(existing.status);
+    }
+    const next = metadataOf(obj);
+    next.name = name;
+    for (const field of [
+      'uid',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'generation',
+    ]) {
+      if (oldMetadata[field] === undefined) delete next[field];
+      else next[field] = oldMetadata[field];
+    }
+    if (!jsonEqual(specPart(obj), specPart(existing))) {
+      next.generation = Number(oldMetadata.generation ?? 0) + 1;
+    }
+    validateObject(resource, obj);
+    if (jsonEqual(comparable(obj), comparable(existing))) {
+      return this.present(resource, existing);
+    }
+    recordUpdate(
+      existing,
+      obj,
+      options.fieldManager ?? 'unknown',
+      apiVersionOf(resource),
+    );
+    const finalizers = next.finalizers;
+    const finalized = !Array.isArray(finalizers) || finalizers.length === 0;
+    if (next.deletionTimestamp !== undefined && finalized) {
+      return this.persist(resource, 'DELETED', obj, existing, options);
+    }
+    return this.persist(resource, 'MODIFIED', obj, existing, options);
+  }
+
+  /** Server-side apply: creates or merges, tracking field managers (see serverSideApply). */
+  apply(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    applied: JsonObject,
+    options: WriteOptions & { fieldManager: string; force: boolean },
+  ): JsonObject {
+    const body = this.checkBody(resource, applied, namespace);
+    const existing = this.bucket(resource).get(
+      keyOf(this.namespaceFor(resource, namespace), name),
+    );
+    const merged = serverSideApply({
+      existing,
+      applied: body,
+      manager: options.fieldManager,
+      force: options.force,
+      apiVersion: apiVersionOf(resource),
+      target: this.target(resource, name),
+    });
+    metadataOf(merged).name = name;
+    if (!existing) {
+      const managedFields = metadataOf(merged).managedFields;
+      const created = this.create(resource, namespace, merged, {
+        ...options,
+        dryRun: true,
+      });
+      metadataOf(created).managedFields = managedFields ?? [];
+      return this.persist(resource, 'ADDED', created, undefined, options);
+    }
+    const obj = cloneJson(merged);
+    const metadata = metadataOf(obj);
+    if (resource.status) {
+      if (existing.status === undefined) delete obj.status;
+      else obj.status = cloneJson(existing.status);
+    }
+    if (!jsonEqual(specPart(obj), specPart(existing))) {
+      metadata.generation = Number(metadataOf(existing).generation ?? 0) + 1;
+    }
+    validateObject(resource, obj);
+    if (jsonEqual(obj, existing)) {
+      return this.present(resource, existing);
+    }
+    return this.persist(resource, 'MODIFIED', obj, existing, options);
+  }
+
+  /**
+   * Deletes an object. With finalizers it only gets a deletionTimestamp (and
+   * `pending` is true) until an update removes them.
+   */
+  delete(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: WriteOptions = {},
+  ): { object: JsonObject; pending: boolean } {
+    const existing = this.stored(resource, namespace, name);
+    const finalizers = metadataOf(existing).finalizers;
+    if (Array.isArray(finalizers) && finalizers.length > 0) {
+      if (metadataOf(existing).deletionTimestamp !== undefined) {
+        return { object: this.present(resource, existing), pending: true };
+      }
+      const obj = cloneJson(existing);
+      metadataOf(obj).deletionTimestamp = timestamp();
+      metadataOf(obj).deletionGracePeriodSeconds = 0;
+      return {
+        object: this.persist(resource, 'MODIFIED', obj, existing, options),
+        pending: true,
+      };
+    }
+    const obj = cloneJson(existing);
+    return {
+      object: this.persist(resource, 'DELETED', obj, existing, options),
+      pending: false,
+    };
+  }
+
+  /** Compacts the event history: watches from any earlier resourceVersion get 410 Expired. */
+  compact(): void {
+    this.history = [];
+    this.compactedRevision = this.revision;
+  }
+
+  /**
+   * Starts a watch. Without a resourceVersion (or with `0`) the current objects
+   * are sent as ADDED first; otherwise the history after it is replayed.
+   * Throws a 410 Expired Status when that history is gone. Returns the cancel function.
+   */
+  watch(
+    resource: ResourceType,
+    query: ObjectQuery,
+    resourceVersion: string | undefined,
+    send: (event: WatchEvent) => void,
+  ): () => void {
+    const watcher: Watcher = { resource, query, send };
+    if (!resourceVersion || resourceVersion === '0') {
+      for (const item of this.list(resource, query).items) {
+        send({ type: 'ADDED', object: item });
+      }
+    } else {
+      const from = Number(resourceVersion);
+      if (!Number.isInteger(from)) {
+        throw badRequest(`invalid resource version "${resourceVersion}"`);
+      }
+      if (from < this.compactedRevision) {
+        throw expired(
+          `too old resource version: ${from} (${this.compactedRevision})`,
+        );
+      }
+      for (const entry of this.history) {
+        if (entry.revision > from) this.notify(watcher, entry);
+      }
+    }
+    this.watchers.add(watcher);
+    return () => {
+      this.watchers.delete(watcher);
+    };
+  }
+}

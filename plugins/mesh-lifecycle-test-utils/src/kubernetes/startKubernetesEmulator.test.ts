@@ -1,0 +1,935 @@
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  V1ConfigMap,
+  V1Deployment,
+  Watch,
+  makeInformer,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  KubernetesEmulator,
+  startKubernetesEmulator,
+} from './startKubernetesEmulator';
+
+interface StatusBody {
+  /** HTTP status code of the answer. */
+  httpCode: number;
+  kind: string;
+  status: string;
+  code: number;
+  reason: string;
+  message: string;
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: Array<{ reason: string; field?: string; message: string }>;
+  };
+}
+
+/** Runs a client call that must fail and returns the parsed Status body. */
+async function failure(call: Promise<unknown>): Promise<StatusBody> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof ApiException) {
+      const body: unknown =
+        typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+      return { ...(body as StatusBody), httpCode: error.code };
+    }
+    throw error;
+  }
+  throw new Error('the call was expected to fail');
+}
+
+async function waitFor(
+  check: () => boolean,
+  what: string,
+  timeoutMs = 4000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}
+
+function clientFor(emulator: KubernetesEmulator, token?: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromString(emulator.kubeconfig(token ? { token } : {}));
+  return kc;
+}
+
+function deployment(
+  name: string,
+  extra: Partial<V1Deployment['spec']> = {},
+): V1Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'shop', labels: { app: name } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [
+            {
+              name: 'app',
+              image: 'nginx:1.27',
+              ports: [{ containerPort: 80 }],
+            },
+          ],
+        },
+      },
+      ...extra,
+    },
+  };
+}
+
+const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const strategic = setHeaderOptions(
+  'Content-Type',
+  PatchStrategy.StrategicMergePatch,
+);
+
+describe('startKubernetesEmulator', () => {
+  let emulator: KubernetesEmulator;
+  let core: CoreV1Api;
+  let apps: AppsV1Api;
+
+  beforeEach(async () => {
+    emulator = await startKubernetesEmulator();
+    const kc = clientFor(emulator);
+    core = kc.makeApiClient(CoreV1Api);
+    apps = kc.makeApiClient(AppsV1Api);
+  });
+
+  afterEach(async () => {
+    await emulator.stop();
+  });
+
+  it('creates, reads and replaces objects with resourceVersion conflicts', async () => {
+    const created = await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'settings' }, data: { mode: 'a' } },
+    });
+    expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
+    const again = await failure(
+      core.createNamespacedConfigMap({
+        namespace: 'shop',
+        body: { metadata: { name: 'settings' } },
+      }),
+    );
+    expect(again).toMatchObject({
+      code: 409,
+      reason: 'AlreadyExists',
+      details: { name: 'settings', kind: 'configmaps' },
+    });
+
+    const generated = await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { generateName: 'gen-' } },
+    });
+    expect(generated.metadata?.name).toMatch(/^gen-[a-z0-9]{5}$/);
+
+    const updated = await core.replaceNamespacedConfigMap({
+      name: 'settings',
+      namespace: 'shop',
+      body: { ...created, data: { mode: 'b' } },
+    });
+    expect(Number(updated.metadata?.resourceVersion)).toBeGreaterThan(
+      Number(created.metadata?.resourceVersion),
+    );
+    const stale = await failure(
+      core.replaceNamespacedConfigMap({
+        name: 'settings',
+        namespace: 'shop',
+        body: { ...created, data: { mode: 'c' } },
+      }),
+    );
+    expect(stale).toMatchObject({ code: 409, reason: 'Conflict' });
+    expect(stale.message).toContain('the object has been modified');
+
+    const missing = await failure(
+      core.readNamespacedConfigMap({ name: 'nope', namespace: 'shop' }),
+    );
+    expect(missing).toMatchObject({
+      kind: 'Status',
+      code: 404,
+      reason: 'NotFound',
+      message: 'configmaps "nope" not found',
+      details: { name: 'nope', group: '', kind: 'configmaps' },
+    });
+  });
+
+  it('lists with label selectors, field selectors, paging and across namespaces', async () => {
+    const pods: Array<[string, string, Record<string, string>]> = [
+      ['a', 'shop', { app: 'web', tier: 'front' }],
+      ['b', 'shop', { app: 'api', tier: 'back' }],
+      ['c', 'shop', { app: 'db' }],
+      ['d', 'shop', { app: 'web', tier: 'back' }],
+      ['e', 'other', { app: 'web' }],
+    ];
+    for (const [name, namespace, labels] of pods) {
+      emulator.apply({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace, labels },
+        spec: { containers: [{ name: 'c', image: 'busybox' }] },
+      });
+    }
+    const names = async (labelSelector?: string, fieldSelector?: string) =>
+      (
+        await core.listNamespacedPod({
+          namespace: 'shop',
+          labelSelector,
+          fieldSelector,
+        })
+      ).items.map(p => p.metadata?.name);
+
+    expect(await names('app=web')).toEqual(['a', 'd']);
+    expect(await names('app==web,tier=back')).toEqual(['d']);
+    expect(await names('app!=web')).toEqual(['b', 'c']);
+    expect(await names('app in (api,db)')).toEqual(['b', 'c']);
+    expect(await names('app notin (api,db)')).toEqual(['a', 'd']);
+    expect(await names('tier')).toEqual(['a', 'b', 'd']);
+    expect(await names('!tier')).toEqual(['c']);
+    expect(await names(undefined, 'metadata.name=b')).toEqual(['b']);
+    expect(
+      await names(undefined, 'metadata.name!=b,metadata.namespace==shop'),
+    ).toEqual(['a', 'c', 'd']);
+
+    const all = await core.listPodForAllNamespaces({
+      labelSelector: 'app=web',
+    });
+    expect(
+      all.items.map(p => `${p.metadata?.namespace}/${p.metadata?.name}`),
+    ).toEqual(['other/e', 'shop/a', 'shop/d']);
+    expect(Number(all.metadata?.resourceVersion)).toBeGreaterThanOrEqual(5);
+
+    const first = await core.listNamespacedPod({ namespace: 'shop', limit: 3 });
+    expect(first.items.map(p => p.metadata?.name)).toEqual(['a', 'b', 'c']);
+    expect(first.metadata?.remainingItemCount).toBe(1);
+    const second = await core.listNamespacedPod({
+      namespace: 'shop',
+      limit: 3,
+      _continue: first.metadata?._continue,
+    });
+    expect(second.items.map(p => p.metadata?.name)).toEqual(['d']);
+    expect(second.metadata?._continue).toBeUndefined();
+
+    const bad = await failure(
+      core.listNamespacedPod({
+        namespace: 'shop',
+        labelSelector: 'app in web',
+      }),
+    );
+    expect(bad).toMatchObject({ code: 400, reason: 'BadRequest' });
+
+    await core.deleteCollectionNamespacedPod({
+      namespace: 'shop',
+      labelSelector: 'tier=back',
+    });
+    expect(await names()).toEqual(['a', 'c']);
+  });
+
+  it('tracks generation, patches (merge, JSON, strategic) and the scale and status subresources', async () => {
+    const created = await apps.createNamespacedDeployment({
+      namespace: 'shop',
+      body: deployment('web'),
+    });
+    expect(created.metadata?.generation).toBe(1);
+
+    const merged = await apps.patchNamespacedDeployment(
+      {
+        name: 'web',
+        namespace: 'shop',
+        body: { metadata: { labels: { team: 'blue' } } },
+      },
+      merge,
+    );
+    expect(merged.metadata?.labels).toEqual({ app: 'web', team: 'blue' });
+    expect(merged.metadata?.generation).toBe(1);
+
+    const patched = await apps.patchNamespacedDeployment(
+      {
+        name: 'web',
+        namespace: 'shop',
+        body: {
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  { name: 'sidecar', image: 'envoy:1' },
+                  { name: 'app', image: 'nginx:1.28' },
+                ],
+              },
+            },
+          },
+        },
+      },
+      strategic,
+    );
+    expect(
+      patched.spec?.template.spec?.containers.map(c => `${c.name}=${c.image}`),
+    ).toEqual(['app=nginx:1.28', 'sidecar=envoy:1']);
+    expect(patched.spec?.template.spec?.containers[0].ports).toEqual([
+      { containerPort: 80 },
+    ]);
+    expect(patched.metadata?.generation).toBe(2);
+
+    const jsonPatched = await apps.patchNamespacedDeployment(
+      {
+        name: 'web',
+        namespace: 'shop',
+        body: [{ op: 'replace', path: '/spec/replicas', value: 4 }],
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    );
+    expect(jsonPatched.spec?.replicas).toBe(4);
+
+    const scale = await apps.readNamespacedDeploymentScale({
+      name: 'web',
+      namespace: 'shop',
+    });
+    expect(scale).toMatchObject({
+      kind: 'Scale',
+      spec: { replicas: 4 },
+      status: { selector: 'app=web' },
+    });
+    await apps.replaceNamespacedDeploymentScale({
+      name: 'web',
+      namespace: 'shop',
+      body: { ...scale, spec: { replicas: 6 } },
+    });
+    expect(
+      (await apps.readNamespacedDeployment({ name: 'web', namespace: 'shop' }))
+        .spec?.replicas,
+    ).toBe(6);
+    await apps.patchNamespacedDeploymentScale(
+      { name: 'web', namespace: 'shop', body: { spec: { replicas: 1 } } },
+      merge,
+    );
+    expect(emulator.get('apps/v1', 'Deployment', 'shop', 'web')).toMatchObject({
+      spec: { replicas: 1 },
+    });
+
+    const current = await apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: 'shop',
+    });
+    const withStatus = await apps.replaceNamespacedDeploymentStatus({
+      name: 'web',
+      namespace: 'shop',
+      body: {
+        ...current,
+        spec: { ...current.spec!, replicas: 9 },
+        status: { replicas: 1, readyReplicas: 1 },
+      },
+    });
+    expect(withStatus.status).toEqual({ replicas: 1, readyReplicas: 1 });
+    expect(withStatus.spec?.replicas).toBe(1);
+    const ignored = await apps.replaceNamespacedDeployment({
+      name: 'web',
+      namespace: 'shop',
+      body: { ...withStatus, status: { replicas: 0 } },
+    });
+    expect(ignored.status).toEqual({ replicas: 1, readyReplicas: 1 });
+  });
+
+  it('answers dry runs without persisting anything or emitting events', async () => {
+    const seen: string[] = [];
+    const informer = makeInformer(
+      clientFor(emulator),
+      '/api/v1/namespaces/shop/configmaps',
+      () => core.listNamespacedConfigMap({ namespace: 'shop' }),
+    );
+    informer.on('add', obj => seen.push(obj.metadata?.name ?? ''));
+    await informer.start();
+    const answer = await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'dry' } },
+      dryRun: 'All',
+    });
+    expect(answer.metadata?.name).toBe('dry');
+    emulator.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'real', namespace: 'shop' },
+    });
+    await core.deleteNamespacedConfigMap({
+      name: 'real',
+      namespace: 'shop',
+      dryRun: 'All',
+    });
+    await waitFor(
+      () => seen.includes('real'),
+      'the informer to see the real object',
+    );
+    await informer.stop();
+    expect(seen).toEqual(['real']);
+    expect(emulator.get('v1', 'ConfigMap', 'shop', 'dry')).toBeUndefined();
+    expect(emulator.get('v1', 'ConfigMap', 'shop', 'real')).toBeDefined();
+  });
+
+  it('keeps objects with finalizers until the finalizers are removed', async () => {
+    await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'held', finalizers: ['example.com/cleanup'] } },
+    });
+    await core.deleteNamespacedConfigMap({ name: 'held', namespace: 'shop' });
+    const held = await core.readNamespacedConfigMap({
+      name: 'held',
+      namespace: 'shop',
+    });
+    expect(held.metadata?.deletionTimestamp).toBeInstanceOf(Date);
+    await core.replaceNamespacedConfigMap({
+      name: 'held',
+      namespace: 'shop',
+      body: { ...held, metadata: { ...held.metadata, finalizers: [] } },
+    });
+    const gone = await failure(
+      core.readNamespacedConfigMap({ name: 'held', namespace: 'shop' }),
+    );
+    expect(gone.code).toBe(404);
+  });
+
+  it('rejects invalid objects with 422 Status bodies naming the field', async () => {
+    const noName = deployment('web');
+    noName.spec!.template.spec!.containers = [{ image: 'nginx' } as never];
+    const invalid = await failure(
+      apps.createNamespacedDeployment({ namespace: 'shop', body: noName }),
+    );
+    expect(invalid).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      code: 422,
+      reason: 'Invalid',
+      message:
+        'Deployment.apps "web" is invalid: spec.template.spec.containers[0].name: Required value',
+      details: { name: 'web', group: 'apps', kind: 'Deployment' },
+    });
+    expect(invalid.details?.causes?.[0]).toEqual({
+      reason: 'FieldValueRequired',
+      message: 'Required value',
+      field: 'spec.template.spec.containers[0].name',
+    });
+
+    const badPort = deployment('web');
+    badPort.spec!.template.spec!.containers[0].ports = [
+      { containerPort: 'http' as never },
+    ];
+    const typeError = await failure(
+      apps.createNamespacedDeployment({ namespace: 'shop', body: badPort }),
+    );
+    expect(typeError.details?.causes?.[0]).toMatchObject({
+      reason: 'FieldValueInvalid',
+      field: 'spec.template.spec.containers[0].ports[0].containerPort',
+    });
+
+    const badName = await failure(
+      core.createNamespacedConfigMap({
+        namespace: 'shop',
+        body: { metadata: { name: 'Bad_Name' } },
+      }),
+    );
+    expect(badName).toMatchObject({
+      code: 422,
+      reason: 'Invalid',
+      details: { causes: [{ field: 'metadata.name' }] },
+    });
+    expect(emulator.list('apps/v1', 'Deployment')).toEqual([]);
+  });
+
+  it('serves Istio VirtualServices in v1 and v1beta1 from one storage', async () => {
+    const custom = clientFor(emulator).makeApiClient(CustomObjectsApi);
+    const target = {
+      group: 'networking.istio.io',
+      namespace: 'shop',
+      plural: 'virtualservices',
+    };
+    await custom.createNamespacedCustomObject({
+      ...target,
+      version: 'v1',
+      body: {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { name: 'reviews' },
+        spec: {
+          hosts: ['reviews'],
+          http: [
+            { route: [{ destination: { host: 'reviews', subset: 'v1' } }] },
+          ],
+        },
+      },
+    });
+    const beta = await custom.listNamespacedCustomObject({
+      ...target,
+      version: 'v1beta1',
+    });
+    expect(beta.items).toHaveLength(1);
+    expect(beta.items[0].apiVersion).toBe('networking.istio.io/v1beta1');
+    const patched = await custom.patchNamespacedCustomObject(
+      {
+        ...target,
+        version: 'v1beta1',
+        name: 'reviews',
+        body: { spec: { hosts: ['reviews', 'reviews.shop'] } },
+      },
+      merge,
+    );
+    expect(patched.spec.hosts).toEqual(['reviews', 'reviews.shop']);
+    const v1 = await custom.getNamespacedCustomObject({
+      ...target,
+      version: 'v1',
+      name: 'reviews',
+    });
+    expect(v1).toMatchObject({
+      apiVersion: 'networking.istio.io/v1',
+      spec: { hosts: ['reviews', 'reviews.shop'] },
+    });
+
+    const invalid = await failure(
+      custom.createNamespacedCustomObject({
+        ...target,
+        version: 'v1',
+        body: {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: 'bad' },
+          spec: { hosts: 'x' },
+        },
+      }),
+    );
+    expect(invalid).toMatchObject({
+      code: 422,
+      details: { kind: 'VirtualService', causes: [{ field: 'spec.hosts' }] },
+    });
+  });
+
+  it('serves only networking.istio.io/v1beta1 when asked to (Istio before 1.22)', async () => {
+    const old = await startKubernetesEmulator({
+      istioNetworkingVersions: ['v1beta1'],
+      tls: true,
+    });
+    try {
+      const custom = clientFor(old).makeApiClient(CustomObjectsApi);
+      const target = {
+        group: 'networking.istio.io',
+        namespace: 'shop',
+        plural: 'virtualservices',
+      };
+      expect(
+        (
+          await custom.listNamespacedCustomObject({
+            ...target,
+            version: 'v1beta1',
+          })
+        ).items,
+      ).toEqual([]);
+      const missing = await failure(
+        custom.listNamespacedCustomObject({ ...target, version: 'v1' }),
+      );
+      expect(missing).toMatchObject({ code: 404, reason: 'NotFound' });
+    } finally {
+      await old.stop();
+    }
+  });
+
+  it('supports the generic object API with server-side apply and field manager conflicts', async () => {
+    const objects = KubernetesObjectApi.makeApiClient(clientFor(emulator));
+    await objects.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'plain', namespace: 'shop' },
+      data: { a: '1' },
+    });
+    const read = await objects.read<V1ConfigMap>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'plain', namespace: 'shop' },
+    });
+    expect(read.data).toEqual({ a: '1' });
+    const mergePatched = await objects.patch<V1ConfigMap>(
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'plain', namespace: 'shop' },
+        data: { b: '2' },
+      } as KubernetesObject,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+    expect(mergePatched.data).toEqual({ a: '1', b: '2' });
+
+    const apply = (
+      manager: string | undefined,
+      replicas: number,
+      force?: boolean,
+    ) =>
+      objects.patch<V1Deployment>(
+        {
+          ...deployment('api'),
+          spec: { ...deployment('api').spec!, replicas },
+        },
+        undefined,
+        undefined,
+        manager,
+        force,
+        PatchStrategy.ServerSideApply,
+      );
+    const applied = await apply('mesh-lifecycle', 3);
+    expect(applied.spec?.replicas).toBe(3);
+    expect(applied.metadata?.uid).toBeDefined();
+    expect(
+      applied.metadata?.managedFields?.map(f => `${f.manager}:${f.operation}`),
+    ).toEqual(['mesh-lifecycle:Apply']);
+    expect(applied.metadata?.managedFields?.[0].fieldsV1).toMatchObject({
+      'f:spec': { 'f:replicas': {} },
+    });
+    expect((await apply('mesh-lifecycle', 4)).spec?.replicas).toBe(4);
+    expect((await apply('other-controller', 4)).spec?.replicas).toBe(4);
+
+    const conflict = await failure(apply('other-controller', 5));
+    expect(conflict).toMatchObject({
+      code: 409,
+      reason: 'Conflict',
+      details: { causes: [{ field: '.spec.replicas' }] },
+    });
+    expect(conflict.message).toBe(
+      'Apply failed with 1 conflict: conflict with "mesh-lifecycle": .spec.replicas',
+    );
+    expect((await apply('other-controller', 5, true)).spec?.replicas).toBe(5);
+    const lostOwnership = await failure(apply('mesh-lifecycle', 6));
+    expect(lostOwnership.message).toContain('conflict with "other-controller"');
+
+    const noManager = await failure(apply(undefined, 1));
+    expect(noManager).toMatchObject({
+      code: 422,
+      details: { causes: [{ field: 'fieldManager' }] },
+    });
+
+    const listed = await objects.list('apps/v1', 'Deployment', 'shop');
+    expect(listed.items.map(i => i.metadata?.name)).toEqual(['api']);
+    await objects.delete({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: 'shop' },
+    });
+    expect(
+      emulator.get('apps/v1', 'Deployment', 'shop', 'api'),
+    ).toBeUndefined();
+  });
+
+  it('feeds informers with ADDED, MODIFIED and DELETED events', async () => {
+    const kc = clientFor(emulator);
+    const informer = makeInformer(
+      kc,
+      '/apis/apps/v1/namespaces/shop/deployments',
+      () => apps.listNamespacedDeployment({ namespace: 'shop' }),
+    );
+    const events: string[] = [];
+    informer.on('add', d => events.push(`add:${d.metadata?.name}`));
+    informer.on('update', d =>
+      events.push(`update:${d.metadata?.name}:${d.spec?.replicas}`),
+    );
+    informer.on('delete', d => events.push(`delete:${d.metadata?.name}`));
+    emulator.apply(deployment('seeded'));
+    await informer.start();
+    await apps.createNamespacedDeployment({
+      namespace: 'shop',
+      body: deployment('web'),
+    });
+    await apps.patchNamespacedDeployment(
+      { name: 'web', namespace: 'shop', body: { spec: { replicas: 7 } } },
+      merge,
+    );
+    await apps.deleteNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    await waitFor(() => events.length >= 4, 'informer events');
+    await informer.stop();
+    expect(events).toEqual([
+      'add:seeded',
+      'add:web',
+      'update:web:7',
+      'delete:web',
+    ]);
+  });
+
+  it('answers 410 Expired to watches older than the history, which makes informers relist', async () => {
+    const kc = clientFor(emulator);
+    const zero = await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'zero' } },
+    });
+    await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'one' } },
+    });
+    emulator.compactHistory();
+    const received: Array<{ type: string; code?: number; reason?: string }> =
+      [];
+    await new Promise<void>((resolve, reject) => {
+      new Watch(kc)
+        .watch(
+          '/api/v1/namespaces/shop/configmaps',
+          { resourceVersion: zero.metadata?.resourceVersion },
+          (type, obj: { code?: number; reason?: string }) =>
+            received.push({ type, code: obj.code, reason: obj.reason }),
+          err => (err ? reject(err) : resolve()),
+        )
+        .catch(reject);
+    });
+    expect(received).toEqual([{ type: 'ERROR', code: 410, reason: 'Expired' }]);
+
+    const informer = makeInformer(
+      kc,
+      '/api/v1/namespaces/shop/configmaps',
+      () => core.listNamespacedConfigMap({ namespace: 'shop' }),
+    );
+    const added: string[] = [];
+    informer.on('add', cm => added.push(cm.metadata?.name ?? ''));
+    await informer.start();
+    await waitFor(() => added.includes('one'), 'the initial list');
+    // The next watch opens but hears nothing: 'two' is missed, then history is compacted.
+    emulator.faults.add({
+      path: '/api/v1/namespaces/shop/configmaps',
+      stallWatch: true,
+      times: 1,
+    });
+    emulator.closeWatches();
+    await waitFor(
+      () => emulator.calls.count({ verb: 'watch' }) >= 3,
+      'the stalled watch',
+    );
+    emulator.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'two', namespace: 'shop' },
+    });
+    emulator.compactHistory();
+    const listsBefore = emulator.calls.count({
+      verb: 'list',
+      resource: 'configmaps',
+    });
+    emulator.closeWatches();
+    await waitFor(() => added.includes('two'), 'the relist after 410');
+    await informer.stop();
+    expect(emulator.calls.count({ verb: 'list', resource: 'configmaps' })).toBe(
+      listsBefore + 1,
+    );
+  });
+
+  it('answers 401 without a valid token and 403 outside the granted rules', async () => {
+    const secured = await startKubernetesEmulator({
+      tokens: {
+        admin: { user: 'admin' },
+        reader: {
+          user: 'jane',
+          rules: [
+            {
+              verbs: ['get', 'list'],
+              resources: ['deployments'],
+              apiGroups: ['apps'],
+              namespaces: ['shop'],
+            },
+          ],
+        },
+      },
+    });
+    try {
+      expect(secured.token).toBe('admin');
+      // The client drops the body of 401 answers, so the body is read with fetch.
+      const unknown = await failure(
+        clientFor(secured, 'wrong')
+          .makeApiClient(CoreV1Api)
+          .listNamespacedPod({ namespace: 'shop' }),
+      );
+      expect(unknown.httpCode).toBe(401);
+      const anonymous = await fetch(
+        `${secured.url}/api/v1/namespaces/shop/pods`,
+      );
+      expect(anonymous.status).toBe(401);
+      expect(await anonymous.json()).toEqual({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
+
+      const reader = clientFor(secured, 'reader').makeApiClient(AppsV1Api);
+      expect(
+        (await reader.listNamespacedDeployment({ namespace: 'shop' })).items,
+      ).toEqual([]);
+      const denied = await failure(
+        reader.createNamespacedDeployment({
+          namespace: 'shop',
+          body: deployment('web'),
+        }),
+      );
+      expect(denied).toMatchObject({
+        code: 403,
+        reason: 'Forbidden',
+        message:
+          'deployments.apps is forbidden: User "jane" cannot create resource "deployments" in API group "apps" in the namespace "shop"',
+        details: { group: 'apps', kind: 'deployments' },
+      });
+      const otherNamespace = await failure(
+        reader.readNamespacedDeployment({ name: 'web', namespace: 'prod' }),
+      );
+      expect(otherNamespace.message).toBe(
+        'deployments.apps "web" is forbidden: User "jane" cannot get resource "deployments" in API group "apps" in the namespace "prod"',
+      );
+    } finally {
+      await secured.stop();
+    }
+  });
+
+  it('injects faults per route', async () => {
+    const handle = emulator.faults.add({
+      method: 'GET',
+      path: /\/configmaps$/,
+      status: 503,
+      times: 1,
+    });
+    const unavailable = await failure(
+      core.listNamespacedConfigMap({ namespace: 'shop' }),
+    );
+    expect(unavailable.code).toBe(503);
+    expect(
+      (await core.listNamespacedConfigMap({ namespace: 'shop' })).items,
+    ).toEqual([]);
+    expect(handle.hits).toBe(1);
+
+    const slow = emulator.faults.add({
+      path: '/api/v1/namespaces/shop/secrets',
+      latencyMs: 300,
+    });
+    const started = Date.now();
+    await core.listNamespacedSecret({ namespace: 'shop' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    slow.remove();
+
+    emulator.faults.add({
+      path: '/api/v1/namespaces/shop/services',
+      reset: true,
+    });
+    await expect(
+      core.listNamespacedService({ namespace: 'shop' }),
+    ).rejects.toThrow();
+    emulator.faults.clear();
+    expect(
+      (await core.listNamespacedService({ namespace: 'shop' })).items,
+    ).toEqual([]);
+  });
+
+  it('counts calls by verb, resource, namespace and name', async () => {
+    emulator.calls.reset();
+    await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'x' } },
+    });
+    await core.readNamespacedConfigMap({ name: 'x', namespace: 'shop' });
+    await core.readNamespacedConfigMap({ name: 'x', namespace: 'shop' });
+    await core.listConfigMapForAllNamespaces();
+    expect(emulator.calls.count()).toBe(4);
+    expect(
+      emulator.calls.count({
+        verb: 'get',
+        resource: 'configmaps',
+        namespace: 'shop',
+        name: 'x',
+      }),
+    ).toBe(2);
+    expect(
+      emulator.calls.count(
+        call => call.verb === 'list' && call.namespace === undefined,
+      ),
+    ).toBe(1);
+    expect(emulator.calls.list({ verb: 'create' })[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/namespaces/shop/configmaps',
+      group: '',
+      version: 'v1',
+    });
+    emulator.calls.reset();
+    expect(emulator.calls.count()).toBe(0);
+  });
+
+  it('seeds objects from manifest folders and object lists', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'manifests-'));
+    await writeFile(
+      join(dir, '01-app.yaml'),
+      [
+        'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {ports: [{port: 80}]}',
+        'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web, namespace: shop}\nspec: {selector: {}, endpoints: [{port: http}]}',
+      ].join('\n---\n'),
+    );
+    const seeded = await startKubernetesEmulator({
+      manifests: dir,
+      objects: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+      ],
+      customResources: [
+        {
+          group: 'mesh.example.com',
+          version: 'v1alpha1',
+          kind: 'MeshPolicy',
+          plural: 'meshpolicies',
+          namespaced: true,
+        },
+      ],
+    });
+    try {
+      expect(seeded.list('v1', 'Service', 'shop')).toHaveLength(1);
+      expect(
+        seeded.list('monitoring.coreos.com/v1', 'ServiceMonitor'),
+      ).toHaveLength(1);
+      expect(seeded.get('v1', 'Namespace', undefined, 'shop')).toBeDefined();
+      seeded.apply({
+        apiVersion: 'mesh.example.com/v1alpha1',
+        kind: 'MeshPolicy',
+        metadata: { name: 'p', namespace: 'shop' },
+        spec: { x: 1 },
+      });
+      expect(
+        seeded.remove('mesh.example.com/v1alpha1', 'MeshPolicy', 'shop', 'p'),
+      ).toBe(true);
+      expect(
+        seeded.remove('mesh.example.com/v1alpha1', 'MeshPolicy', 'shop', 'p'),
+      ).toBe(false);
+    } finally {
+      await seeded.stop();
+    }
+    await expect(
+      startKubernetesEmulator({
+        objects: [
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: { name: 'Bad' },
+            spec: {},
+          },
+        ],
+      }),
+    ).rejects.toThrow('Service "Bad" is invalid');
+  });
+});

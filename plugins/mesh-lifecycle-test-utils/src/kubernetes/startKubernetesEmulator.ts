@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Authorizer, TokenIdentity } from './auth';
+import { CallRecorder } from './calls';
+import { FaultInjector } from './faults';
+import { JsonObject, isJsonObject, metadataOf, stringField } from './json';
+import { renderKubeconfig } from './kubeconfig';
+import { loadKubernetesManifests } from './manifests';
+import { ObjectStore } from './ObjectStore';
+import {
+  CustomResourceDefinition,
+  ResourceRegistry,
+  ResourceType,
+} from './resources';
+import { ApiServer } from './server';
+import { parseLabelSelector } from './selectors';
+import { StatusError, badRequest } from './status';
+import { EMULATOR_TLS_CERTIFICATE } from './tlsCertificate';
+
+/**
+ * Options of {@link startKubernetesEmulator}.
+ *
+ * @public
+ */
+export interface KubernetesEmulatorOptions {
+  /** Cluster name, used for the kubeconfig cluster/context. Default `emulated`. */
+  name?: string;
+  /** Port to listen on (127.0.0.1). Default: a free port. */
+  port?: number;
+  /**
+   * Serve HTTPS with a built-in self-signed certificate instead of plain HTTP.
+   * Needed for kubectl, which does not send bearer tokens over plain HTTP.
+   */
+  tls?: boolean;
+  /** Bearer tokens and what they may do. Default: one generated admin token. */
+  tokens?: Record<string, TokenIdentity>;
+  /** Versions of networking.istio.io served, preferred first. Default `['v1', 'v1beta1']`; `['v1beta1']` emulates Istio before 1.22. */
+  istioNetworkingVersions?: string[];
+  /** Custom resources to serve besides the built-in ones. */
+  customResources?: CustomResourceDefinition[];
+  /** Files or folders of (multi-document) YAML manifests applied at start, in order. */
+  manifests?: string | string[];
+  /** Objects applied at start, after the manifests. */
+  objects?: object[];
+  /** Watch events retained for resuming watches; older resourceVersions get 410 Expired. Default 1000. */
+  watchHistorySize?: number;
+  /** Kubernetes version reported at `/version`. Default `v1.31.0`. */
+  kubernetesVersion?: string;
+}
+
+/**
+ * A running Kubernetes API emulator.
+ *
+ * @public
+ */
+export interface KubernetesEmulator {
+  /** Cluster name. */
+  readonly name: string;
+  /** Base URL of the API server, e.g. `http://127.0.0.1:40123` (`https://` with `tls`). */
+  readonly url: string;
+  /** The token {@link KubernetesEmulator.kubeconfig} uses by default: the generated admin token, or the first of `tokens`. */
+  readonly token: string;
+  /** Per-route fault injection. */
+  readonly faults: FaultInjector;
+  /** Every request received. */
+  readonly calls: CallRecorder;
+  /** Kubeconfig YAML pointing at the emulator with the given (default: {@link KubernetesEmulator.token}) token. */
+  kubeconfig(options?: { token?: string; namespace?: string }): string;
+  /** Writes the kubeconfig to `path` (default: a new temp file) and returns the path. */
+  writeKubeconfig(
+    path?: string,
+    options?: { token?: string; namespace?: string },
+  ): Promise<string>;
+  /** Creates or replaces an object (status included), validated, emitting watch events. */
+  apply(obj: object): JsonObject;
+  /** Reads an object, or undefined. */
+  get(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): JsonObject | undefined;
+  /** Lists objects of a kind, optionally in one namespace and matching a label selector. */
+  list(
+    apiVersion: string,
+    kind: string,
+    namespace?: string,
+    labelSelector?: string,
+  ): JsonObject[];
+  /** Deletes an object (finalizers are honoured); returns whether it existed. */
+  remove(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): boolean;
+  /** Drops the watch event history, so watches resuming from an older resourceVersion get 410 Expired. */
+  compactHistory(): void;
+  /** Ends every open watch, as an API server restart would. */
+  closeWatches(): void;
+  /** Stops the server, ending every open watch and connection. */
+  stop(): Promise<void>;
+}
+
+function toJsonObject(obj: object): JsonObject {
+  const value: unknown = JSON.parse(JSON.stringify(obj));
+  if (!isJsonObject(value)) {
+    throw badRequest('an object is required');
+  }
+  return value;
+}
+
+/**
+ * Starts a Kubernetes API emulator on a free loopback port.
+ *
+ * @public
+ */
+export async function startKubernetesEmulator(
+  options: KubernetesEmulatorOptions = {},
+): Promise<KubernetesEmulator> {
+  const name = options.name ?? 'emulated';
+  const tokens = options.tokens ?? {
+    [randomBytes(24).toString('hex')]: { user: 'admin' },
+  };
+  const token = Object.keys(tokens)[0];
+  if (token === undefined) {
+    throw new Error('tokens must contain at least one token');
+  }
+  const registry = new ResourceRegistry(options);
+  const store = new ObjectStore(options.watchHistorySize ?? 1000);
+  const faults = new FaultInjector();
+  const calls = new CallRecorder();
+  const gitVersion = options.kubernetesVersion ?? 'v1.31.0';
+  const [, major = '1', minor = '31'] = /^v(\d+)\.(\d+)/.exec(gitVersion) ?? [];
+  let address = '';
+  const api = new ApiServer({
+    registry,
+    store,
+    authorizer: new Authorizer(tokens),
+    faults,
+    calls,
+    version: { major, minor, gitVersion },
+    serverAddress: () => address,
+  });
+
+  const resourceFor = (apiVersion: string, kind: string): ResourceType => {
+    const resource = registry.byKind(apiVersion, kind);
+    if (!resource) {
+      throw badRequest(`no resource is served for ${apiVersion} ${kind}`);
+    }
+    return resource;
+  };
+
+  const find = (
+    resource: ResourceType,
+    namespace: string | undefined,
+    objectName: string,
+  ) => {
+    try {
+      return store.get(resource, namespace, objectName);
+    } catch (error) {
+      if (error instanceof StatusError && error.code === 404) return undefined;
+      throw error;
+    }
+  };
+
+  const applyObject = (input: object): JsonObject => {
+    const obj = toJsonObject(input);
+    const resource = resourceFor(String(obj.apiVersion), String(obj.kind));
+    const metadata = metadataOf(obj);
+    const namespace = stringField(metadata, 'namespace');
+    const objectName = stringField(metadata, 'name');
+    const write = { fieldManager: 'emulator', writeStatus: true };
+    if (objectName && find(resource, namespace, objectName)) {
+      delete metadata.resourceVersion;
+      return store.update(resource, namespace, objectName, obj, write);
+    }
+    return store.create(resource, namespace, obj, write);
+  };
+
+  for (const obj of [
+    ...(options.manifests
+      ? await loadKubernetesManifests(options.manifests)
+      : []),
+    ...(options.objects ?? []),
+  ]) {
+    applyObject(obj);
+  }
+
+  const server = options.tls
+    ? createTlsServer(EMULATOR_TLS_CERTIFICATE, api.listener)
+    : createServer(api.listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  address = `127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${address}`;
+
+  const kubeconfig = (
+    kubeconfigOptions: { token?: string; namespace?: string } = {},
+  ) =>
+    renderKubeconfig({
+      name,
+      server: url,
+      token: kubeconfigOptions.token ?? token,
+      namespace: kubeconfigOptions.namespace,
+    });
+
+  return {
+    name,
+    url,
+    token,
+    faults,
+    calls,
+    kubeconfig,
+    async writeKubeconfig(path, kubeconfigOptions) {
+      const target =
+        path ??
+        join(await mkdtemp(join(tmpdir(), 'kube-emulator-')), 'kubeconfig');
+      await writeFile(target, kubeconfig(kubeconfigOptions), { mode: 0o600 });
+      return target;
+    },
+    apply: applyObject,
+    get: (apiVersion, kind, namespace, objectName) =>
+      find(resourceFor(apiVersion, kind), namespace, objectName),
+    list(apiVersion, kind, namespace, labelSelector) {
+      return store.list(resourceFor(apiVersion, kind), {
+        namespace,
+        ...(labelSelector
+          ? { labelSelector: parseLabelSelector(labelSelector) }
+          : {}),
+      }).items;
+    },
+    remove(apiVersion, kind, namespace, objectName) {
+      try {
+        store.delete(resourceFor(apiVersion, kind), namespace, objectName);
+        return true;
+      } catch (error) {
+        if (error instanceof StatusError && error.code === 404) return false;
+        throw error;
+      }
+    },
+    compactHistory: () => store.compact(),
+    closeWatches: () => api.closeWatches(),
+    async stop() {
+      api.closeWatches();
+      await new Promise<void>(resolve => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

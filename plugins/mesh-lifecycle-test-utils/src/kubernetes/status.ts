@@ -1,0 +1,268 @@
+import { JsonObject } from './json';
+
+/**
+ * A cause inside a Status' details, as the API server reports it.
+ *
+ * @public
+ */
+export interface StatusCause {
+  reason: string;
+  message: string;
+  field?: string;
+}
+
+/**
+ * The Kubernetes `meta/v1` Status object, the body of every error answer.
+ *
+ * @public
+ */
+export interface KubernetesStatus {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: JsonObject;
+  status: 'Success' | 'Failure';
+  message: string;
+  reason?: string;
+  code: number;
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    uid?: string;
+    causes?: StatusCause[];
+  };
+}
+
+/** An error carrying the Status the emulator answers with. */
+export class StatusError extends Error {
+  /** The Status body sent to the client. */
+  readonly status: KubernetesStatus;
+
+  constructor(status: KubernetesStatus) {
+    super(status.message);
+    this.name = 'StatusError';
+    this.status = status;
+  }
+
+  /** The HTTP status code of the answer. */
+  get code(): number {
+    return this.status.code;
+  }
+}
+
+/** Identifies the object an error is about. */
+export interface StatusTarget {
+  /** Resource plural, e.g. `deployments`. */
+  resource: string;
+  /** API group, `''` for core. */
+  group: string;
+  /** Object name, when there is one. */
+  name?: string;
+}
+
+function failure(
+  code: number,
+  reason: string,
+  message: string,
+  details?: KubernetesStatus['details'],
+): StatusError {
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+    ...(details ? { details } : {}),
+  });
+}
+
+/** `deployments.apps` or `pods`: how the API server names a resource in messages. */
+function qualifiedResource(resource: string, group: string): string {
+  return group ? `${resource}.${group}` : resource;
+}
+
+/** 404 NotFound for an object. */
+export function notFound(target: StatusTarget): StatusError {
+  const what = qualifiedResource(target.resource, target.group);
+  return failure(404, 'NotFound', `${what} "${target.name ?? ''}" not found`, {
+    name: target.name,
+    group: target.group,
+    kind: target.resource,
+  });
+}
+
+/** 404 NotFound for a URL that serves nothing. */
+export function pathNotFound(path: string): StatusError {
+  return failure(
+    404,
+    'NotFound',
+    `the server could not find the requested resource (${path})`,
+    {},
+  );
+}
+
+/** 409 AlreadyExists. */
+export function alreadyExists(target: StatusTarget): StatusError {
+  const what = qualifiedResource(target.resource, target.group);
+  return failure(
+    409,
+    'AlreadyExists',
+    `${what} "${target.name ?? ''}" already exists`,
+    {
+      name: target.name,
+      group: target.group,
+      kind: target.resource,
+    },
+  );
+}
+
+/** 409 Conflict, e.g. a stale resourceVersion or a server-side apply conflict. */
+export function conflict(
+  target: StatusTarget,
+  detail: string,
+  causes?: StatusCause[],
+): StatusError {
+  const what = qualifiedResource(target.resource, target.group);
+  return failure(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${what} "${
+      target.name ?? ''
+    }": ${detail}`,
+    {
+      name: target.name,
+      group: target.group,
+      kind: target.resource,
+      ...(causes ? { causes } : {}),
+    },
+  );
+}
+
+/** 409 Conflict of a server-side apply, with the message the API server uses. */
+export function applyConflict(
+  target: StatusTarget,
+  causes: StatusCause[],
+): StatusError {
+  const count =
+    causes.length === 1 ? '1 conflict' : `${causes.length} conflicts`;
+  const list = causes.map(c => `${c.message}: ${c.field}`).join('\n');
+  return failure(409, 'Conflict', `Apply failed with ${count}: ${list}`, {
+    name: target.name,
+    group: target.group,
+    kind: target.resource,
+    causes,
+  });
+}
+
+/** 422 Invalid. `kind` is the object's kind, `causes` name the offending fields. */
+export function invalid(
+  kind: string,
+  group: string,
+  name: string,
+  causes: StatusCause[],
+): StatusError {
+  const qualifiedKind = group ? `${kind}.${group}` : kind;
+  const parts = causes.map(c =>
+    c.field ? `${c.field}: ${c.message}` : c.message,
+  );
+  const joined = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
+  return failure(
+    422,
+    'Invalid',
+    `${qualifiedKind} "${name}" is invalid: ${joined}`,
+    {
+      name,
+      group,
+      kind,
+      causes,
+    },
+  );
+}
+
+/** 400 BadRequest. */
+export function badRequest(message: string): StatusError {
+  return failure(400, 'BadRequest', message);
+}
+
+/** 401 Unauthorized. */
+export function unauthorized(): StatusError {
+  return failure(401, 'Unauthorized', 'Unauthorized');
+}
+
+/** What an authorization check was about, for a 403 message. */
+export interface ForbiddenRequest {
+  user: string;
+  verb: string;
+  resource: string;
+  subresource?: string;
+  group: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** 403 Forbidden with the API server's message format. */
+export function forbidden(request: ForbiddenRequest): StatusError {
+  const what = qualifiedResource(request.resource, request.group);
+  const subject = request.name ? `${what} "${request.name}"` : what;
+  const resource = request.subresource
+    ? `${request.resource}/${request.subresource}`
+    : request.resource;
+  const scope = request.namespace
+    ? `in the namespace "${request.namespace}"`
+    : 'at the cluster scope';
+  return failure(
+    403,
+    'Forbidden',
+    `${subject} is forbidden: User "${request.user}" cannot ${request.verb} resource "${resource}" in API group "${request.group}" ${scope}`,
+    { name: request.name, group: request.group, kind: request.resource },
+  );
+}
+
+/** 405 MethodNotAllowed. */
+export function methodNotAllowed(method: string): StatusError {
+  return failure(
+    405,
+    'MethodNotAllowed',
+    `the server does not allow this method on the requested resource (${method})`,
+    {},
+  );
+}
+
+/** 410 Expired, for a watch or continue token older than the retained history. */
+export function expired(message: string): StatusError {
+  return failure(410, 'Expired', message);
+}
+
+/** 415 UnsupportedMediaType. */
+export function unsupportedMediaType(contentType: string): StatusError {
+  return failure(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${contentType})`,
+  );
+}
+
+/** 500 InternalError. */
+export function internalError(message: string): StatusError {
+  return failure(500, 'InternalError', `Internal error occurred: ${message}`);
+}
+
+/** The Status the API server answers a successful delete of an object with. */
+export function deleted(target: StatusTarget, uid: string): KubernetesStatus {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    message: '',
+    code: 200,
+    details: {
+      name: target.name,
+      group: target.group,
+      kind: target.resource,
+      uid,
+    },
+  };
+}
