@@ -30,16 +30,33 @@ async function reachable(url) {
   }
 }
 
-async function waitFor(url, deadline) {
+/** Waits until `probe` resolves truthy, failing early if the portal died. */
+async function waitUntil(what, probe, deadline) {
   while (Date.now() < deadline) {
     if (portal && portal.exitCode !== null) {
       throw new Error(`yarn start exited with ${portal.exitCode}`);
     }
-    if (await reachable(url)) return;
+    try {
+      if (await probe()) return;
+    } catch {
+      // not up yet
+    }
     await new Promise(r => setTimeout(r, 1000));
   }
-  throw new Error(`${url} did not come up in time`);
+  throw new Error(`${what} did not come up in time`);
 }
+
+const answersOk = url => async () =>
+  (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
+
+/** The catalog has ingested every example service. */
+const catalogIngested = async () => {
+  const response = await fetch(
+    `${backendUrl}/api/catalog/entities/by-query?filter=kind=component,spec.type=service&limit=100`,
+    { headers: { authorization: `Bearer ${await guestToken()}` } },
+  );
+  return response.ok && (await response.json()).items.length === 11;
+};
 
 async function shot(name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -64,8 +81,13 @@ before(async () => {
     });
   }
   const deadline = Date.now() + 240_000;
-  await waitFor(`${backendUrl}/api/mesh-lifecycle/health`, deadline);
-  await waitFor(appUrl, deadline);
+  await waitUntil(
+    'the backend',
+    answersOk(`${backendUrl}/api/mesh-lifecycle/health`),
+    deadline,
+  );
+  await waitUntil('the catalog', catalogIngested, deadline);
+  await waitUntil('the app', answersOk(appUrl), deadline);
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -183,6 +205,14 @@ describe('demo portal', () => {
 });
 
 describe('demo mesh started with the portal', () => {
+  before(() =>
+    waitUntil(
+      'the demo Prometheus',
+      answersOk('http://127.0.0.1:9090/-/ready'),
+      Date.now() + 180_000,
+    ),
+  );
+
   test('kubectl lists the VirtualServices of the prod cluster', async () => {
     const { stdout } = await promisify(execFile)('kubectl', [
       '--kubeconfig',

@@ -45,15 +45,22 @@ export const demoMeshModule = createBackendModule({
             });
           }
         }
-        const mesh = await startDemoMesh({
+        // Started in the background: the portal need not wait for the
+        // backfill, and a mesh that fails to start leaves the portal up.
+        const mesh = startDemoMesh({
           clusters,
           manifestsDir: resolve(demo.getString('manifestsDir')),
           prometheusPort: demo.getNumber('prometheusPort'),
           kubeconfigPath: resolve(demo.getString('kubeconfigPath')),
           historyHours: demo.getOptionalNumber('historyHours') ?? 2,
           logger,
+        }).catch(error => {
+          logger.error(`The demo mesh did not start: ${error}`);
+          return undefined;
         });
-        lifecycle.addShutdownHook(() => mesh.stop());
+        lifecycle.addShutdownHook(async () => {
+          await (await mesh)?.stop();
+        });
       },
     });
   },

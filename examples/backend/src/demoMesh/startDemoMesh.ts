@@ -118,7 +118,7 @@ export async function startDemoMesh(
         toOpenMetrics(models[cluster.name], {
           start: historyStart,
           end: historyEnd,
-          stepSeconds: 30,
+          stepSeconds: 60,
         }),
       ),
       scrapeInterval: options.interval ?? '15s',
