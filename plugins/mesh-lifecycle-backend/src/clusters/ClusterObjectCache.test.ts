@@ -1,0 +1,172 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { KubeConfig } from '@kubernetes/client-node';
+import {
+  KubernetesEmulator,
+  startKubernetesEmulator,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { ClusterObjectCache, ResourceType } from './ClusterObjectCache';
+import { discoverServedVersion } from './discoverServedVersion';
+
+const deployments: ResourceType = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  plural: 'deployments',
+};
+const virtualServices: ResourceType = {
+  apiVersion: 'networking.istio.io/v1beta1',
+  kind: 'VirtualService',
+  plural: 'virtualservices',
+};
+
+function deployment(name: string, namespace: string, replicas = 1) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels: { app: name } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name, image: `${name}:1` }] },
+      },
+    },
+  };
+}
+
+async function eventually(check: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}
+
+describe('ClusterObjectCache', () => {
+  let emulator: KubernetesEmulator;
+  let cache: ClusterObjectCache;
+
+  function kubeConfig() {
+    const kc = new KubeConfig();
+    kc.loadFromString(emulator.kubeconfig());
+    return kc;
+  }
+
+  beforeEach(async () => {
+    emulator = await startKubernetesEmulator({
+      name: 'prod',
+      objects: [deployment('cart', 'shop'), deployment('audit', 'ops')],
+    });
+    cache = new ClusterObjectCache({
+      kubeConfig: kubeConfig(),
+      clusterName: 'prod',
+      logger: mockServices.logger.mock(),
+      restartDelayMs: 50,
+      syncTimeoutMs: 2_000,
+    });
+  });
+
+  afterEach(async () => {
+    await cache.stop();
+    await emulator.stop();
+  });
+
+  const names = async (namespace?: string) =>
+    (await cache.list(deployments, namespace)).map(o => o.metadata?.name);
+
+  it('lists once, then answers from its cache with no cluster call', async () => {
+    expect(await names('shop')).toEqual(['cart']);
+    expect((await names()).sort()).toEqual(['audit', 'cart']);
+    const calls = emulator.calls.count({ verb: 'list' });
+    expect(calls).toBe(1);
+    for (let i = 0; i < 5; i++) {
+      await names('shop');
+    }
+    expect(emulator.calls.count({ verb: 'list' })).toBe(calls);
+  });
+
+  it('follows adds, updates and deletes through its watch', async () => {
+    await names();
+    emulator.apply(deployment('checkout', 'shop'));
+    emulator.apply(deployment('cart', 'shop', 3));
+    emulator.remove('apps/v1', 'Deployment', 'ops', 'audit');
+    await eventually(
+      async () => (await names()).sort().join() === 'cart,checkout',
+      'watch events',
+    );
+    const cart = (await cache.list(deployments, 'shop')).find(
+      o => o.metadata?.name === 'cart',
+    ) as { spec?: { replicas?: number } } | undefined;
+    expect(cart?.spec?.replicas).toBe(3);
+  });
+
+  it('relists after its watch is too old (410) and stays current', async () => {
+    await names();
+    emulator.apply(deployment('checkout', 'shop'));
+    emulator.compactHistory();
+    emulator.closeWatches();
+    emulator.apply(deployment('payment', 'shop'));
+    await eventually(
+      async () =>
+        (await names('shop')).sort().join() === 'cart,checkout,payment',
+      'relist',
+    );
+  });
+
+  it('rejects when the cluster fails, and retries on the next read', async () => {
+    const fault = emulator.faults.add({ path: /deployments/, status: 500 });
+    await expect(cache.list(deployments)).rejects.toThrow();
+    fault.remove();
+    expect((await names()).sort()).toEqual(['audit', 'cart']);
+  });
+
+  it('gives up on a cluster that does not answer in time', async () => {
+    emulator.faults.add({ path: /deployments/, latencyMs: 5_000, times: 1 });
+    await expect(cache.list(deployments)).rejects.toThrow(
+      'Cluster prod did not answer within 2000 ms',
+    );
+  });
+
+  it('reads Istio objects in the version it is given', async () => {
+    emulator.apply({
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'VirtualService',
+      metadata: { name: 'cart', namespace: 'shop' },
+      spec: {
+        hosts: ['cart'],
+        http: [{ route: [{ destination: { host: 'cart' } }] }],
+      },
+    });
+    const list = await cache.list(virtualServices, 'shop');
+    expect(list.map(o => o.metadata?.name)).toEqual(['cart']);
+  });
+});
+
+describe('discoverServedVersion', () => {
+  it('prefers Istio networking v1 and falls back to v1beta1', async () => {
+    const modern = await startKubernetesEmulator();
+    const old = await startKubernetesEmulator({
+      istioNetworkingVersions: ['v1beta1'],
+    });
+    try {
+      const config = (emulator: KubernetesEmulator) => {
+        const kc = new KubeConfig();
+        kc.loadFromString(emulator.kubeconfig());
+        return kc;
+      };
+      const preferred = ['v1', 'v1beta1'];
+      await expect(
+        discoverServedVersion(config(modern), 'networking.istio.io', preferred),
+      ).resolves.toBe('v1');
+      await expect(
+        discoverServedVersion(config(old), 'networking.istio.io', preferred),
+      ).resolves.toBe('v1beta1');
+      await expect(
+        discoverServedVersion(config(old), 'no.such.group', preferred),
+      ).resolves.toBeUndefined();
+    } finally {
+      await modern.stop();
+      await old.stop();
+    }
+  });
+});

@@ -1,0 +1,159 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ERROR,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  ObjectCache,
+  makeInformer,
+} from '@kubernetes/client-node';
+
+/** A kind of object the plugin reads from clusters. */
+export interface ResourceType {
+  /** `v1` or `<group>/<version>`. */
+  apiVersion: string;
+  kind: string;
+  /** Plural resource name, as in the API path. */
+  plural: string;
+}
+
+interface CacheEntry {
+  ready: Promise<ObjectCache<KubernetesObject>>;
+  stop(): Promise<void>;
+}
+
+function collectionPath(type: ResourceType): string {
+  const segments = type.apiVersion.includes('/')
+    ? ['apis', ...type.apiVersion.split('/'), type.plural]
+    : ['api', type.apiVersion, type.plural];
+  return `/${segments.map(s => encodeURIComponent(s)).join('/')}`;
+}
+
+function timeout(ms: number, what: string): Promise<never> {
+  return new Promise((_, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${ms} ms`)),
+      ms,
+    );
+    timer.unref?.();
+  });
+}
+
+/**
+ * Objects of one cluster served from watch-synchronised caches: one informer
+ * per kind, started on first use, relisting after a 410 and restarted after a
+ * broken watch. Once a kind is warm, reading it costs no cluster call.
+ */
+export class ClusterObjectCache {
+  private readonly kubeConfig: KubeConfig;
+  private readonly clusterName: string;
+  private readonly logger: LoggerService;
+  private readonly syncTimeoutMs: number;
+  private readonly restartDelayMs: number;
+  private readonly entries = new Map<string, CacheEntry>();
+
+  constructor(options: {
+    kubeConfig: KubeConfig;
+    clusterName: string;
+    logger: LoggerService;
+    /** How long the first list of a kind may take (default 10 s). */
+    syncTimeoutMs?: number;
+    /** Pause before restarting a failed watch (default 5 s). */
+    restartDelayMs?: number;
+  }) {
+    this.kubeConfig = options.kubeConfig;
+    this.clusterName = options.clusterName;
+    this.logger = options.logger;
+    this.syncTimeoutMs = options.syncTimeoutMs ?? 10_000;
+    this.restartDelayMs = options.restartDelayMs ?? 5_000;
+  }
+
+  /**
+   * The cached objects of a kind, in one namespace or all. The first call for
+   * a kind lists it from the cluster and starts watching; a failed first
+   * list rejects, and the next call tries again.
+   */
+  async list(
+    type: ResourceType,
+    namespace?: string,
+  ): Promise<readonly KubernetesObject[]> {
+    const cache = await this.entry(type).ready;
+    return cache.list(namespace);
+  }
+
+  /** Stops every informer. */
+  async stop(): Promise<void> {
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.allSettled(entries.map(entry => entry.stop()));
+  }
+
+  private entry(type: ResourceType): CacheEntry {
+    const key = `${type.apiVersion}/${type.plural}`;
+    const existing = this.entries.get(key);
+    if (existing) {
+      return existing;
+    }
+    const entry = this.start(type, key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private start(type: ResourceType, key: string): CacheEntry {
+    const objects = KubernetesObjectApi.makeApiClient(this.kubeConfig);
+    const informer = makeInformer<KubernetesObject>(
+      this.kubeConfig,
+      collectionPath(type),
+      () => objects.list<KubernetesObject>(type.apiVersion, type.kind),
+    );
+    let stopped = false;
+    let syncing = true;
+    let syncError: unknown;
+    let restartTimer: NodeJS.Timeout | undefined;
+    informer.on(ERROR, error => {
+      if (stopped) return;
+      if (syncing) {
+        // A failed first list is reported by start() resolving: keep it.
+        syncError = error ?? new Error('list failed');
+        return;
+      }
+      this.logger.warn(
+        `Watch of ${key} on cluster ${this.clusterName} failed, restarting: ${error}`,
+      );
+      restartTimer = setTimeout(() => {
+        if (!stopped) {
+          informer.start().catch(() => {
+            // The informer reports the failure through its ERROR event.
+          });
+        }
+      }, this.restartDelayMs);
+      restartTimer.unref?.();
+    });
+    const ready = Promise.race([
+      informer.start().then(() => {
+        syncing = false;
+        if (syncError !== undefined) {
+          throw syncError;
+        }
+        return informer;
+      }),
+      timeout(this.syncTimeoutMs, `Cluster ${this.clusterName}`),
+    ]);
+    const entry: CacheEntry = {
+      ready,
+      stop: async () => {
+        stopped = true;
+        clearTimeout(restartTimer);
+        await informer.stop();
+      },
+    };
+    ready.catch(() => {
+      // Forget a cache whose first list failed so that the next read retries.
+      if (this.entries.get(key) === entry) {
+        this.entries.delete(key);
+      }
+      entry.stop().catch(() => {});
+    });
+    return entry;
+  }
+}
