@@ -111,6 +111,7 @@ describe('ClusterObjectCache', () => {
         (await names('shop')).sort().join() === 'cart,checkout,payment',
       'relist',
     );
+    expect(emulator.calls.count({ verb: 'list' })).toBeGreaterThanOrEqual(2);
   });
 
   it('rejects when the cluster fails, and retries on the next read', async () => {
