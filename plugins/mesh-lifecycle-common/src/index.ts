@@ -7,3 +7,4 @@
 export * from './annotations';
 export * from './phases';
 export * from './readServiceDeclaration';
+export * from './mesh';

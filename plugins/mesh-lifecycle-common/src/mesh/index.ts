@@ -1,0 +1,3 @@
+export * from './istioTypes';
+export * from './serviceHosts';
+export * from './attachIstioObjects';
