@@ -6,19 +6,22 @@ import {
   configuredTrafficSplit,
   effectiveMtlsMode,
 } from './attachIstioObjects';
+import {
+  DestinationRuleLike,
+  VirtualServiceLike,
+  WorkloadPolicyLike,
+} from './istioTypes';
 import { hostNamesService, qualifyHost } from './serviceHosts';
 
-interface AnyObject {
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
+/** Any object of the manifests, read through the shapes the logic knows. */
+type AnyObject = { kind: string } & VirtualServiceLike &
+  DestinationRuleLike &
+  WorkloadPolicyLike & {
+    metadata?: { labels?: Record<string, string> };
+    spec?: {
+      template?: { metadata?: { labels?: Record<string, string> } };
+    };
   };
-  spec?: {
-    template?: { metadata?: { labels?: Record<string, string> } };
-  };
-}
 
 /** The demo's cluster manifests, as the plugin would read them. */
 function cluster(name: string): AnyObject[] {
@@ -37,7 +40,7 @@ function attach(objects: AnyObject[], name: string, namespace: string) {
   return attachIstioObjects({
     service: { name, namespace },
     podLabels: ofKind('Deployment')
-      .filter(d => d.metadata.labels?.app === name)
+      .filter(d => d.metadata?.labels?.app === name)
       .map(d => d.spec?.template?.metadata?.labels ?? {}),
     virtualServices: ofKind('VirtualService'),
     destinationRules: ofKind('DestinationRule'),
