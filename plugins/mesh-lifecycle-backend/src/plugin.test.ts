@@ -1,7 +1,10 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { startKubernetesEmulator } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { join } from 'path';
 import { ServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createServiceEntity } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
@@ -105,5 +108,68 @@ describe('mesh-lifecycle backend plugin', () => {
         'Annotation backstage.io/kubernetes-namespace of component:default/broken-service',
       ),
     });
+  });
+
+  it('serves the mesh of a service from the configured clusters, each reporting on its own', async () => {
+    const prod = await startKubernetesEmulator({
+      name: 'prod',
+      manifests: join(__dirname, '../../../examples/clusters/prod'),
+    });
+    try {
+      const { server } = await startTestBackend({
+        features: [
+          meshLifecyclePlugin,
+          catalogServiceMock.factory({
+            entities: [
+              createServiceEntity({
+                name: 'checkout-service',
+                kubernetesNamespace: 'shop',
+              }),
+            ],
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              meshLifecycle: {
+                clusters: [
+                  {
+                    name: 'prod',
+                    url: prod.url,
+                    environment: 'production',
+                    serviceAccountToken: prod.token,
+                    allowInsecureHttp: true,
+                  },
+                  {
+                    name: 'gone',
+                    url: 'http://127.0.0.1:1',
+                    serviceAccountToken: 'x',
+                    allowInsecureHttp: true,
+                  },
+                ],
+                timeouts: { cluster: '2s' },
+              },
+            },
+          }),
+        ],
+      });
+      const response = await request(server).get(
+        '/api/mesh-lifecycle/entities/component/default/checkout-service/mesh',
+      );
+      expect(response.status).toBe(200);
+      expect(response.body.entityRef).toBe(
+        'component:default/checkout-service',
+      );
+      const [okCluster, goneCluster] = response.body.clusters;
+      expect(okCluster).toMatchObject({
+        source: 'prod',
+        status: 'ok',
+        environment: 'production',
+        mtls: { mode: 'STRICT' },
+      });
+      expect(okCluster.workloads).toHaveLength(2);
+      expect(goneCluster).toMatchObject({ source: 'gone', status: 'error' });
+      expect(JSON.stringify(response.body)).not.toContain(prod.token);
+    } finally {
+      await prod.stop();
+    }
   });
 });

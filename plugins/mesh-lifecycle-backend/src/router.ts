@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { ClusterMeshReader } from './service/ClusterMeshReader';
 import { ServiceDeclarations } from './service/types';
 
 /**
@@ -9,8 +10,9 @@ import { ServiceDeclarations } from './service/types';
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   declarations: ServiceDeclarations;
+  mesh: ClusterMeshReader;
 }): Promise<express.Router> {
-  const { httpAuth, declarations } = options;
+  const { httpAuth, declarations, mesh } = options;
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -27,6 +29,16 @@ export async function createRouter(options: {
       );
     },
   );
+
+  router.get('/entities/:kind/:namespace/:name/mesh', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { kind, namespace, name } = req.params;
+    const declaration = await declarations.get(
+      { kind, namespace, name },
+      { credentials },
+    );
+    res.json(await mesh.read(declaration));
+  });
 
   return router;
 }

@@ -8,3 +8,5 @@ export * from './annotations';
 export * from './phases';
 export * from './readServiceDeclaration';
 export * from './mesh';
+export * from './api';
+export * from './query';

@@ -1,0 +1,37 @@
+import { ResourceType } from './ClusterObjectCache';
+
+/** The Kubernetes kinds the plugin reads. */
+export const KUBERNETES_RESOURCES = {
+  deployments: {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    plural: 'deployments',
+  },
+  services: { apiVersion: 'v1', kind: 'Service', plural: 'services' },
+} satisfies Record<string, ResourceType>;
+
+/** The Istio kinds the plugin reads, in the networking version given. */
+export function istioResources(networkingVersion: string) {
+  return {
+    virtualServices: {
+      apiVersion: `networking.istio.io/${networkingVersion}`,
+      kind: 'VirtualService',
+      plural: 'virtualservices',
+    },
+    destinationRules: {
+      apiVersion: `networking.istio.io/${networkingVersion}`,
+      kind: 'DestinationRule',
+      plural: 'destinationrules',
+    },
+    peerAuthentications: {
+      apiVersion: 'security.istio.io/v1beta1',
+      kind: 'PeerAuthentication',
+      plural: 'peerauthentications',
+    },
+    authorizationPolicies: {
+      apiVersion: 'security.istio.io/v1beta1',
+      kind: 'AuthorizationPolicy',
+      plural: 'authorizationpolicies',
+    },
+  } satisfies Record<string, ResourceType>;
+}

@@ -1,0 +1,121 @@
+/**
+ * How Mesh Lifecycle authenticates to a cluster's API server.
+ *
+ * - `serviceAccountToken`: a bearer token. The `token` property is a secret:
+ *   it is left out of `JSON.stringify` and `util.inspect` output.
+ * - `kubeconfig`: the user of a context of a kubeconfig file.
+ * - `inCluster`: the service account of the pod the backend runs in.
+ *
+ * @public
+ */
+export type ClusterAuthConfig =
+  | { readonly type: 'serviceAccountToken'; readonly token: string }
+  | {
+      readonly type: 'kubeconfig';
+      /** Path of the kubeconfig file. */
+      readonly path: string;
+      /** Context to use; the file's current context when not set. */
+      readonly context?: string;
+    }
+  | { readonly type: 'inCluster' };
+
+/**
+ * TLS settings of a cluster's API server, as they apply (for `kubeconfig`
+ * auth, those of the kubeconfig file unless overridden; for `inCluster`, the
+ * pod's service account CA unless overridden).
+ *
+ * @public
+ */
+export interface ClusterTlsConfig {
+  /** Base64-encoded PEM CA bundle. */
+  readonly caData?: string;
+  /** Path of a PEM CA bundle file. */
+  readonly caFile?: string;
+  /** Whether the server certificate is not verified. */
+  readonly skipTLSVerify: boolean;
+}
+
+/**
+ * A Prometheus server to query. `headers` and `bearerToken` are secrets: they
+ * are redacted in `JSON.stringify` and `util.inspect` output.
+ *
+ * @public
+ */
+export interface PrometheusSourceConfig {
+  /** Base URL of the HTTP API, without `/api/v1` and without a trailing slash. */
+  readonly url: string;
+  /** Extra request headers (secret values). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Bearer token for `Authorization: Bearer`, if any. */
+  readonly bearerToken?: string;
+  /** Timeout of each query, in milliseconds. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * A cluster Mesh Lifecycle talks to.
+ *
+ * @public
+ */
+export interface ClusterConfig {
+  /** Unique cluster name. */
+  readonly name: string;
+  /** Base URL of the API server, without a trailing slash. */
+  readonly url: string;
+  /** Free-form environment, e.g. `production`. */
+  readonly environment?: string;
+  /** How to authenticate. */
+  readonly auth: ClusterAuthConfig;
+  /** TLS settings. */
+  readonly tls: ClusterTlsConfig;
+  /** The Prometheus watching the cluster: its own, else the global one. */
+  readonly prometheus?: PrometheusSourceConfig;
+  /**
+   * Where the cluster was configured: `meshLifecycle.clusters` or the
+   * Kubernetes plugin's `kubernetes.clusterLocatorMethods`.
+   */
+  readonly source: 'meshLifecycle' | 'kubernetes';
+}
+
+/**
+ * A Kubernetes plugin cluster that Mesh Lifecycle cannot use.
+ *
+ * @public
+ */
+export interface SkippedClusterConfig {
+  /** Cluster name. */
+  readonly name: string;
+  /** Config path of the cluster entry. */
+  readonly configPath: string;
+  /** Why it was skipped. */
+  readonly reason: string;
+}
+
+/**
+ * Timeouts, in milliseconds.
+ *
+ * @public
+ */
+export interface MeshLifecycleTimeouts {
+  /** Per call to a cluster's API server. */
+  readonly clusterMs: number;
+  /** Default per Prometheus query. */
+  readonly prometheusMs: number;
+}
+
+/**
+ * The Mesh Lifecycle backend configuration, read and validated once by
+ * `readMeshLifecycleConfig`.
+ *
+ * @public
+ */
+export interface MeshLifecycleConfig {
+  /** All usable clusters: `meshLifecycle.clusters` first, then the Kubernetes plugin's. */
+  readonly clusters: readonly ClusterConfig[];
+  /** The global Prometheus, if configured. */
+  readonly prometheus?: PrometheusSourceConfig;
+  /** Timeouts. */
+  readonly timeouts: MeshLifecycleTimeouts;
+  /** Kubernetes plugin clusters that were skipped, with the reason. */
+  readonly skipped: readonly SkippedClusterConfig[];
+}

@@ -1,0 +1,12 @@
+export { readMeshLifecycleConfig } from './readMeshLifecycleConfig';
+export type { ReadMeshLifecycleConfigOptions } from './readMeshLifecycleConfig';
+export { createKubeConfig } from './createKubeConfig';
+export type {
+  ClusterAuthConfig,
+  ClusterConfig,
+  ClusterTlsConfig,
+  MeshLifecycleConfig,
+  MeshLifecycleTimeouts,
+  PrometheusSourceConfig,
+  SkippedClusterConfig,
+} from './MeshLifecycleConfig';

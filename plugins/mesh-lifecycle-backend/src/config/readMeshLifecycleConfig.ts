@@ -1,0 +1,549 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import {
+  KubeconfigError,
+  loadKubeconfigContext,
+  userSendsCredentials,
+} from './loadKubeconfigContext';
+import {
+  ClusterAuthConfig,
+  ClusterConfig,
+  ClusterTlsConfig,
+  MeshLifecycleConfig,
+  MeshLifecycleTimeouts,
+  PrometheusSourceConfig,
+  SkippedClusterConfig,
+} from './MeshLifecycleConfig';
+import { validateEndpointUrl } from './validateEndpointUrl';
+import { REDACTED, withRedactedSecrets } from './withRedactedSecrets';
+
+/** Default of `meshLifecycle.timeouts.cluster` and `.prometheus`: 10 seconds. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** CA bundle of the pod's service account, used with `inCluster` auth. */
+export const IN_CLUSTER_CA_FILE =
+  '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
+
+/**
+ * Options of {@link readMeshLifecycleConfig}.
+ *
+ * @public
+ */
+export interface ReadMeshLifecycleConfigOptions {
+  /** Receives warnings, e.g. about skipped Kubernetes plugin clusters. */
+  logger?: LoggerService;
+}
+
+/** Mesh Lifecycle settings of a Kubernetes plugin cluster. */
+interface KubernetesPluginClusterSettings {
+  configPath: string;
+  environment?: string;
+  prometheus?: PrometheusSourceConfig;
+  allowInsecureHttp: boolean;
+  dangerouslyAllowLinkLocal: boolean;
+}
+
+const MS_PER = {
+  years: 365.25 * 24 * 3600_000,
+  months: 30 * 24 * 3600_000,
+  weeks: 7 * 24 * 3600_000,
+  days: 24 * 3600_000,
+  hours: 3600_000,
+  minutes: 60_000,
+  seconds: 1000,
+  milliseconds: 1,
+} as const;
+
+function invalid(configPath: string, message: string): InputError {
+  return new InputError(`Invalid config at '${configPath}': ${message}`);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A required, non-blank string. */
+function readString(config: Config, key: string, configPath: string): string {
+  const value = config.getString(key);
+  if (!value.trim()) {
+    throw invalid(`${configPath}.${key}`, 'must not be empty');
+  }
+  return value;
+}
+
+/** An optional string that, when set, is not blank. */
+function readOptionalString(
+  config: Config,
+  key: string,
+  configPath: string,
+): string | undefined {
+  const value = config.getOptionalString(key);
+  if (value !== undefined && !value.trim()) {
+    throw invalid(`${configPath}.${key}`, 'must not be empty when set');
+  }
+  return value;
+}
+
+/** A duration in milliseconds, or `undefined` when the key is not set. */
+function readDurationMs(
+  config: Config,
+  key: string,
+  configPath: string,
+): number | undefined {
+  if (!config.has(key)) return undefined;
+  let ms = 0;
+  try {
+    const duration = readDurationFromConfig(config, { key });
+    for (const [unit, factor] of Object.entries(MS_PER)) {
+      const amount = duration[unit as keyof typeof MS_PER];
+      ms += (amount ?? 0) * factor;
+    }
+  } catch (error) {
+    throw invalid(
+      `${configPath}.${key}`,
+      `${errorMessage(
+        error,
+      )}. Use a string such as '10s' or an object such as { seconds: 10 }`,
+    );
+  }
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw invalid(`${configPath}.${key}`, 'the duration must be positive');
+  }
+  return Math.round(ms);
+}
+
+/** Reads `headers` without exposing values in messages. */
+function readHeaders(
+  config: Config,
+  configPath: string,
+): Record<string, string> {
+  const raw = config.getOptional('headers');
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw invalid(
+      `${configPath}.headers`,
+      'must be an object of header names to values',
+    );
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw invalid(`${configPath}.headers`, `'${name}' is not a header name`);
+    }
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+      throw invalid(
+        `${configPath}.headers.${name}`,
+        'must be a string without line breaks',
+      );
+    }
+    headers[name] = value;
+  }
+  return headers;
+}
+
+function readPrometheus(
+  config: Config,
+  configPath: string,
+  defaultTimeoutMs: number,
+): PrometheusSourceConfig {
+  const headers = readHeaders(config, configPath);
+  const bearerToken = readOptionalString(config, 'bearerToken', configPath);
+  if (
+    bearerToken !== undefined &&
+    Object.keys(headers).some(name => name.toLowerCase() === 'authorization')
+  ) {
+    throw invalid(
+      `${configPath}.bearerToken`,
+      'cannot be combined with an Authorization header in headers',
+    );
+  }
+  const url = validateEndpointUrl(readString(config, 'url', configPath), {
+    configPath: `${configPath}.url`,
+    what: 'Prometheus URL',
+    sendsCredentials:
+      bearerToken !== undefined || Object.keys(headers).length > 0,
+    allowInsecureHttp: config.getOptionalBoolean('allowInsecureHttp') ?? false,
+    dangerouslyAllowLinkLocal:
+      config.getOptionalBoolean('dangerouslyAllowLinkLocal') ?? false,
+    optInPath: configPath,
+  });
+  const timeoutMs =
+    readDurationMs(config, 'timeout', configPath) ?? defaultTimeoutMs;
+  const source: PrometheusSourceConfig = {
+    url,
+    headers,
+    timeoutMs,
+    ...(bearerToken !== undefined ? { bearerToken } : {}),
+  };
+  return withRedactedSecrets(source, s => ({
+    url: s.url,
+    headers: Object.fromEntries(
+      Object.keys(s.headers).map(name => [name, REDACTED]),
+    ),
+    ...(s.bearerToken !== undefined ? { bearerToken: REDACTED } : {}),
+    timeoutMs: s.timeoutMs,
+  }));
+}
+
+function tokenAuth(token: string): ClusterAuthConfig {
+  return withRedactedSecrets<ClusterAuthConfig>(
+    { type: 'serviceAccountToken', token },
+    () => ({ type: 'serviceAccountToken', token: REDACTED }),
+  );
+}
+
+/** The API server URL of the pod the backend runs in, as client-node derives it. */
+function inClusterUrl(): string | undefined {
+  const host = process.env.KUBERNETES_SERVICE_HOST;
+  const port = process.env.KUBERNETES_SERVICE_PORT;
+  if (!host || !port) return undefined;
+  const scheme = ['80', '8080', '8001'].includes(port) ? 'http' : 'https';
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Reads `caData`/`caFile`. Both at once is an error in our config; in the
+ * Kubernetes plugin's (`lenient`) both are kept and client-node uses the file.
+ */
+function readCa(
+  config: Config,
+  configPath: string,
+  lenient = false,
+): Pick<ClusterTlsConfig, 'caData' | 'caFile'> | undefined {
+  const caData = readOptionalString(config, 'caData', configPath);
+  const caFile = readOptionalString(config, 'caFile', configPath);
+  if (caData !== undefined && caFile !== undefined) {
+    if (lenient) return { caData, caFile };
+    throw invalid(configPath, 'set at most one of caData and caFile');
+  }
+  if (caData !== undefined) return { caData };
+  if (caFile !== undefined) return { caFile };
+  return undefined;
+}
+
+/** Reads one `meshLifecycle.clusters[]` entry. */
+function readOwnCluster(
+  config: Config,
+  configPath: string,
+  globalPrometheus: PrometheusSourceConfig | undefined,
+  timeouts: MeshLifecycleTimeouts,
+): ClusterConfig {
+  const name = readString(config, 'name', configPath);
+  const token = readOptionalString(config, 'serviceAccountToken', configPath);
+  const kubeconfig = config.getOptionalConfig('kubeconfig');
+  const inCluster = config.getOptionalBoolean('inCluster') === true;
+  const methods = [token !== undefined, kubeconfig !== undefined, inCluster];
+  const count = methods.filter(Boolean).length;
+  if (count !== 1) {
+    throw invalid(
+      configPath,
+      `cluster '${name}' ${
+        count === 0 ? 'has no credentials' : 'has more than one kind of auth'
+      }; set exactly one of serviceAccountToken, kubeconfig (with path) or inCluster: true`,
+    );
+  }
+
+  const configuredUrl = readOptionalString(config, 'url', configPath);
+  const ca = readCa(config, configPath);
+  const skipTLSVerify = config.getOptionalBoolean('skipTLSVerify');
+
+  let auth: ClusterAuthConfig;
+  let url: string | undefined;
+  let tls: ClusterTlsConfig;
+  let sendsCredentials = true;
+  if (token !== undefined) {
+    auth = tokenAuth(token);
+    url = readString(config, 'url', configPath);
+    tls = { ...ca, skipTLSVerify: skipTLSVerify ?? false };
+  } else if (kubeconfig) {
+    const path = readString(kubeconfig, 'path', `${configPath}.kubeconfig`);
+    const context = readOptionalString(
+      kubeconfig,
+      'context',
+      `${configPath}.kubeconfig`,
+    );
+    let loaded;
+    try {
+      loaded = loadKubeconfigContext(path, context);
+    } catch (error) {
+      if (error instanceof KubeconfigError) {
+        throw invalid(`${configPath}.kubeconfig.${error.key}`, error.message);
+      }
+      throw error;
+    }
+    auth = { type: 'kubeconfig', path, ...(context ? { context } : {}) };
+    url = configuredUrl ?? loaded.cluster.server;
+    const fileCa = {
+      ...(loaded.cluster.caData ? { caData: loaded.cluster.caData } : {}),
+      ...(loaded.cluster.caFile ? { caFile: loaded.cluster.caFile } : {}),
+    };
+    tls = {
+      ...(ca ?? fileCa),
+      skipTLSVerify: skipTLSVerify ?? loaded.cluster.skipTLSVerify ?? false,
+    };
+    sendsCredentials = userSendsCredentials(loaded.user);
+  } else {
+    auth = { type: 'inCluster' };
+    url = configuredUrl ?? inClusterUrl();
+    if (!url) {
+      throw invalid(
+        `${configPath}.inCluster`,
+        `cluster '${name}' uses the pod's service account, but KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not set (the backend is not running in a pod); set url or use other auth`,
+      );
+    }
+    tls = {
+      ...(ca ?? { caFile: IN_CLUSTER_CA_FILE }),
+      skipTLSVerify: skipTLSVerify ?? false,
+    };
+  }
+
+  const validatedUrl = validateEndpointUrl(url, {
+    configPath: `${configPath}.url`,
+    what: `API server URL of cluster '${name}'`,
+    sendsCredentials,
+    allowInsecureHttp: config.getOptionalBoolean('allowInsecureHttp') ?? false,
+    dangerouslyAllowLinkLocal:
+      config.getOptionalBoolean('dangerouslyAllowLinkLocal') ?? false,
+    optInPath: configPath,
+  });
+
+  const prometheusConfig = config.getOptionalConfig('prometheus');
+  const prometheus = prometheusConfig
+    ? readPrometheus(
+        prometheusConfig,
+        `${configPath}.prometheus`,
+        timeouts.prometheusMs,
+      )
+    : globalPrometheus;
+  const environment = readOptionalString(config, 'environment', configPath);
+  return {
+    name,
+    url: validatedUrl,
+    ...(environment !== undefined ? { environment } : {}),
+    auth,
+    tls,
+    ...(prometheus ? { prometheus } : {}),
+    source: 'meshLifecycle',
+  };
+}
+
+/** Reads `meshLifecycle.kubernetesPluginClusters`, by cluster name. */
+function readKubernetesPluginClusterSettings(
+  root: Config | undefined,
+  globalPrometheus: PrometheusSourceConfig | undefined,
+  timeouts: MeshLifecycleTimeouts,
+): Map<string, KubernetesPluginClusterSettings> {
+  const settings = new Map<string, KubernetesPluginClusterSettings>();
+  const entries = root?.getOptionalConfigArray('kubernetesPluginClusters');
+  entries?.forEach((entry, index) => {
+    const configPath = `meshLifecycle.kubernetesPluginClusters[${index}]`;
+    const name = readString(entry, 'name', configPath);
+    const previous = settings.get(name);
+    if (previous) {
+      throw invalid(
+        `${configPath}.name`,
+        `duplicate cluster name '${name}', also used at '${previous.configPath}'`,
+      );
+    }
+    const prometheusConfig = entry.getOptionalConfig('prometheus');
+    const prometheus = prometheusConfig
+      ? readPrometheus(
+          prometheusConfig,
+          `${configPath}.prometheus`,
+          timeouts.prometheusMs,
+        )
+      : globalPrometheus;
+    const environment = readOptionalString(entry, 'environment', configPath);
+    settings.set(name, {
+      configPath,
+      ...(environment !== undefined ? { environment } : {}),
+      ...(prometheus ? { prometheus } : {}),
+      allowInsecureHttp: entry.getOptionalBoolean('allowInsecureHttp') ?? false,
+      dangerouslyAllowLinkLocal:
+        entry.getOptionalBoolean('dangerouslyAllowLinkLocal') ?? false,
+    });
+  });
+  return settings;
+}
+
+/** Reads the `type: config` clusters of `kubernetes.clusterLocatorMethods`. */
+function readKubernetesPluginClusters(
+  config: Config,
+  ownNames: Map<string, string>,
+  settings: Map<string, KubernetesPluginClusterSettings>,
+  globalPrometheus: PrometheusSourceConfig | undefined,
+  logger: LoggerService | undefined,
+): { clusters: ClusterConfig[]; skipped: SkippedClusterConfig[] } {
+  const clusters: ClusterConfig[] = [];
+  const skipped: SkippedClusterConfig[] = [];
+  const seen = new Map<string, string>();
+  const used = new Set<string>();
+  const methods =
+    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+  methods.forEach((method, methodIndex) => {
+    if (method.getOptionalString('type') !== 'config') return;
+    const entries = method.getOptionalConfigArray('clusters') ?? [];
+    entries.forEach((entry, index) => {
+      const configPath = `kubernetes.clusterLocatorMethods[${methodIndex}].clusters[${index}]`;
+      const name = readString(entry, 'name', configPath);
+      const ownPath = ownNames.get(name);
+      if (ownPath) {
+        logger?.info(
+          `Mesh Lifecycle uses cluster '${name}' as configured at '${ownPath}', not at '${configPath}'`,
+        );
+        return;
+      }
+      const previous = seen.get(name);
+      if (previous) {
+        throw invalid(
+          `${configPath}.name`,
+          `duplicate cluster name '${name}', also used at '${previous}'; Mesh Lifecycle needs unique names (a meshLifecycle.clusters entry of that name would replace both)`,
+        );
+      }
+      seen.set(name, configPath);
+      used.add(name);
+
+      const authProvider = entry.getOptionalString('authProvider');
+      if (authProvider !== 'serviceAccount') {
+        const reason = `authProvider '${
+          authProvider ?? '(none)'
+        }' is not supported by Mesh Lifecycle (only 'serviceAccount'); configure the cluster in meshLifecycle.clusters instead`;
+        skipped.push({ name, configPath, reason });
+        logger?.warn(
+          `Mesh Lifecycle skips Kubernetes cluster '${name}' at '${configPath}': ${reason}`,
+        );
+        return;
+      }
+      const own = settings.get(name);
+      const token = readOptionalString(
+        entry,
+        'serviceAccountToken',
+        configPath,
+      );
+      const ca = readCa(entry, configPath, true);
+      const url = validateEndpointUrl(readString(entry, 'url', configPath), {
+        configPath: `${configPath}.url`,
+        what: `API server URL of cluster '${name}'`,
+        sendsCredentials: true,
+        allowInsecureHttp: own?.allowInsecureHttp ?? false,
+        dangerouslyAllowLinkLocal: own?.dangerouslyAllowLinkLocal ?? false,
+        optInPath: own
+          ? own.configPath
+          : `meshLifecycle.kubernetesPluginClusters[] (an entry with name '${name}')`,
+      });
+      const prometheus = own ? own.prometheus : globalPrometheus;
+      clusters.push({
+        name,
+        url,
+        ...(own?.environment !== undefined
+          ? { environment: own.environment }
+          : {}),
+        // Like the Kubernetes plugin, serviceAccount without a token means
+        // the pod's own service account.
+        auth: token !== undefined ? tokenAuth(token) : { type: 'inCluster' },
+        tls: {
+          ...ca,
+          skipTLSVerify: entry.getOptionalBoolean('skipTLSVerify') ?? false,
+        },
+        ...(prometheus ? { prometheus } : {}),
+        source: 'kubernetes',
+      });
+    });
+  });
+  for (const [name, own] of settings) {
+    if (ownNames.has(name)) {
+      logger?.warn(
+        `Mesh Lifecycle ignores '${
+          own.configPath
+        }': cluster '${name}' is configured at '${ownNames.get(
+          name,
+        )}', which wins`,
+      );
+    } else if (!used.has(name)) {
+      logger?.warn(
+        `Mesh Lifecycle ignores '${own.configPath}': no cluster named '${name}' in kubernetes.clusterLocatorMethods`,
+      );
+    }
+  }
+  return { clusters, skipped };
+}
+
+/**
+ * Reads and validates the Mesh Lifecycle configuration (`meshLifecycle`, plus
+ * the `type: config` clusters of the Kubernetes plugin's
+ * `kubernetes.clusterLocatorMethods` unless
+ * `meshLifecycle.useKubernetesPluginClusters` is false). A cluster in
+ * `meshLifecycle.clusters` replaces a Kubernetes plugin cluster of the same
+ * name.
+ *
+ * Throws an `InputError` naming the config path (never a secret value) for
+ * invalid config: duplicate names, missing auth, URLs that are not http(s) or
+ * point at link-local or cloud metadata addresses, credentials over plain
+ * http, unreadable kubeconfig files...
+ *
+ * @public
+ */
+export function readMeshLifecycleConfig(
+  config: Config,
+  options: ReadMeshLifecycleConfigOptions = {},
+): MeshLifecycleConfig {
+  const root = config.getOptionalConfig('meshLifecycle');
+  const timeouts: MeshLifecycleTimeouts = {
+    clusterMs:
+      (root && readDurationMs(root, 'timeouts.cluster', 'meshLifecycle')) ??
+      DEFAULT_TIMEOUT_MS,
+    prometheusMs:
+      (root && readDurationMs(root, 'timeouts.prometheus', 'meshLifecycle')) ??
+      DEFAULT_TIMEOUT_MS,
+  };
+  const prometheusConfig = root?.getOptionalConfig('prometheus');
+  const prometheus = prometheusConfig
+    ? readPrometheus(
+        prometheusConfig,
+        'meshLifecycle.prometheus',
+        timeouts.prometheusMs,
+      )
+    : undefined;
+
+  const clusters: ClusterConfig[] = [];
+  const ownNames = new Map<string, string>();
+  (root?.getOptionalConfigArray('clusters') ?? []).forEach((entry, index) => {
+    const configPath = `meshLifecycle.clusters[${index}]`;
+    const cluster = readOwnCluster(entry, configPath, prometheus, timeouts);
+    const previous = ownNames.get(cluster.name);
+    if (previous) {
+      throw invalid(
+        `${configPath}.name`,
+        `duplicate cluster name '${cluster.name}', also used at '${previous}'`,
+      );
+    }
+    ownNames.set(cluster.name, configPath);
+    clusters.push(cluster);
+  });
+
+  const settings = readKubernetesPluginClusterSettings(
+    root,
+    prometheus,
+    timeouts,
+  );
+  let skipped: SkippedClusterConfig[] = [];
+  if (root?.getOptionalBoolean('useKubernetesPluginClusters') !== false) {
+    const fromPlugin = readKubernetesPluginClusters(
+      config,
+      ownNames,
+      settings,
+      prometheus,
+      options.logger,
+    );
+    clusters.push(...fromPlugin.clusters);
+    skipped = fromPlugin.skipped;
+  }
+
+  return {
+    clusters,
+    ...(prometheus ? { prometheus } : {}),
+    timeouts,
+    skipped,
+  };
+}

@@ -1,0 +1,224 @@
+import { CacheService } from '@backstage/backend-plugin-api';
+import { JsonValue } from '@backstage/types';
+import { PromQL } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { z } from 'zod';
+
+/** A Prometheus the plugin asks, as configured. */
+export interface PrometheusSource {
+  /** Names the source in answers and errors, e.g. `prometheus:prod`. */
+  name: string;
+  url: string;
+  headers?: Record<string, string>;
+  bearerToken?: string;
+  timeoutMs: number;
+}
+
+const sampleValue = z.tuple([z.number(), z.string()]);
+const labels = z.record(z.string(), z.string());
+
+const vectorData = z.object({
+  resultType: z.literal('vector'),
+  result: z.array(z.object({ metric: labels, value: sampleValue })),
+});
+const matrixData = z.object({
+  resultType: z.literal('matrix'),
+  result: z.array(z.object({ metric: labels, values: z.array(sampleValue) })),
+});
+const alertsData = z.object({
+  alerts: z.array(
+    z.object({
+      labels,
+      annotations: labels,
+      state: z.enum(['inactive', 'pending', 'firing']),
+      activeAt: z.string().optional(),
+      value: z.string().optional(),
+    }),
+  ),
+});
+
+/** One series of an instant query. */
+export type VectorSample = z.infer<typeof vectorData>['result'][number];
+/** One series of a range query. */
+export type MatrixSeries = z.infer<typeof matrixData>['result'][number];
+/** An active (pending or firing) alert. */
+export type PrometheusAlert = z.infer<typeof alertsData>['alerts'][number];
+
+const envelope = z.object({
+  status: z.enum(['success', 'error']),
+  data: z.unknown().optional(),
+  errorType: z.string().optional(),
+  error: z.string().optional(),
+});
+
+function errorName(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'name' in error
+    ? String(error.name)
+    : undefined;
+}
+
+/** A failed call to one Prometheus; the message never holds credentials. */
+export class PrometheusError extends Error {
+  readonly source: string;
+
+  constructor(source: string, message: string) {
+    super(`Prometheus ${source}: ${message}`);
+    this.name = 'PrometheusError';
+    this.source = source;
+  }
+}
+
+/**
+ * Asks one Prometheus over its HTTP API: every call has a timeout, every
+ * answer is parsed before use, identical concurrent calls share one request,
+ * and answers are kept briefly in Backstage's cache service (shared by all
+ * backend replicas).
+ */
+export class PrometheusClient {
+  private readonly source: PrometheusSource;
+  private readonly cache?: CacheService;
+  private readonly cacheTtlMs: number;
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(options: {
+    source: PrometheusSource;
+    cache?: CacheService;
+    /** How long answers are cached (default 10 s); 0 turns caching off. */
+    cacheTtlMs?: number;
+  }) {
+    this.source = options.source;
+    this.cache = options.cache;
+    this.cacheTtlMs = options.cacheTtlMs ?? 10_000;
+  }
+
+  /** The source's name. */
+  get name(): string {
+    return this.source.name;
+  }
+
+  /** An instant query, at `time` (default: now). */
+  async instant(query: PromQL, time?: Date): Promise<VectorSample[]> {
+    const params: Record<string, string> = { query };
+    if (time) params.time = String(time.getTime() / 1000);
+    const data = await this.call('api/v1/query', params, vectorData);
+    return data.result;
+  }
+
+  /** A range query, `stepSeconds` apart. */
+  async range(
+    query: PromQL,
+    start: Date,
+    end: Date,
+    stepSeconds: number,
+  ): Promise<MatrixSeries[]> {
+    const data = await this.call(
+      'api/v1/query_range',
+      {
+        query,
+        start: String(start.getTime() / 1000),
+        end: String(end.getTime() / 1000),
+        step: String(stepSeconds),
+      },
+      matrixData,
+    );
+    return data.result;
+  }
+
+  /** The active (pending and firing) alerts. */
+  async alerts(): Promise<PrometheusAlert[]> {
+    return (await this.call('api/v1/alerts', {}, alertsData)).alerts;
+  }
+
+  private async call<T extends z.ZodType>(
+    path: string,
+    params: Record<string, string>,
+    data: T,
+  ): Promise<z.infer<T>> {
+    const url = new URL(
+      path,
+      this.source.url.endsWith('/') ? this.source.url : `${this.source.url}/`,
+    );
+    for (const [key, value] of Object.entries(params)) {
+      url.searchParams.set(key, value);
+    }
+    const key = `mesh-lifecycle:prometheus:${this.source.name}:${url.pathname}?${url.searchParams}`;
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      return pending as Promise<z.infer<T>>;
+    }
+    const promise = this.cachedFetch(key, url, data).finally(() =>
+      this.inFlight.delete(key),
+    );
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  private async cachedFetch<T extends z.ZodType>(
+    key: string,
+    url: URL,
+    data: T,
+  ): Promise<z.infer<T>> {
+    if (this.cache && this.cacheTtlMs > 0) {
+      const cached = data.safeParse(await this.cache.get(key));
+      if (cached.success) {
+        return cached.data;
+      }
+    }
+    const answer = envelope.safeParse(await this.fetchJson(url));
+    if (answer.success && answer.data.status === 'error') {
+      throw new PrometheusError(
+        this.source.name,
+        `${answer.data.errorType ?? 'error'}: ${
+          answer.data.error ?? 'unknown'
+        }`,
+      );
+    }
+    const parsed = data.safeParse(answer.data?.data);
+    if (!answer.success || !parsed.success) {
+      const issue = (answer.error ?? parsed.error)?.issues[0];
+      throw new PrometheusError(
+        this.source.name,
+        `unexpected answer to ${url.pathname}: ${issue?.path.join('.')} ${
+          issue?.message
+        }`,
+      );
+    }
+    const result: z.infer<T> = parsed.data;
+    if (this.cache && this.cacheTtlMs > 0) {
+      // Parsed from JSON, so it is JSON.
+      await this.cache.set(key, result as JsonValue, { ttl: this.cacheTtlMs });
+    }
+    return result;
+  }
+
+  private async fetchJson(url: URL): Promise<unknown> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...this.source.headers,
+    };
+    if (this.source.bearerToken) {
+      headers.authorization = `Bearer ${this.source.bearerToken}`;
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        headers,
+        signal: AbortSignal.timeout(this.source.timeoutMs),
+      });
+    } catch (error) {
+      const reason =
+        errorName(error) === 'TimeoutError'
+          ? `no answer within ${this.source.timeoutMs} ms`
+          : `unreachable (${String(error)})`;
+      throw new PrometheusError(this.source.name, reason);
+    }
+    const text = await response.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new PrometheusError(
+        this.source.name,
+        `HTTP ${response.status} without a JSON body`,
+      );
+    }
+  }
+}

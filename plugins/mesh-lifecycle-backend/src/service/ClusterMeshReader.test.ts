@@ -1,0 +1,220 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { KubeConfig } from '@kubernetes/client-node';
+import {
+  MeshResponse,
+  ServiceDeclaration,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import {
+  KubernetesEmulator,
+  startKubernetesEmulator,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { join } from 'path';
+import { ClusterObjectCache } from '../clusters/ClusterObjectCache';
+import { rememberServedVersion } from '../clusters/discoverServedVersion';
+import { ClusterMeshReader, MeshCluster } from './ClusterMeshReader';
+
+const manifests = join(__dirname, '../../../../examples/clusters');
+
+function declaration(
+  name: string,
+  namespace: string,
+  cluster?: string,
+): ServiceDeclaration {
+  return {
+    entityRef: `component:default/${name}`,
+    target: { kubernetesId: name, namespace, cluster },
+    thresholds: {},
+  };
+}
+
+function okClusters(response: MeshResponse) {
+  return response.clusters.flatMap(c => (c.status === 'ok' ? [c] : []));
+}
+
+describe('ClusterMeshReader on the demo clusters', () => {
+  const emulators: KubernetesEmulator[] = [];
+  const caches: ClusterObjectCache[] = [];
+  let reader: ClusterMeshReader;
+
+  function meshCluster(
+    emulator: KubernetesEmulator,
+    environment: string,
+  ): MeshCluster {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(emulator.kubeconfig());
+    const objects = new ClusterObjectCache({
+      kubeConfig,
+      clusterName: emulator.name,
+      logger: mockServices.logger.mock(),
+      syncTimeoutMs: 2_000,
+    });
+    caches.push(objects);
+    return {
+      name: emulator.name,
+      environment,
+      objects,
+      istioNetworkingVersion: rememberServedVersion(
+        kubeConfig,
+        'networking.istio.io',
+        ['v1', 'v1beta1'],
+      ),
+    };
+  }
+
+  beforeAll(async () => {
+    for (const [name, versions] of [
+      ['dev', ['v1beta1']],
+      ['prod', ['v1', 'v1beta1']],
+    ] as const) {
+      emulators.push(
+        await startKubernetesEmulator({
+          name,
+          manifests: join(manifests, name),
+          istioNetworkingVersions: [...versions],
+        }),
+      );
+    }
+    reader = new ClusterMeshReader({
+      clusters: [
+        meshCluster(emulators[0], 'development'),
+        meshCluster(emulators[1], 'production'),
+      ],
+      logger: mockServices.logger.mock(),
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(caches.map(c => c.stop()));
+    await Promise.all(emulators.map(e => e.stop()));
+  });
+
+  it('reads the canary: two versions, their split and the mesh config', async () => {
+    const response = await reader.read(
+      declaration('checkout-service', 'shop', 'prod'),
+    );
+    expect(response.clusters.map(c => c.source)).toEqual(['prod']);
+    const [prod] = okClusters(response);
+    expect(prod).toMatchObject({
+      environment: 'production',
+      istioNetworkingVersion: 'v1',
+      mtls: {
+        mode: 'STRICT',
+        policy: { name: 'checkout-service', scope: 'workload' },
+      },
+    });
+    expect(
+      prod.workloads.map(w => [w.name, w.version, w.replicas, w.readyReplicas]),
+    ).toEqual([
+      ['checkout-service-v1', 'v1', 3, 3],
+      ['checkout-service-v2', 'v2', 1, 1],
+    ]);
+    expect(prod.services.map(s => s.name)).toEqual(['checkout-service']);
+    expect(
+      prod.istioObjects
+        .map(o => `${o.kind}/${o.name}${o.scope ? `@${o.scope}` : ''}`)
+        .sort(),
+    ).toEqual([
+      'AuthorizationPolicy/checkout-service@workload',
+      'DestinationRule/checkout-service',
+      'PeerAuthentication/checkout-service@workload',
+      'PeerAuthentication/default@mesh',
+      'VirtualService/checkout-service',
+    ]);
+    expect(
+      prod.trafficSplit.flatMap(r =>
+        r.destinations.map(d => [d.version, d.weight]),
+      ),
+    ).toEqual([
+      ['v1', 90],
+      ['v2', 10],
+    ]);
+  });
+
+  it('shows the retiring service scaled to zero and marked decommissioning', async () => {
+    const [prod] = okClusters(
+      await reader.read(declaration('legacy-pricing-service', 'shop', 'prod')),
+    );
+    expect(prod.workloads).toEqual([
+      expect.objectContaining({
+        replicas: 0,
+        lifecycleStatus: 'decommissioning',
+      }),
+    ]);
+  });
+
+  it('reads Istio in v1beta1 where the cluster has no v1', async () => {
+    const [dev] = okClusters(
+      await reader.read(declaration('loyalty-service', 'shop-dev', 'dev')),
+    );
+    expect(dev.istioNetworkingVersion).toBe('v1beta1');
+    expect(dev.istioObjects.map(o => `${o.kind}/${o.apiVersion}`)).toContain(
+      'VirtualService/networking.istio.io/v1beta1',
+    );
+    expect(dev.istioObjects.some(o => o.kind === 'AuthorizationPolicy')).toBe(
+      false,
+    );
+  });
+
+  it('asks every cluster when the entity names none', async () => {
+    const response = await reader.read(declaration('checkout-service', 'shop'));
+    expect(response.clusters.map(c => [c.source, c.status])).toEqual([
+      ['dev', 'ok'],
+      ['prod', 'ok'],
+    ]);
+    expect(okClusters(response)[0].workloads).toEqual([]);
+  });
+
+  it('answers a second view from its caches, with no cluster call', async () => {
+    await reader.read(declaration('cart-service', 'shop', 'prod'));
+    const before = emulators[1].calls.count();
+    await reader.read(declaration('cart-service', 'shop', 'prod'));
+    await reader.read(declaration('user-service', 'shop', 'prod'));
+    expect(emulators[1].calls.count()).toBe(before);
+  });
+});
+
+describe('ClusterMeshReader with a failing cluster', () => {
+  it('reports that cluster as an error and still answers from the others', async () => {
+    const good = await startKubernetesEmulator({
+      name: 'prod',
+      manifests: join(manifests, 'prod'),
+    });
+    const bad = await startKubernetesEmulator({ name: 'broken' });
+    bad.faults.add({ path: /deployments/, status: 500 });
+    const caches: ClusterObjectCache[] = [];
+    const cluster = (emulator: KubernetesEmulator): MeshCluster => {
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromString(emulator.kubeconfig());
+      const objects = new ClusterObjectCache({
+        kubeConfig,
+        clusterName: emulator.name,
+        logger: mockServices.logger.mock(),
+      });
+      caches.push(objects);
+      return {
+        name: emulator.name,
+        objects,
+        istioNetworkingVersion: async () => 'v1',
+      };
+    };
+    try {
+      const reader = new ClusterMeshReader({
+        clusters: [cluster(bad), cluster(good)],
+        logger: mockServices.logger.mock(),
+      });
+      const response = await reader.read(declaration('cart-service', 'shop'));
+      expect(response.clusters[0]).toMatchObject({
+        source: 'broken',
+        status: 'error',
+      });
+      expect(response.clusters[1]).toMatchObject({
+        source: 'prod',
+        status: 'ok',
+      });
+    } finally {
+      await Promise.all(caches.map(c => c.stop()));
+      await good.stop();
+      await bad.stop();
+    }
+  });
+});

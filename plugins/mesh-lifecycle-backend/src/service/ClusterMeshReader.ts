@@ -1,0 +1,222 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ClusterMesh,
+  MARKER_LIFECYCLE_STATUS,
+  MeshIstioObject,
+  MeshResponse,
+  ServiceDeclaration,
+  SourceOutcome,
+  attachIstioObjects,
+  configuredTrafficSplit,
+  effectiveMtlsMode,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { z } from 'zod';
+import {
+  ClusterObjectCache,
+  ResourceType,
+} from '../clusters/ClusterObjectCache';
+import {
+  deploymentSchema,
+  destinationRuleSchema,
+  parseObjects,
+  serviceSchema,
+  virtualServiceSchema,
+  workloadPolicySchema,
+} from '../clusters/objectSchemas';
+import { KUBERNETES_RESOURCES, istioResources } from '../clusters/resources';
+
+/** A cluster the reader can ask. */
+export interface MeshCluster {
+  name: string;
+  environment?: string;
+  objects: ClusterObjectCache;
+  /** The networking.istio.io version the cluster serves (v1 or v1beta1). */
+  istioNetworkingVersion(): Promise<string | undefined>;
+}
+
+const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+
+function errorOf(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
+}
+
+/**
+ * Reads what each cluster runs of a service and how the mesh is configured
+ * for it, from the clusters' watch caches. Each cluster answers or fails on
+ * its own.
+ */
+export class ClusterMeshReader {
+  private readonly clusters: MeshCluster[];
+  private readonly logger: LoggerService;
+
+  constructor(options: { clusters: MeshCluster[]; logger: LoggerService }) {
+    this.clusters = options.clusters;
+    this.logger = options.logger;
+  }
+
+  async read(declaration: ServiceDeclaration): Promise<MeshResponse> {
+    const { cluster } = declaration.target;
+    const clusters = cluster
+      ? this.clusters.filter(c => c.name === cluster)
+      : this.clusters;
+    return {
+      entityRef: declaration.entityRef,
+      clusters: await Promise.all(
+        clusters.map(async (c): Promise<SourceOutcome<ClusterMesh>> => {
+          try {
+            return {
+              source: c.name,
+              status: 'ok',
+              ...(await this.readCluster(c, declaration)),
+            };
+          } catch (error) {
+            return { source: c.name, status: 'error', error: errorOf(error) };
+          }
+        }),
+      ),
+    };
+  }
+
+  private async readCluster(
+    cluster: MeshCluster,
+    declaration: ServiceDeclaration,
+  ): Promise<ClusterMesh> {
+    const { kubernetesId, namespace } = declaration.target;
+    const list = async <T extends z.ZodType>(
+      type: ResourceType,
+      schema: T,
+      inNamespace?: string,
+    ) =>
+      parseObjects(
+        schema,
+        await cluster.objects.list(type, inNamespace),
+        message =>
+          this.logger.warn(
+            `Ignoring a ${type.kind} on cluster ${cluster.name}: ${message}`,
+          ),
+      );
+    const owned = <T extends { metadata: { labels?: Record<string, string> } }>(
+      objects: T[],
+    ) =>
+      objects.filter(
+        o =>
+          kubernetesId !== undefined &&
+          o.metadata.labels?.[KUBERNETES_ID_LABEL] === kubernetesId,
+      );
+
+    const deployments = owned(
+      await list(KUBERNETES_RESOURCES.deployments, deploymentSchema, namespace),
+    );
+    const services = owned(
+      await list(KUBERNETES_RESOURCES.services, serviceSchema, namespace),
+    );
+    const version = await cluster.istioNetworkingVersion();
+    const base = {
+      cluster: cluster.name,
+      environment: cluster.environment,
+      istioNetworkingVersion: version,
+      workloads: deployments.map(d => ({
+        kind: 'Deployment',
+        name: d.metadata.name,
+        namespace: d.metadata.namespace ?? '',
+        version: d.spec?.template?.metadata?.labels?.version,
+        replicas: d.spec?.replicas ?? 1,
+        readyReplicas: d.status?.readyReplicas ?? 0,
+        availableReplicas: d.status?.availableReplicas ?? 0,
+        updatedReplicas: d.status?.updatedReplicas ?? 0,
+        lifecycleStatus: d.metadata.annotations?.[MARKER_LIFECYCLE_STATUS],
+      })),
+      services: services.map(s => ({
+        name: s.metadata.name,
+        namespace: s.metadata.namespace ?? '',
+        ports: s.spec?.ports ?? [],
+      })),
+    };
+    if (!version) {
+      return {
+        ...base,
+        istioObjects: [],
+        trafficSplit: [],
+        mtls: { mode: 'DISABLE' },
+      };
+    }
+
+    const istio = istioResources(version);
+    const [
+      virtualServices,
+      destinationRules,
+      peerAuthentications,
+      authorizationPolicies,
+    ] = await Promise.all([
+      list(istio.virtualServices, virtualServiceSchema),
+      list(istio.destinationRules, destinationRuleSchema),
+      list(istio.peerAuthentications, workloadPolicySchema),
+      list(istio.authorizationPolicies, workloadPolicySchema),
+    ]);
+    const attachedBy = new Map<object, ResourceType>();
+    const tag = <T extends object>(type: ResourceType, objects: T[]) => {
+      objects.forEach(o => attachedBy.set(o, type));
+      return objects;
+    };
+    const meshServices = services.map(s => ({
+      name: s.metadata.name,
+      namespace: s.metadata.namespace ?? '',
+    }));
+    const istioObjects: MeshIstioObject[] = [];
+    const seen = new Set<string>();
+    const trafficSplit = [];
+    let mtls: ClusterMesh['mtls'] = { mode: 'PERMISSIVE' };
+    for (const service of meshServices) {
+      const attached = attachIstioObjects({
+        service,
+        podLabels: deployments.map(
+          d => d.spec?.template?.metadata?.labels ?? {},
+        ),
+        virtualServices: tag(istio.virtualServices, virtualServices),
+        destinationRules: tag(istio.destinationRules, destinationRules),
+        peerAuthentications: tag(
+          istio.peerAuthentications,
+          peerAuthentications,
+        ),
+        authorizationPolicies: tag(
+          istio.authorizationPolicies,
+          authorizationPolicies,
+        ),
+      });
+      const describe = (
+        object: { metadata: { name: string; namespace?: string } },
+        scope?: MeshIstioObject['scope'],
+      ) => {
+        const type = attachedBy.get(object)!;
+        const entry: MeshIstioObject = {
+          kind: type.kind,
+          apiVersion: type.apiVersion,
+          name: object.metadata.name,
+          namespace: object.metadata.namespace ?? '',
+          ...(scope ? { scope } : {}),
+        };
+        const key = `${entry.kind}/${entry.namespace}/${entry.name}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          istioObjects.push(entry);
+        }
+        return entry;
+      };
+      attached.virtualServices.forEach(o => describe(o));
+      attached.destinationRules.forEach(o => describe(o));
+      attached.peerAuthentications.forEach(p => describe(p.object, p.scope));
+      attached.authorizationPolicies.forEach(p => describe(p.object, p.scope));
+      trafficSplit.push(...configuredTrafficSplit(attached));
+      const effective = effectiveMtlsMode(attached.peerAuthentications);
+      mtls = {
+        mode: effective.mode,
+        policy: effective.from
+          ? describe(effective.from.object, effective.from.scope)
+          : undefined,
+      };
+    }
+    return { ...base, istioObjects, trafficSplit, mtls };
+  }
+}

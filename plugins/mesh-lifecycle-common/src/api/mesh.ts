@@ -1,0 +1,90 @@
+import { ConfiguredRoute, PolicyScope } from '../mesh';
+
+/**
+ * The outcome of asking one upstream source (a cluster or a Prometheus):
+ * every answer reports each source separately, so one failing source never
+ * hides the others.
+ *
+ * @public
+ */
+export type SourceOutcome<T> =
+  | ({ source: string; status: 'ok' } & T)
+  | {
+      source: string;
+      status: 'error';
+      error: { name: string; message: string };
+    };
+
+/**
+ * A workload (Deployment) of the service on a cluster.
+ *
+ * @public
+ */
+export interface MeshWorkload {
+  kind: string;
+  name: string;
+  namespace: string;
+  /** The `version` label of its pods, when set. */
+  version?: string;
+  replicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  updatedReplicas: number;
+  /** Markers from the seed's lifecycle practice, e.g. `decommissioning`. */
+  lifecycleStatus?: string;
+}
+
+/**
+ * A Kubernetes Service of the service.
+ *
+ * @public
+ */
+export interface MeshKubernetesService {
+  name: string;
+  namespace: string;
+  ports: Array<{ name?: string; port: number; protocol?: string }>;
+}
+
+/**
+ * An Istio object that concerns the service.
+ *
+ * @public
+ */
+export interface MeshIstioObject {
+  kind: string;
+  apiVersion: string;
+  name: string;
+  namespace: string;
+  /** For policies: whether it applies to the workload, namespace or mesh. */
+  scope?: PolicyScope;
+}
+
+/**
+ * What one cluster runs of the service.
+ *
+ * @public
+ */
+export interface ClusterMesh {
+  cluster: string;
+  environment?: string;
+  /** The Istio networking version the cluster serves and was read in. */
+  istioNetworkingVersion?: string;
+  workloads: MeshWorkload[];
+  services: MeshKubernetesService[];
+  istioObjects: MeshIstioObject[];
+  /** The traffic split as configured in its VirtualServices. */
+  trafficSplit: ConfiguredRoute[];
+  /** The mutual TLS mode in force for its workloads, and from where. */
+  mtls: { mode: string; policy?: MeshIstioObject };
+}
+
+/**
+ * The `mesh` answer for an entity: per cluster, what runs and how the mesh is
+ * configured for it.
+ *
+ * @public
+ */
+export interface MeshResponse {
+  entityRef: string;
+  clusters: Array<SourceOutcome<ClusterMesh>>;
+}
