@@ -232,6 +232,28 @@ describe('demo mesh started with the portal', () => {
     );
   });
 
+  test('the backend serves the canary from the emulated prod cluster', async () => {
+    const response = await fetch(
+      `${backendUrl}/api/mesh-lifecycle/entities/component/default/checkout-service/mesh`,
+      { headers: { authorization: `Bearer ${await guestToken()}` } },
+    );
+    assert.equal(response.status, 200);
+    const { clusters } = await response.json();
+    assert.deepEqual(
+      clusters.map(c => [c.source, c.status]),
+      [['prod', 'ok']],
+    );
+    assert.deepEqual(
+      clusters[0].trafficSplit.flatMap(r =>
+        r.destinations.map(d => [d.version, d.weight]),
+      ),
+      [
+        ['v1', 90],
+        ['v2', 10],
+      ],
+    );
+  });
+
   test('Prometheus answers istio_requests_total with live data', async () => {
     const url = new URL('http://127.0.0.1:9090/api/v1/query');
     url.searchParams.set(
