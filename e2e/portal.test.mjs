@@ -254,6 +254,21 @@ describe('demo mesh started with the portal', () => {
     );
   });
 
+  test('the backend serves the canary traffic observed by Prometheus', async () => {
+    const response = await fetch(
+      `${backendUrl}/api/mesh-lifecycle/entities/component/default/checkout-service/traffic`,
+      { headers: { authorization: `Bearer ${await guestToken()}` } },
+    );
+    assert.equal(response.status, 200);
+    const { sources } = await response.json();
+    assert.equal(sources[0].status, 'ok', JSON.stringify(sources[0]));
+    const shares = Object.fromEntries(
+      sources[0].figures.versions.map(v => [v.version, v.share]),
+    );
+    assert.ok(Math.abs(shares.v1 - 0.9) < 0.02, JSON.stringify(shares));
+    assert.ok(Math.abs(shares.v2 - 0.1) < 0.02, JSON.stringify(shares));
+  });
+
   test('Prometheus answers istio_requests_total with live data', async () => {
     const url = new URL('http://127.0.0.1:9090/api/v1/query');
     url.searchParams.set(

@@ -3,7 +3,12 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { startKubernetesEmulator } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import {
+  bookinfoModel,
+  startKubernetesEmulator,
+  startPrometheus,
+  toOpenMetrics,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { join } from 'path';
 import { ServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -36,10 +41,11 @@ async function startBackend(
 describe('mesh-lifecycle backend plugin', () => {
   it('answers its health check without credentials', async () => {
     const server = await startBackend();
-    await request(server)
+    const response = await request(server)
       .get('/api/mesh-lifecycle/health')
-      .set('authorization', mockCredentials.none.header())
-      .expect(200, { status: 'ok' });
+      .set('authorization', mockCredentials.none.header());
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok' });
   });
 
   it('returns the validated declaration of a service', async () => {
@@ -79,12 +85,12 @@ describe('mesh-lifecycle backend plugin', () => {
 
   it('rejects callers without credentials', async () => {
     const server = await startBackend();
-    await request(server)
+    const response = await request(server)
       .get(
         '/api/mesh-lifecycle/entities/component/default/checkout-service/declaration',
       )
-      .set('authorization', mockCredentials.none.header())
-      .expect(401);
+      .set('authorization', mockCredentials.none.header());
+    expect(response.status).toBe(401);
   });
 
   it('answers 404 for an entity the caller cannot see', async () => {
@@ -170,6 +176,51 @@ describe('mesh-lifecycle backend plugin', () => {
       expect(JSON.stringify(response.body)).not.toContain(prod.token);
     } finally {
       await prod.stop();
+    }
+  });
+
+  it('serves the traffic of a service from the configured Prometheus', async () => {
+    const end = new Date(Date.now() - 60_000);
+    const prometheus = await startPrometheus({
+      backfill: toOpenMetrics(bookinfoModel(), {
+        start: new Date(end.getTime() - 900_000),
+        end,
+        stepSeconds: 30,
+      }),
+    });
+    try {
+      const { server } = await startTestBackend({
+        features: [
+          meshLifecyclePlugin,
+          catalogServiceMock.factory({
+            entities: [
+              createServiceEntity({
+                name: 'reviews',
+                kubernetesNamespace: 'bookinfo',
+              }),
+            ],
+          }),
+          mockServices.rootConfig.factory({
+            data: { meshLifecycle: { prometheus: { url: prometheus.url } } },
+          }),
+        ],
+      });
+      const path =
+        '/api/mesh-lifecycle/entities/component/default/reviews/traffic';
+      const response = await request(server).get(`${path}?window=600`);
+      expect(response.status).toBe(200);
+      expect(response.body.windowSeconds).toBe(600);
+      const [source] = response.body.sources;
+      expect(source.status).toBe('ok');
+      expect(source.figures.requestsPerSecond).toBeGreaterThan(0);
+      expect(
+        source.figures.versions.map((v: { version: string }) => v.version),
+      ).toEqual(['v1', 'v2']);
+      const bad = await request(server).get(`${path}?window=5`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.name).toBe('InputError');
+    } finally {
+      await prometheus.stop();
     }
   });
 });

@@ -9,6 +9,8 @@ import { createKubeConfig, readMeshLifecycleConfig } from './config';
 import { createRouter } from './router';
 import { CatalogServiceDeclarations } from './service/CatalogServiceDeclarations';
 import { ClusterMeshReader, MeshCluster } from './service/ClusterMeshReader';
+import { TrafficReader } from './service/TrafficReader';
+import { trafficSources } from './prometheus/trafficSources';
 
 /**
  * The mesh-lifecycle backend plugin.
@@ -23,11 +25,20 @@ export const meshLifecyclePlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
+        cache: coreServices.cache,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, lifecycle, httpAuth, httpRouter, catalog }) {
+      async init({
+        config,
+        logger,
+        lifecycle,
+        cache,
+        httpAuth,
+        httpRouter,
+        catalog,
+      }) {
         const meshConfig = readMeshLifecycleConfig(config, { logger });
         const clusters = meshConfig.clusters.map((cluster): MeshCluster => {
           const kubeConfig = createKubeConfig(cluster);
@@ -57,6 +68,9 @@ export const meshLifecyclePlugin = createBackendPlugin({
             httpAuth,
             declarations: new CatalogServiceDeclarations({ catalog }),
             mesh: new ClusterMeshReader({ clusters, logger }),
+            traffic: new TrafficReader({
+              sources: trafficSources(meshConfig, cache),
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -1,7 +1,10 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
 import { ClusterMeshReader } from './service/ClusterMeshReader';
+import { TrafficReader } from './service/TrafficReader';
 import { ServiceDeclarations } from './service/types';
 
 /**
@@ -11,8 +14,9 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   declarations: ServiceDeclarations;
   mesh: ClusterMeshReader;
+  traffic: TrafficReader;
 }): Promise<express.Router> {
-  const { httpAuth, declarations, mesh } = options;
+  const { httpAuth, declarations, mesh, traffic } = options;
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -38,6 +42,27 @@ export async function createRouter(options: {
       { credentials },
     );
     res.json(await mesh.read(declaration));
+  });
+
+  const trafficQuery = z.object({
+    window: z.coerce.number().int().min(30).max(86_400).default(300),
+  });
+  router.get('/entities/:kind/:namespace/:name/traffic', async (req, res) => {
+    const query = trafficQuery.safeParse(req.query);
+    if (!query.success) {
+      throw new InputError(
+        'window must be a whole number of seconds between 30 and 86400',
+      );
+    }
+    const credentials = await httpAuth.credentials(req);
+    const { kind, namespace, name } = req.params;
+    const declaration = await declarations.get(
+      { kind, namespace, name },
+      { credentials },
+    );
+    res.json(
+      await traffic.read(declaration, { windowSeconds: query.data.window }),
+    );
   });
 
   return router;

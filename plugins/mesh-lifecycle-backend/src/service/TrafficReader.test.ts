@@ -1,0 +1,123 @@
+import {
+  PrometheusInstance,
+  bookinfoModel,
+  groundTruth,
+  startPrometheus,
+  toOpenMetrics,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { ServiceDeclaration } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { PrometheusClient } from '../prometheus/PrometheusClient';
+import { TrafficReader } from './TrafficReader';
+
+jest.setTimeout(60_000);
+
+const reviews: ServiceDeclaration = {
+  entityRef: 'component:default/reviews',
+  target: { kubernetesId: 'reviews', namespace: 'bookinfo', cluster: 'prod' },
+  thresholds: {},
+};
+
+/** |actual / expected - 1|. */
+const off = (actual: number | null, expected: number) =>
+  Math.abs((actual ?? NaN) / expected - 1);
+
+describe('TrafficReader against the real Prometheus', () => {
+  const model = bookinfoModel();
+  const end = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 120_000);
+  const start = new Date(end.getTime() - 1_800_000);
+  const truth = groundTruth(model, {
+    destination: 'reviews',
+    from: new Date(end.getTime() - 300_000),
+    to: end,
+  });
+  let prometheus: PrometheusInstance;
+
+  beforeAll(async () => {
+    prometheus = await startPrometheus({
+      backfill: toOpenMetrics(model, { start, end, stepSeconds: 30 }),
+    });
+  });
+  afterAll(() => prometheus?.stop());
+
+  const source = (name: string, url: string, clusters: string[]) => ({
+    client: new PrometheusClient({
+      source: { name, url, timeoutMs: 2_000 },
+    }),
+    clusters,
+  });
+
+  it('serves the golden signals the model says, within 2 %', async () => {
+    const reader = new TrafficReader({
+      sources: [source('prometheus:prod', prometheus.url, ['prod'])],
+    });
+    const response = await reader.read(reviews, {
+      windowSeconds: 300,
+      at: end,
+    });
+    const [outcome] = response.sources;
+    if (outcome.status !== 'ok') throw new Error(outcome.error.message);
+    const { figures } = outcome;
+    expect(
+      off(figures.requestsPerSecond, truth.requestsPerSecond),
+    ).toBeLessThan(0.02);
+    expect(off(figures.ratio5xx, truth.ratio5xx)).toBeLessThan(0.02);
+    // reviews answers no 4xx: a ratio of 0, not a missing figure.
+    expect(truth.ratio4xx).toBe(0);
+    expect(figures.ratio4xx).toBe(0);
+    expect(off(figures.successRatio, 1 - truth.ratio5xx)).toBeLessThan(0.02);
+    expect(
+      off(figures.latencyMs.p95, truth.estimatedLatencyMs.p95),
+    ).toBeLessThan(0.02);
+    expect(
+      off(figures.latencyMs.p50, truth.estimatedLatencyMs.p50),
+    ).toBeLessThan(0.02);
+    expect(off(figures.mtlsShare, truth.mtlsShare)).toBeLessThan(0.02);
+    expect(figures.versions.map(v => v.version)).toEqual(
+      Object.keys(truth.trafficSplit).sort(),
+    );
+    for (const version of figures.versions) {
+      expect(
+        off(version.share, truth.trafficSplit[version.version]),
+      ).toBeLessThan(0.02);
+    }
+  });
+
+  it('reports a Prometheus that is down as that source’s error, and answers from the rest', async () => {
+    const reader = new TrafficReader({
+      sources: [
+        source('prometheus:gone', 'http://127.0.0.1:1', ['prod']),
+        source('prometheus:prod', prometheus.url, ['prod']),
+        source('prometheus:dev', prometheus.url, ['dev']),
+      ],
+    });
+    const response = await reader.read(reviews, {
+      windowSeconds: 300,
+      at: end,
+    });
+    expect(response.sources.map(s => [s.source, s.status])).toEqual([
+      ['prometheus:gone', 'error'],
+      ['prometheus:prod', 'ok'],
+    ]);
+  });
+
+  it('answers null figures for a service without traffic', async () => {
+    const reader = new TrafficReader({
+      sources: [source('prometheus:prod', prometheus.url, [])],
+    });
+    const response = await reader.read(
+      { ...reviews, target: { kubernetesId: 'idle', namespace: 'bookinfo' } },
+      { windowSeconds: 300, at: end },
+    );
+    expect(response.sources[0]).toMatchObject({
+      status: 'ok',
+      figures: { requestsPerSecond: null, ratio5xx: null, versions: [] },
+    });
+  });
+
+  it('needs the Kubernetes id and namespace of the service', async () => {
+    const reader = new TrafficReader({ sources: [] });
+    await expect(
+      reader.read({ ...reviews, target: {} }, { windowSeconds: 300 }),
+    ).rejects.toThrow(/needs the backstage.io\/kubernetes-id/);
+  });
+});
