@@ -24,6 +24,7 @@ import {
   workloadPolicySchema,
 } from '../clusters/objectSchemas';
 import { KUBERNETES_RESOURCES, istioResources } from '../clusters/resources';
+import { sourceError } from './sourceError';
 
 /** A cluster the reader can ask. */
 export interface MeshCluster {
@@ -35,12 +36,6 @@ export interface MeshCluster {
 }
 
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
-
-function errorOf(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Error', message: String(error) };
-}
 
 /**
  * Reads what each cluster runs of a service and how the mesh is configured
@@ -72,7 +67,11 @@ export class ClusterMeshReader {
               ...(await this.readCluster(c, declaration)),
             };
           } catch (error) {
-            return { source: c.name, status: 'error', error: errorOf(error) };
+            return {
+              source: c.name,
+              status: 'error',
+              error: sourceError(error),
+            };
           }
         }),
       ),

@@ -8,6 +8,7 @@ import {
   istioQueries,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { PrometheusClient, VectorSample } from '../prometheus/PrometheusClient';
+import { sourceError } from './sourceError';
 
 /** A Prometheus and the clusters it watches. */
 export interface TrafficSource {
@@ -21,12 +22,6 @@ function value(samples: VectorSample[]): number | null {
   if (!sample) return null;
   const parsed = Number(sample.value[1]);
   return Number.isFinite(parsed) ? parsed : null;
-}
-
-function errorOf(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Error', message: String(error) };
 }
 
 /**
@@ -73,7 +68,7 @@ export class TrafficReader {
               return {
                 source: source.client.name,
                 status: 'error',
-                error: errorOf(error),
+                error: sourceError(error),
               };
             }
           },
