@@ -16,51 +16,36 @@ export interface VectorMatching {
   groupRight?: readonly string[];
 }
 
+const COMPARISON_OPERATORS = ['==', '!=', '>', '<', '>=', '<='] as const;
+const BINARY_OPERATORS = [
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  ...COMPARISON_OPERATORS,
+  'and',
+  'or',
+  'unless',
+] as const;
+
 /**
  * The binary operators the builder supports.
  *
  * @public
  */
-export type BinaryOperator =
-  | '+'
-  | '-'
-  | '*'
-  | '/'
-  | '%'
-  | '=='
-  | '!='
-  | '>'
-  | '<'
-  | '>='
-  | '<='
-  | 'and'
-  | 'or'
-  | 'unless';
+export type BinaryOperator = (typeof BINARY_OPERATORS)[number];
 
 /**
  * The comparison operators of `compare`.
  *
  * @public
  */
-export type ComparisonOperator = '==' | '!=' | '>' | '<' | '>=' | '<=';
+export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
 
-const OPERATORS = new Set([
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  '==',
-  '!=',
-  '>',
-  '<',
-  '>=',
-  '<=',
-  'and',
-  'or',
-  'unless',
-]);
-const COMPARISONS = new Set(['==', '!=', '>', '<', '>=', '<=']);
+// The types above and the run-time checks below come from the same lists.
+const OPERATORS = new Set<string>(BINARY_OPERATORS);
+const COMPARISONS = new Set<string>(COMPARISON_OPERATORS);
 
 function modifiers(matching: VectorMatching, bool: boolean): string {
   const { on, ignoring, groupLeft, groupRight } = matching;
