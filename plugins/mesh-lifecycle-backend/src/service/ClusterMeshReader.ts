@@ -154,11 +154,16 @@ export class ClusterMeshReader {
       list(istio.peerAuthentications, workloadPolicySchema),
       list(istio.authorizationPolicies, workloadPolicySchema),
     ]);
+    // Which kind each object is, to describe the attached ones.
     const attachedBy = new Map<object, ResourceType>();
-    const tag = <T extends object>(type: ResourceType, objects: T[]) => {
+    for (const [type, objects] of [
+      [istio.virtualServices, virtualServices],
+      [istio.destinationRules, destinationRules],
+      [istio.peerAuthentications, peerAuthentications],
+      [istio.authorizationPolicies, authorizationPolicies],
+    ] as const) {
       objects.forEach(o => attachedBy.set(o, type));
-      return objects;
-    };
+    }
     const meshServices = services.map(s => ({
       name: s.metadata.name,
       namespace: s.metadata.namespace ?? '',
@@ -173,16 +178,10 @@ export class ClusterMeshReader {
         podLabels: deployments.map(
           d => d.spec?.template?.metadata?.labels ?? {},
         ),
-        virtualServices: tag(istio.virtualServices, virtualServices),
-        destinationRules: tag(istio.destinationRules, destinationRules),
-        peerAuthentications: tag(
-          istio.peerAuthentications,
-          peerAuthentications,
-        ),
-        authorizationPolicies: tag(
-          istio.authorizationPolicies,
-          authorizationPolicies,
-        ),
+        virtualServices: virtualServices,
+        destinationRules: destinationRules,
+        peerAuthentications: peerAuthentications,
+        authorizationPolicies: authorizationPolicies,
       });
       const describe = (
         object: { metadata: { name: string; namespace?: string } },
