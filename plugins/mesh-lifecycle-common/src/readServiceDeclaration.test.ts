@@ -55,6 +55,34 @@ describe('readServiceDeclaration', () => {
     ).toEqual({ phase, source: 'spec.lifecycle' });
   });
 
+  it('reads the label selector annotation into its structured form', () => {
+    const declaration = readServiceDeclaration(
+      service({
+        'backstage.io/kubernetes-label-selector':
+          'app=reviews, tier in (web,api),!legacy',
+      }),
+    );
+    expect(declaration.target.labelSelector).toEqual({
+      matchLabels: { app: 'reviews' },
+      matchExpressions: [
+        { key: 'tier', operator: 'In', values: ['web', 'api'] },
+        { key: 'legacy', operator: 'DoesNotExist' },
+      ],
+    });
+  });
+
+  it('rejects a label selector it cannot rewrite safely, naming the annotation', () => {
+    expect(() =>
+      readServiceDeclaration(
+        service({
+          'backstage.io/kubernetes-label-selector': 'app=reviews;rm -rf',
+        }),
+      ),
+    ).toThrow(
+      /annotation backstage\.io\/kubernetes-label-selector of component:shop\/checkout-service/,
+    );
+  });
+
   it('declares no phase for an unknown spec.lifecycle', () => {
     expect(
       readServiceDeclaration(service({}, 'sunset')).declaredPhase,

@@ -10,6 +10,7 @@ import {
   ANNOTATION_ERROR_RATIO_PERCENT,
   ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_LABEL_SELECTOR,
   ANNOTATION_KUBERNETES_NAMESPACE,
   ANNOTATION_P95_LATENCY_MS,
   ANNOTATION_PHASE,
@@ -17,6 +18,7 @@ import {
   ANNOTATION_REPLACES,
 } from './annotations';
 import { LIFECYCLE_PHASES, LifecyclePhase, isLifecyclePhase } from './phases';
+import { LabelSelector, parseLabelSelector } from './query';
 
 /**
  * Where the service's objects are to be found, as the catalog declares it.
@@ -26,6 +28,12 @@ import { LIFECYCLE_PHASES, LifecyclePhase, isLifecyclePhase } from './phases';
 export interface ServiceTarget {
   /** Value of the `backstage.io/kubernetes-id` label on its objects. */
   kubernetesId?: string;
+  /**
+   * The `backstage.io/kubernetes-label-selector` annotation, parsed. When
+   * set, it finds the service's objects instead of the `kubernetesId` label,
+   * as in the Kubernetes plugin.
+   */
+  labelSelector?: LabelSelector;
   /** Namespace its objects live in. */
   namespace?: string;
   /** The one cluster it is restricted to. */
@@ -109,6 +117,16 @@ function matching(
     throw invalid(source, key, what, value);
   }
   return value;
+}
+
+function labelSelector(source: Source): LabelSelector | undefined {
+  const value = annotation(source, ANNOTATION_KUBERNETES_LABEL_SELECTOR);
+  if (value === undefined) {
+    return undefined;
+  }
+  return parseLabelSelector(value, {
+    context: `annotation ${ANNOTATION_KUBERNETES_LABEL_SELECTOR} of ${source.subject}`,
+  });
 }
 
 function positiveNumber(source: Source, key: string): number | undefined {
@@ -201,6 +219,7 @@ export function parseMeshAnnotations(
         LABEL_VALUE,
         'a Kubernetes label value',
       ),
+      labelSelector: labelSelector(source),
       namespace: matching(
         source,
         ANNOTATION_KUBERNETES_NAMESPACE,

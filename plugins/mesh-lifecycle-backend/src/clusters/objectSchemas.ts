@@ -14,6 +14,20 @@ export const deploymentSchema = z.object({
   spec: z
     .object({
       replicas: z.number().optional(),
+      selector: z
+        .object({
+          matchLabels: z.record(z.string(), z.string()).optional(),
+          matchExpressions: z
+            .array(
+              z.object({
+                key: z.string(),
+                operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+                values: z.array(z.string()).optional(),
+              }),
+            )
+            .optional(),
+        })
+        .optional(),
       template: z
         .object({
           metadata: z
@@ -28,6 +42,39 @@ export const deploymentSchema = z.object({
       readyReplicas: z.number().optional(),
       availableReplicas: z.number().optional(),
       updatedReplicas: z.number().optional(),
+    })
+    .optional(),
+});
+
+/**
+ * A time stamp: a string on the wire, a `Date` once @kubernetes/client-node
+ * has deserialised a typed list. Read as an ISO string either way.
+ */
+const timestamp = z
+  .union([z.string(), z.date()])
+  .transform(value =>
+    typeof value === 'string' ? value : value.toISOString(),
+  );
+
+/** The fields of a Pod the plugin reads. */
+export const podSchema = z.object({
+  metadata,
+  spec: z
+    .object({
+      nodeName: z.string().optional(),
+      containers: z.array(z.object({ name: z.string() })).optional(),
+    })
+    .optional(),
+  status: z
+    .object({
+      phase: z.string().optional(),
+      startTime: timestamp.optional(),
+      conditions: z
+        .array(z.object({ type: z.string(), status: z.string() }))
+        .optional(),
+      containerStatuses: z
+        .array(z.object({ name: z.string(), restartCount: z.number() }))
+        .optional(),
     })
     .optional(),
 });

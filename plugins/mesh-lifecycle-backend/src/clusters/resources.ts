@@ -8,6 +8,7 @@ export const KUBERNETES_RESOURCES = {
     plural: 'deployments',
   },
   services: { apiVersion: 'v1', kind: 'Service', plural: 'services' },
+  pods: { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
 } satisfies Record<string, ResourceType>;
 
 /** The Istio kinds the plugin reads, in the networking version given. */

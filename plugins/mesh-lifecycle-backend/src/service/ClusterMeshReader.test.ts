@@ -3,6 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import {
   MeshResponse,
   ServiceDeclaration,
+  buildLabelSelector,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import {
   KubernetesEmulator,
@@ -25,6 +26,19 @@ function declaration(
     target: { kubernetesId: name, namespace, cluster },
     thresholds: {},
   };
+}
+
+async function waitFor(check: () => Promise<void>, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+  }
 }
 
 function okClusters(response: MeshResponse) {
@@ -128,6 +142,74 @@ describe('ClusterMeshReader on the demo clusters', () => {
       ['v1', 90],
       ['v2', 10],
     ]);
+  });
+
+  it('lists the pods of each workload with readiness, restarts and sidecar', async () => {
+    const [prod] = okClusters(
+      await reader.read(declaration('checkout-service', 'shop', 'prod')),
+    );
+    expect(
+      prod.pods.map(p => [p.workload, p.version, p.phase, p.ready, p.sidecar]),
+    ).toEqual([
+      ['checkout-service-v1', 'v1', 'Running', true, true],
+      ['checkout-service-v1', 'v1', 'Running', true, true],
+      ['checkout-service-v1', 'v1', 'Running', true, true],
+      ['checkout-service-v2', 'v2', 'Running', true, true],
+    ]);
+    expect(prod.pods.every(p => p.node && p.startTime)).toBe(true);
+  });
+
+  it('follows a pod that turns unready and restarts', async () => {
+    const prod = emulators[1];
+    await reader.read(declaration('cart-service', 'shop', 'prod'));
+    const [first] = prod.list(
+      'v1',
+      'Pod',
+      'shop',
+      buildLabelSelector({
+        matchLabels: { 'backstage.io/kubernetes-id': 'cart-service' },
+      }),
+    );
+    const crashing = structuredClone(first) as unknown as {
+      metadata: { name: string };
+      status: {
+        conditions: Array<{ type: string; status: string }>;
+        containerStatuses: Array<{ restartCount: number }>;
+      };
+    };
+    crashing.status.conditions = [{ type: 'Ready', status: 'False' }];
+    crashing.status.containerStatuses[0].restartCount = 4;
+    crashing.status.containerStatuses[1].restartCount = 1;
+    prod.apply(crashing);
+    await waitFor(async () => {
+      const [cluster] = okClusters(
+        await reader.read(declaration('cart-service', 'shop', 'prod')),
+      );
+      const pod = cluster.pods.find(p => p.name === crashing.metadata.name);
+      expect(pod).toMatchObject({ ready: false, restarts: 5 });
+    });
+  });
+
+  it('finds objects by the label selector annotation instead of the kubernetes-id label', async () => {
+    const [prod] = okClusters(
+      await reader.read({
+        entityRef: 'component:default/checkout-canary',
+        target: {
+          kubernetesId: 'not-used',
+          labelSelector: {
+            matchLabels: { app: 'checkout-service' },
+            matchExpressions: [
+              { key: 'version', operator: 'In', values: ['v2'] },
+            ],
+          },
+          namespace: 'shop',
+          cluster: 'prod',
+        },
+        thresholds: {},
+      }),
+    );
+    expect(prod.workloads.map(w => w.name)).toEqual(['checkout-service-v2']);
+    expect(prod.pods.map(p => p.workload)).toEqual(['checkout-service-v2']);
   });
 
   it('shows the retiring service scaled to zero and marked decommissioning', async () => {

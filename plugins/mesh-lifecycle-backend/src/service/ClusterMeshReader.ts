@@ -9,6 +9,7 @@ import {
   attachIstioObjects,
   configuredTrafficSplit,
   effectiveMtlsMode,
+  matchesLabelSelector,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { z } from 'zod';
 import {
@@ -19,6 +20,7 @@ import {
   deploymentSchema,
   destinationRuleSchema,
   parseObjects,
+  podSchema,
   serviceSchema,
   virtualServiceSchema,
   workloadPolicySchema,
@@ -82,7 +84,7 @@ export class ClusterMeshReader {
     cluster: MeshCluster,
     declaration: ServiceDeclaration,
   ): Promise<ClusterMesh> {
-    const { kubernetesId, namespace } = declaration.target;
+    const { kubernetesId, labelSelector, namespace } = declaration.target;
     const list = async <T extends z.ZodType>(
       type: ResourceType,
       schema: T,
@@ -96,21 +98,25 @@ export class ClusterMeshReader {
             `Ignoring a ${type.kind} on cluster ${cluster.name}: ${message}`,
           ),
       );
+    // As in the Kubernetes plugin: the label selector annotation wins over
+    // the kubernetes-id label.
     const owned = <T extends { metadata: { labels?: Record<string, string> } }>(
       objects: T[],
     ) =>
-      objects.filter(
-        o =>
-          kubernetesId !== undefined &&
-          o.metadata.labels?.[KUBERNETES_ID_LABEL] === kubernetesId,
+      objects.filter(o =>
+        labelSelector
+          ? matchesLabelSelector(labelSelector, o.metadata.labels)
+          : kubernetesId !== undefined &&
+            o.metadata.labels?.[KUBERNETES_ID_LABEL] === kubernetesId,
       );
 
-    const deployments = owned(
-      await list(KUBERNETES_RESOURCES.deployments, deploymentSchema, namespace),
-    );
-    const services = owned(
-      await list(KUBERNETES_RESOURCES.services, serviceSchema, namespace),
-    );
+    const [deployments, services, pods] = await Promise.all([
+      list(KUBERNETES_RESOURCES.deployments, deploymentSchema, namespace).then(
+        owned,
+      ),
+      list(KUBERNETES_RESOURCES.services, serviceSchema, namespace).then(owned),
+      list(KUBERNETES_RESOURCES.pods, podSchema, namespace).then(owned),
+    ]);
     const version = await cluster.istioNetworkingVersion();
     const base = {
       cluster: cluster.name,
@@ -126,6 +132,29 @@ export class ClusterMeshReader {
         availableReplicas: d.status?.availableReplicas ?? 0,
         updatedReplicas: d.status?.updatedReplicas ?? 0,
         lifecycleStatus: d.metadata.annotations?.[MARKER_LIFECYCLE_STATUS],
+      })),
+      pods: pods.map(p => ({
+        name: p.metadata.name,
+        namespace: p.metadata.namespace ?? '',
+        workload: deployments.find(
+          d =>
+            d.metadata.namespace === p.metadata.namespace &&
+            d.spec?.selector !== undefined &&
+            matchesLabelSelector(d.spec.selector, p.metadata.labels),
+        )?.metadata.name,
+        version: p.metadata.labels?.version,
+        phase: p.status?.phase ?? 'Unknown',
+        ready:
+          p.status?.conditions?.some(
+            c => c.type === 'Ready' && c.status === 'True',
+          ) ?? false,
+        restarts: (p.status?.containerStatuses ?? []).reduce(
+          (total, c) => total + c.restartCount,
+          0,
+        ),
+        sidecar: (p.spec?.containers ?? []).some(c => c.name === 'istio-proxy'),
+        startTime: p.status?.startTime,
+        node: p.spec?.nodeName,
       })),
       services: services.map(s => ({
         name: s.metadata.name,

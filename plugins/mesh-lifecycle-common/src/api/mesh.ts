@@ -35,6 +35,32 @@ export interface MeshWorkload {
 }
 
 /**
+ * A pod of the service on a cluster.
+ *
+ * @public
+ */
+export interface MeshPod {
+  name: string;
+  namespace: string;
+  /** The Deployment whose selector matches it, when one does. */
+  workload?: string;
+  /** The `version` label. */
+  version?: string;
+  /** `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`. */
+  phase: string;
+  /** Whether its `Ready` condition is true. */
+  ready: boolean;
+  /** Restarts summed over its containers. */
+  restarts: number;
+  /** Whether it runs an Istio sidecar (`istio-proxy` container). */
+  sidecar: boolean;
+  /** When it started, as an ISO date-time. */
+  startTime?: string;
+  /** The node it runs on. */
+  node?: string;
+}
+
+/**
  * A Kubernetes Service of the service.
  *
  * @public
@@ -70,6 +96,7 @@ export interface ClusterMesh {
   /** The Istio networking version the cluster serves and was read in. */
   istioNetworkingVersion?: string;
   workloads: MeshWorkload[];
+  pods: MeshPod[];
   services: MeshKubernetesService[];
   istioObjects: MeshIstioObject[];
   /** The traffic split as configured in its VirtualServices. */
