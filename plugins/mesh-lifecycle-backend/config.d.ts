@@ -33,6 +33,13 @@ export interface Config {
        */
       environment?: string;
       /**
+       * The Istio cluster ID of the cluster (the `destination_cluster` and
+       * `source_cluster` label of its telemetry). Used to tell its figures
+       * apart in a Prometheus that watches several clusters. Default: the
+       * cluster's name.
+       */
+      istioClusterId?: string;
+      /**
        * Auth, option 1: a bearer token (usually a service account token) sent
        * to the API server. Exactly one of `serviceAccountToken`, `kubeconfig`
        * and `inCluster` must be set.
@@ -89,6 +96,11 @@ export interface Config {
        * `meshLifecycle.prometheus`.
        */
       prometheus?: MeshLifecyclePrometheusConfig;
+      /**
+       * The Alertmanager that receives this cluster's alerts, asked for
+       * silences. Default: the global `meshLifecycle.alertmanager`.
+       */
+      alertmanager?: MeshLifecycleAlertmanagerConfig;
     }>;
 
     /**
@@ -111,8 +123,12 @@ export interface Config {
       name: string;
       /** Free-form environment of the cluster, e.g. `production`. */
       environment?: string;
+      /** As `meshLifecycle.clusters[].istioClusterId`. */
+      istioClusterId?: string;
       /** The Prometheus that watches this cluster. Default: the global one. */
       prometheus?: MeshLifecyclePrometheusConfig;
+      /** The Alertmanager of this cluster's alerts. Default: the global one. */
+      alertmanager?: MeshLifecycleAlertmanagerConfig;
       /** As `meshLifecycle.clusters[].allowInsecureHttp`, for the cluster's `url`. */
       allowInsecureHttp?: boolean;
       /** As `meshLifecycle.clusters[].dangerouslyAllowLinkLocal`, for the cluster's `url`. */
@@ -121,6 +137,12 @@ export interface Config {
 
     /** The Prometheus used for clusters that have none of their own. */
     prometheus?: MeshLifecyclePrometheusConfig;
+
+    /**
+     * The Alertmanager asked for silences, for clusters that have none of
+     * their own. Optional: without one, answers list no silences.
+     */
+    alertmanager?: MeshLifecycleAlertmanagerConfig;
 
     /** Timeouts. */
     timeouts?: {
@@ -203,6 +225,40 @@ interface MeshLifecyclePrometheusConfig {
   /**
    * Timeout of each query, as `meshLifecycle.timeouts.prometheus` (which is
    * the default).
+   */
+  timeout?: MeshLifecycleDuration;
+  /**
+   * Allow a plain `http:` url when credentials (`bearerToken` or any header)
+   * are sent or the host is not loopback. Default `false`.
+   */
+  allowInsecureHttp?: boolean;
+  /** Allow a link-local or cloud metadata url. Default `false`. */
+  dangerouslyAllowLinkLocal?: boolean;
+}
+
+/** An Alertmanager (v2 HTTP API) that Mesh Lifecycle asks for silences. */
+interface MeshLifecycleAlertmanagerConfig {
+  /**
+   * Base URL of the Alertmanager, without `/api/v2`, e.g.
+   * `https://alertmanager.example.com` or `http://127.0.0.1:9093`. Same
+   * rules as a Prometheus `url`.
+   */
+  url: string;
+  /** Extra request headers, e.g. `X-Scope-OrgID`. Values are secrets. */
+  headers?: {
+    /** @visibility secret */
+    [name: string]: string;
+  };
+  /**
+   * Bearer token sent as `Authorization: Bearer <token>`. Cannot be combined
+   * with an `Authorization` header.
+   *
+   * @visibility secret
+   */
+  bearerToken?: string;
+  /**
+   * Timeout of each call. Same formats as `meshLifecycle.timeouts`. Default:
+   * `meshLifecycle.timeouts.prometheus`.
    */
   timeout?: MeshLifecycleDuration;
   /**

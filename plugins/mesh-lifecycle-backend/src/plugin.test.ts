@@ -14,6 +14,7 @@ import { ServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createServiceEntity } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import request from 'supertest';
+import { meshLifecyclePermissions } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { meshLifecyclePlugin } from './plugin';
 
 const checkout = createServiceEntity({
@@ -46,6 +47,17 @@ describe('mesh-lifecycle backend plugin', () => {
       .set('authorization', mockCredentials.none.header());
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  it('publishes its permissions in the permission metadata', async () => {
+    const server = await startBackend();
+    const response = await request(server)
+      .get('/api/mesh-lifecycle/.well-known/backstage/permissions/metadata')
+      .set('authorization', mockCredentials.service.header());
+    expect(response.status).toBe(200);
+    expect(
+      response.body.permissions.map((p: { name: string }) => p.name).sort(),
+    ).toEqual(meshLifecyclePermissions.map(p => p.name).sort());
   });
 
   it('returns the validated declaration of a service', async () => {
@@ -216,9 +228,131 @@ describe('mesh-lifecycle backend plugin', () => {
       expect(
         source.figures.versions.map((v: { version: string }) => v.version),
       ).toEqual(['v1', 'v2']);
-      const bad = await request(server).get(`${path}?window=5`);
+      const ranged = await request(server).get(
+        `${path}?window=300&range=1800&step=60`,
+      );
+      expect(ranged.status).toBe(200);
+      const { series } = ranged.body.sources[0];
+      expect(series.stepSeconds).toBe(60);
+      expect(series.requestsPerSecond).toHaveLength(31);
+      // Null before the telemetry starts, figures once a window of it exists.
+      const points: Array<{ t: number; v: number | null }> =
+        series.requestsPerSecond;
+      const first = end.getTime() / 1000 - 900;
+      expect(points.filter(p => p.t < first).every(p => p.v === null)).toBe(
+        true,
+      );
+      const covered = points.filter(
+        p => p.t > first + 300 && p.t <= end.getTime() / 1000,
+      );
+      expect(covered.length).toBeGreaterThan(5);
+      expect(covered.every(p => p.v !== null && p.v > 0)).toBe(true);
+      // The range ends on a step boundary, so that replicas answer alike.
+      expect(Date.parse(series.end) % 60_000).toBe(0);
+      for (const query of [
+        'window=5',
+        'range=86400000',
+        'step=60',
+        'range=604800&step=60',
+        'window=300&colour=blue',
+      ]) {
+        const bad = await request(server).get(`${path}?${query}`);
+        expect({
+          query,
+          status: bad.status,
+          name: bad.body.error?.name,
+        }).toEqual({ query, status: 400, name: 'InputError' });
+      }
+    } finally {
+      await prometheus.stop();
+    }
+  });
+
+  it('serves the dependencies and alerts of a service from the configured Prometheus', async () => {
+    const end = new Date(Date.now() - 60_000);
+    const prometheus = await startPrometheus({
+      backfill: toOpenMetrics(bookinfoModel(), {
+        start: new Date(end.getTime() - 900_000),
+        end,
+        stepSeconds: 30,
+      }),
+      rules: {
+        groups: [
+          {
+            name: 'bookinfo',
+            rules: [
+              {
+                alert: 'ReviewsServing',
+                expr: 'sum(rate(istio_requests_total{reporter="destination",destination_service_name="reviews"}[10m])) > 0',
+                labels: { severity: 'info' },
+                annotations: { summary: 'reviews takes traffic' },
+              },
+              {
+                alert: 'RatingsServing',
+                expr: 'sum(rate(istio_requests_total{reporter="destination",destination_service_name="ratings"}[10m])) > 0',
+              },
+            ],
+          },
+        ],
+      },
+    });
+    try {
+      const { server } = await startTestBackend({
+        features: [
+          meshLifecyclePlugin,
+          catalogServiceMock.factory({
+            entities: [
+              createServiceEntity({
+                name: 'reviews',
+                kubernetesNamespace: 'bookinfo',
+              }),
+              createServiceEntity({
+                name: 'productpage',
+                kubernetesNamespace: 'bookinfo',
+                owner: 'group:default/team-pages',
+              }),
+            ],
+          }),
+          mockServices.rootConfig.factory({
+            data: { meshLifecycle: { prometheus: { url: prometheus.url } } },
+          }),
+        ],
+      });
+      const path = '/api/mesh-lifecycle/entities/component/default/reviews';
+      const dependencies = await request(server).get(
+        `${path}/dependencies?window=600`,
+      );
+      expect(dependencies.status).toBe(200);
+      const [source] = dependencies.body.sources;
+      expect(source.status).toBe('ok');
+      expect(source.callers).toEqual([
+        expect.objectContaining({
+          service: 'productpage',
+          entities: [
+            expect.objectContaining({
+              entityRef: 'component:default/productpage',
+              owner: 'group:default/team-pages',
+            }),
+          ],
+        }),
+      ]);
+      expect(source.callees.map((c: { service: string }) => c.service)).toEqual(
+        ['ratings'],
+      );
+      const bad = await request(server).get(`${path}/dependencies?window=1`);
       expect(bad.status).toBe(400);
-      expect(bad.body.error.name).toBe('InputError');
+
+      // The rules are evaluated every second: wait for the first evaluation.
+      let rules: Array<{ name: string; state: string }> = [];
+      for (let i = 0; i < 100 && rules[0]?.state !== 'firing'; i++) {
+        await new Promise(resolve => setTimeout(resolve, 200));
+        const alerts = await request(server).get(`${path}/alerts`);
+        expect(alerts.status).toBe(200);
+        rules = alerts.body.sources[0].rules;
+      }
+      expect(rules.map(r => [r.name, r.state])).toEqual([
+        ['ReviewsServing', 'firing'],
+      ]);
     } finally {
       await prometheus.stop();
     }

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { meshLifecyclePermissions } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { ClusterObjectCache } from './clusters/ClusterObjectCache';
 import { rememberServedVersion } from './clusters/discoverServedVersion';
 import { createKubeConfig, readMeshLifecycleConfig } from './config';
@@ -10,6 +11,10 @@ import { createRouter } from './router';
 import { CatalogServiceDeclarations } from './service/CatalogServiceDeclarations';
 import { ClusterMeshReader, MeshCluster } from './service/ClusterMeshReader';
 import { TrafficReader } from './service/TrafficReader';
+import { FleetReader } from './service/FleetReader';
+import { AlertsReader } from './service/AlertsReader';
+import { DependenciesReader } from './service/DependenciesReader';
+import { alertmanagerSources } from './prometheus/alertmanagerSources';
 import { trafficSources } from './prometheus/trafficSources';
 
 /**
@@ -28,6 +33,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
         cache: coreServices.cache,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
       async init({
@@ -37,8 +43,10 @@ export const meshLifecyclePlugin = createBackendPlugin({
         cache,
         httpAuth,
         httpRouter,
+        permissionsRegistry,
         catalog,
       }) {
+        permissionsRegistry.addPermissions(meshLifecyclePermissions);
         const meshConfig = readMeshLifecycleConfig(config, { logger });
         const clusters = meshConfig.clusters.map((cluster): MeshCluster => {
           const kubeConfig = createKubeConfig(cluster);
@@ -63,13 +71,18 @@ export const meshLifecyclePlugin = createBackendPlugin({
           await Promise.all(clusters.map(c => c.objects.stop()));
         });
 
+        const sources = trafficSources(meshConfig, cache);
         httpRouter.use(
           await createRouter({
             httpAuth,
             declarations: new CatalogServiceDeclarations({ catalog }),
             mesh: new ClusterMeshReader({ clusters, logger }),
-            traffic: new TrafficReader({
-              sources: trafficSources(meshConfig, cache),
+            traffic: new TrafficReader({ sources }),
+            fleet: new FleetReader({ catalog, clusters, sources, logger }),
+            dependencies: new DependenciesReader({ sources, catalog }),
+            alerts: new AlertsReader({
+              sources,
+              alertmanagers: alertmanagerSources(meshConfig),
             }),
           }),
         );

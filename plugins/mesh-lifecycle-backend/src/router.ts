@@ -5,7 +5,13 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 import { ClusterMeshReader } from './service/ClusterMeshReader';
 import { TrafficReader } from './service/TrafficReader';
+import { AlertsReader } from './service/AlertsReader';
+import { DependenciesReader } from './service/DependenciesReader';
+import { FleetReader } from './service/FleetReader';
 import { ServiceDeclarations } from './service/types';
+
+/** Most points a traffic series may have. */
+const MAX_POINTS = 1000;
 
 /**
  * Builds the plugin's HTTP API.
@@ -15,8 +21,12 @@ export async function createRouter(options: {
   declarations: ServiceDeclarations;
   mesh: ClusterMeshReader;
   traffic: TrafficReader;
+  fleet: FleetReader;
+  dependencies: DependenciesReader;
+  alerts: AlertsReader;
 }): Promise<express.Router> {
-  const { httpAuth, declarations, mesh, traffic } = options;
+  const { httpAuth, declarations, mesh, traffic, fleet, dependencies, alerts } =
+    options;
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -44,14 +54,45 @@ export async function createRouter(options: {
     res.json(await mesh.read(declaration));
   });
 
-  const trafficQuery = z.object({
-    window: z.coerce.number().int().min(30).max(86_400).default(300),
-  });
+  const windowSchema = z.coerce.number().int().min(30).max(86_400).default(300);
+  const windowQuery = z.object({ window: windowSchema }).strict();
+  const readWindow = (query: unknown): number => {
+    const parsed = windowQuery.safeParse(query);
+    if (!parsed.success) {
+      throw new InputError(
+        'window must be a whole number of seconds between 30 and 86400; nothing else is accepted',
+      );
+    }
+    return parsed.data.window;
+  };
+  const trafficQuery = z
+    .object({
+      window: windowSchema,
+      range: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .max(7 * 86_400)
+        .optional(),
+      step: z.coerce.number().int().min(10).max(86_400).optional(),
+    })
+    .strict();
   router.get('/entities/:kind/:namespace/:name/traffic', async (req, res) => {
     const query = trafficQuery.safeParse(req.query);
     if (!query.success) {
       throw new InputError(
-        'window must be a whole number of seconds between 30 and 86400',
+        'window must be a whole number of seconds between 30 and 86400; range (optional) between 60 and 604800; step (optional) between 10 and 86400; nothing else is accepted',
+      );
+    }
+    const { window, range, step } = query.data;
+    if (step !== undefined && range === undefined) {
+      throw new InputError('step needs a range');
+    }
+    const stepSeconds =
+      step ?? (range ? Math.max(10, Math.ceil(range / MAX_POINTS)) : 0);
+    if (range !== undefined && range / stepSeconds > MAX_POINTS) {
+      throw new InputError(
+        `A range of ${range} s in steps of ${stepSeconds} s gives more than ${MAX_POINTS} points; choose a larger step`,
       );
     }
     const credentials = await httpAuth.credentials(req);
@@ -60,9 +101,59 @@ export async function createRouter(options: {
       { kind, namespace, name },
       { credentials },
     );
-    res.json(
-      await traffic.read(declaration, { windowSeconds: query.data.window }),
+    // Align the range on its step, so that the answer is the same for
+    // everyone asking within a step (and cacheable).
+    const end = new Date(
+      Math.floor(Date.now() / 1000 / (stepSeconds || 1)) *
+        (stepSeconds || 1) *
+        1000,
     );
+    res.json(
+      await traffic.read(declaration, {
+        windowSeconds: window,
+        ...(range !== undefined
+          ? {
+              range: {
+                start: new Date(end.getTime() - range * 1000),
+                end,
+                stepSeconds,
+              },
+            }
+          : {}),
+      }),
+    );
+  });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/dependencies',
+    async (req, res) => {
+      const windowSeconds = readWindow(req.query);
+      const credentials = await httpAuth.credentials(req);
+      const { kind, namespace, name } = req.params;
+      const declaration = await declarations.get(
+        { kind, namespace, name },
+        { credentials },
+      );
+      res.json(
+        await dependencies.read(declaration, { windowSeconds, credentials }),
+      );
+    },
+  );
+
+  router.get('/entities/:kind/:namespace/:name/alerts', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { kind, namespace, name } = req.params;
+    const declaration = await declarations.get(
+      { kind, namespace, name },
+      { credentials },
+    );
+    res.json(await alerts.read(declaration));
+  });
+
+  router.get('/fleet', async (req, res) => {
+    const windowSeconds = readWindow(req.query);
+    const credentials = await httpAuth.credentials(req);
+    res.json(await fleet.read({ credentials, windowSeconds }));
   });
 
   return router;

@@ -6,7 +6,9 @@
 
 export * from './annotations';
 export * from './phases';
+export * from './permissions';
 export * from './readServiceDeclaration';
 export * from './mesh';
 export * from './api';
 export * from './query';
+export * from './client';

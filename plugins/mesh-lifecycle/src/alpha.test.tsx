@@ -46,7 +46,7 @@ const broken = entity('broken-service', { 'mesh-lifecycle.io/phase': 'later' });
 const website = entity('website', {}, 'website');
 
 /** The backend's answer computed the way the backend computes it. */
-const backend: MeshLifecycleApi = {
+const backend: Pick<MeshLifecycleApi, 'getDeclaration'> = {
   async getDeclaration(ref: CompoundEntityRef): Promise<ServiceDeclaration> {
     const found = [checkout, legacy, broken].find(
       e => e.metadata.name === ref.name,

@@ -53,6 +53,15 @@ export interface PrometheusSourceConfig {
 }
 
 /**
+ * An Alertmanager to ask for silences; the same settings as a Prometheus
+ * (`url` is the base URL without `/api/v2`). `headers` and `bearerToken` are
+ * redacted in `JSON.stringify` and `util.inspect` output.
+ *
+ * @public
+ */
+export type AlertmanagerSourceConfig = PrometheusSourceConfig;
+
+/**
  * A cluster Mesh Lifecycle talks to.
  *
  * @public
@@ -64,12 +73,19 @@ export interface ClusterConfig {
   readonly url: string;
   /** Free-form environment, e.g. `production`. */
   readonly environment?: string;
+  /**
+   * The Istio cluster ID (`destination_cluster` label) of its telemetry;
+   * the cluster's name unless configured.
+   */
+  readonly istioClusterId: string;
   /** How to authenticate. */
   readonly auth: ClusterAuthConfig;
   /** TLS settings. */
   readonly tls: ClusterTlsConfig;
   /** The Prometheus watching the cluster: its own, else the global one. */
   readonly prometheus?: PrometheusSourceConfig;
+  /** The Alertmanager of the cluster's alerts: its own, else the global one. */
+  readonly alertmanager?: AlertmanagerSourceConfig;
   /**
    * Where the cluster was configured: `meshLifecycle.clusters` or the
    * Kubernetes plugin's `kubernetes.clusterLocatorMethods`.
@@ -114,6 +130,8 @@ export interface MeshLifecycleConfig {
   readonly clusters: readonly ClusterConfig[];
   /** The global Prometheus, if configured. */
   readonly prometheus?: PrometheusSourceConfig;
+  /** The global Alertmanager, if configured. */
+  readonly alertmanager?: AlertmanagerSourceConfig;
   /** Timeouts. */
   readonly timeouts: MeshLifecycleTimeouts;
   /** Kubernetes plugin clusters that were skipped, with the reason. */

@@ -85,6 +85,7 @@ describe('readMeshLifecycleConfig', () => {
         name: 'prod',
         url: 'https://k8s.example.com:6443',
         environment: 'production',
+        istioClusterId: 'prod',
         auth: { type: 'serviceAccountToken', token: TOKEN },
         tls: { caData: 'Q0EgZGF0YQ==', skipTLSVerify: false },
         prometheus: {
@@ -96,6 +97,47 @@ describe('readMeshLifecycleConfig', () => {
         source: 'meshLifecycle',
       },
     ]);
+  });
+
+  it('reads the Istio cluster ID of a cluster, its name by default', () => {
+    const config = read({
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'k8s-prod',
+                url: 'https://k8s.example.com',
+                authProvider: 'serviceAccount',
+                serviceAccountToken: TOKEN,
+              },
+            ],
+          },
+        ],
+      },
+      meshLifecycle: {
+        clusters: [
+          cluster({ name: 'a', istioClusterId: 'cluster-east.1' }),
+          cluster({ name: 'b' }),
+        ],
+        kubernetesPluginClusters: [
+          { name: 'k8s-prod', istioClusterId: 'Kubernetes' },
+        ],
+      },
+    });
+    expect(config.clusters.map(c => [c.name, c.istioClusterId])).toEqual([
+      ['a', 'cluster-east.1'],
+      ['b', 'b'],
+      ['k8s-prod', 'Kubernetes'],
+    ]);
+    expect(
+      failure({
+        meshLifecycle: {
+          clusters: [cluster({ istioClusterId: 'east"} or vector(1)' })],
+        },
+      }).message,
+    ).toMatch(/meshLifecycle\.clusters\[0\]\.istioClusterId/);
   });
 
   it('keeps secrets out of JSON, util.inspect and String()', () => {
@@ -123,6 +165,7 @@ describe('readMeshLifecycleConfig', () => {
     expect(JSON.parse(JSON.stringify(config.clusters[0]))).toEqual({
       name: 'prod',
       url: 'https://k8s.example.com:6443',
+      istioClusterId: 'prod',
       auth: { type: 'serviceAccountToken', token: '<redacted>' },
       tls: { skipTLSVerify: false },
       prometheus: {
@@ -162,6 +205,106 @@ describe('readMeshLifecycleConfig', () => {
       'https://prom-dev.example.com',
     );
     expect(config.clusters[1].prometheus?.timeoutMs).toBe(2000);
+  });
+
+  it('reads Alertmanagers, global and per cluster, keeping their secrets out of output', () => {
+    const AM_TOKEN = 'am-sekret-41d0';
+    const config = read({
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'k8s-a',
+                url: 'https://a.example.com',
+                authProvider: 'serviceAccount',
+                serviceAccountToken: TOKEN,
+              },
+              {
+                name: 'k8s-b',
+                url: 'https://b.example.com',
+                authProvider: 'serviceAccount',
+                serviceAccountToken: TOKEN,
+              },
+            ],
+          },
+        ],
+      },
+      meshLifecycle: {
+        alertmanager: { url: 'http://127.0.0.1:9093/' },
+        timeouts: { prometheus: '3s' },
+        clusters: [
+          cluster(),
+          cluster({
+            name: 'dev',
+            alertmanager: {
+              url: 'https://am-dev.example.com',
+              bearerToken: AM_TOKEN,
+              timeout: '1500ms',
+            },
+          }),
+        ],
+        kubernetesPluginClusters: [
+          {
+            name: 'k8s-b',
+            alertmanager: {
+              url: 'https://am-b.example.com',
+              headers: { 'X-Scope-OrgID': 'tenant-b' },
+            },
+          },
+        ],
+      },
+    });
+    expect(config.alertmanager).toEqual({
+      url: 'http://127.0.0.1:9093',
+      headers: {},
+      timeoutMs: 3000,
+    });
+    const byName = Object.fromEntries(
+      config.clusters.map(c => [c.name, c.alertmanager]),
+    );
+    expect(byName.prod).toBe(config.alertmanager);
+    expect(byName['k8s-a']).toBe(config.alertmanager);
+    expect(byName.dev).toMatchObject({
+      url: 'https://am-dev.example.com',
+      bearerToken: AM_TOKEN,
+      timeoutMs: 1500,
+    });
+    expect(byName['k8s-b']).toMatchObject({
+      url: 'https://am-b.example.com',
+      headers: { 'X-Scope-OrgID': 'tenant-b' },
+    });
+    for (const text of [
+      JSON.stringify(config),
+      inspect(config, { depth: 10 }),
+    ]) {
+      expect(text).not.toContain(AM_TOKEN);
+      expect(text).not.toContain('tenant-b');
+    }
+    expect(read({}).alertmanager).toBeUndefined();
+  });
+
+  it('rejects an Alertmanager with a bad URL or sending credentials in clear text', () => {
+    expect(
+      failure({ meshLifecycle: { alertmanager: { url: 'ftp://am' } } }).message,
+    ).toMatch(/meshLifecycle\.alertmanager\.url.*Alertmanager URL/);
+    const error = failure({
+      meshLifecycle: {
+        clusters: [
+          cluster({
+            alertmanager: {
+              url: 'http://am.example.com',
+              bearerToken: 'am-sekret-41d0',
+            },
+          }),
+        ],
+      },
+    });
+    expect(error.message).toMatch(
+      /meshLifecycle\.clusters\[0\]\.alertmanager\.url/,
+    );
+    expect(error.message).not.toContain('am-sekret-41d0');
   });
 
   it('reads a kubeconfig cluster, taking server and CA from the file', async () => {
@@ -294,6 +437,7 @@ describe('readMeshLifecycleConfig', () => {
           name: 'self',
           url: 'https://10.96.0.1',
           environment: 'testing',
+          istioClusterId: 'self',
           auth: { type: 'inCluster' },
           tls: { caFile: IN_CLUSTER_CA_FILE, skipTLSVerify: false },
           source: 'meshLifecycle',

@@ -1,12 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { isClusterName } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import {
   KubeconfigError,
   loadKubeconfigContext,
   userSendsCredentials,
 } from './loadKubeconfigContext';
 import {
+  AlertmanagerSourceConfig,
   ClusterAuthConfig,
   ClusterConfig,
   ClusterTlsConfig,
@@ -39,7 +41,9 @@ export interface ReadMeshLifecycleConfigOptions {
 interface KubernetesPluginClusterSettings {
   configPath: string;
   environment?: string;
+  istioClusterId?: string;
   prometheus?: PrometheusSourceConfig;
+  alertmanager?: AlertmanagerSourceConfig;
   allowInsecureHttp: boolean;
   dangerouslyAllowLinkLocal: boolean;
 }
@@ -81,6 +85,20 @@ function readOptionalString(
   const value = config.getOptionalString(key);
   if (value !== undefined && !value.trim()) {
     throw invalid(`${configPath}.${key}`, 'must not be empty when set');
+  }
+  return value;
+}
+
+function readIstioClusterId(
+  config: Config,
+  configPath: string,
+): string | undefined {
+  const value = readOptionalString(config, 'istioClusterId', configPath);
+  if (value !== undefined && !isClusterName(value)) {
+    throw invalid(
+      `${configPath}.istioClusterId`,
+      'must be at most 253 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+    );
   }
   return value;
 }
@@ -146,6 +164,7 @@ function readPrometheus(
   config: Config,
   configPath: string,
   defaultTimeoutMs: number,
+  what = 'Prometheus URL',
 ): PrometheusSourceConfig {
   const headers = readHeaders(config, configPath);
   const bearerToken = readOptionalString(config, 'bearerToken', configPath);
@@ -160,7 +179,7 @@ function readPrometheus(
   }
   const url = validateEndpointUrl(readString(config, 'url', configPath), {
     configPath: `${configPath}.url`,
-    what: 'Prometheus URL',
+    what,
     sendsCredentials:
       bearerToken !== undefined || Object.keys(headers).length > 0,
     allowInsecureHttp: config.getOptionalBoolean('allowInsecureHttp') ?? false,
@@ -184,6 +203,28 @@ function readPrometheus(
     ...(s.bearerToken !== undefined ? { bearerToken: REDACTED } : {}),
     timeoutMs: s.timeoutMs,
   }));
+}
+
+/**
+ * The `alertmanager` of a config entry, else `fallback`, as an object to
+ * spread into the entry's settings.
+ */
+function readAlertmanager(
+  config: Config,
+  configPath: string,
+  timeouts: MeshLifecycleTimeouts,
+  fallback: AlertmanagerSourceConfig | undefined,
+): { alertmanager?: AlertmanagerSourceConfig } {
+  const own = config.getOptionalConfig('alertmanager');
+  const alertmanager = own
+    ? readPrometheus(
+        own,
+        `${configPath}.alertmanager`,
+        timeouts.prometheusMs,
+        'Alertmanager URL',
+      )
+    : fallback;
+  return alertmanager ? { alertmanager } : {};
 }
 
 function tokenAuth(token: string): ClusterAuthConfig {
@@ -228,6 +269,7 @@ function readOwnCluster(
   configPath: string,
   globalPrometheus: PrometheusSourceConfig | undefined,
   timeouts: MeshLifecycleTimeouts,
+  globalAlertmanager?: AlertmanagerSourceConfig,
 ): ClusterConfig {
   const name = readString(config, 'name', configPath);
   const token = readOptionalString(config, 'serviceAccountToken', configPath);
@@ -321,9 +363,11 @@ function readOwnCluster(
     name,
     url: validatedUrl,
     ...(environment !== undefined ? { environment } : {}),
+    istioClusterId: readIstioClusterId(config, configPath) ?? name,
     auth,
     tls,
     ...(prometheus ? { prometheus } : {}),
+    ...readAlertmanager(config, configPath, timeouts, globalAlertmanager),
     source: 'meshLifecycle',
   };
 }
@@ -333,6 +377,7 @@ function readKubernetesPluginClusterSettings(
   root: Config | undefined,
   globalPrometheus: PrometheusSourceConfig | undefined,
   timeouts: MeshLifecycleTimeouts,
+  globalAlertmanager?: AlertmanagerSourceConfig,
 ): Map<string, KubernetesPluginClusterSettings> {
   const settings = new Map<string, KubernetesPluginClusterSettings>();
   const entries = root?.getOptionalConfigArray('kubernetesPluginClusters');
@@ -355,10 +400,13 @@ function readKubernetesPluginClusterSettings(
         )
       : globalPrometheus;
     const environment = readOptionalString(entry, 'environment', configPath);
+    const istioClusterId = readIstioClusterId(entry, configPath);
     settings.set(name, {
       configPath,
       ...(environment !== undefined ? { environment } : {}),
+      ...(istioClusterId !== undefined ? { istioClusterId } : {}),
       ...(prometheus ? { prometheus } : {}),
+      ...readAlertmanager(entry, configPath, timeouts, globalAlertmanager),
       allowInsecureHttp: entry.getOptionalBoolean('allowInsecureHttp') ?? false,
       dangerouslyAllowLinkLocal:
         entry.getOptionalBoolean('dangerouslyAllowLinkLocal') ?? false,
@@ -374,6 +422,7 @@ function readKubernetesPluginClusters(
   settings: Map<string, KubernetesPluginClusterSettings>,
   globalPrometheus: PrometheusSourceConfig | undefined,
   logger: LoggerService | undefined,
+  globalAlertmanager?: AlertmanagerSourceConfig,
 ): { clusters: ClusterConfig[]; skipped: SkippedClusterConfig[] } {
   const clusters: ClusterConfig[] = [];
   const skipped: SkippedClusterConfig[] = [];
@@ -433,12 +482,14 @@ function readKubernetesPluginClusters(
           : `meshLifecycle.kubernetesPluginClusters[] (an entry with name '${name}')`,
       });
       const prometheus = own ? own.prometheus : globalPrometheus;
+      const alertmanager = own ? own.alertmanager : globalAlertmanager;
       clusters.push({
         name,
         url,
         ...(own?.environment !== undefined
           ? { environment: own.environment }
           : {}),
+        istioClusterId: own?.istioClusterId ?? name,
         // Like the Kubernetes plugin, serviceAccount without a token means
         // the pod's own service account.
         auth: token !== undefined ? tokenAuth(token) : { type: 'inCluster' },
@@ -447,6 +498,7 @@ function readKubernetesPluginClusters(
           skipTLSVerify: entry.getOptionalBoolean('skipTLSVerify') ?? false,
         },
         ...(prometheus ? { prometheus } : {}),
+        ...(alertmanager ? { alertmanager } : {}),
         source: 'kubernetes',
       });
     });
@@ -505,12 +557,21 @@ export function readMeshLifecycleConfig(
         timeouts.prometheusMs,
       )
     : undefined;
+  const { alertmanager } = root
+    ? readAlertmanager(root, 'meshLifecycle', timeouts, undefined)
+    : { alertmanager: undefined };
 
   const clusters: ClusterConfig[] = [];
   const ownNames = new Map<string, string>();
   (root?.getOptionalConfigArray('clusters') ?? []).forEach((entry, index) => {
     const configPath = `meshLifecycle.clusters[${index}]`;
-    const cluster = readOwnCluster(entry, configPath, prometheus, timeouts);
+    const cluster = readOwnCluster(
+      entry,
+      configPath,
+      prometheus,
+      timeouts,
+      alertmanager,
+    );
     const previous = ownNames.get(cluster.name);
     if (previous) {
       throw invalid(
@@ -526,6 +587,7 @@ export function readMeshLifecycleConfig(
     root,
     prometheus,
     timeouts,
+    alertmanager,
   );
   let skipped: SkippedClusterConfig[] = [];
   if (root?.getOptionalBoolean('useKubernetesPluginClusters') !== false) {
@@ -535,6 +597,7 @@ export function readMeshLifecycleConfig(
       settings,
       prometheus,
       options.logger,
+      alertmanager,
     );
     clusters.push(...fromPlugin.clusters);
     skipped = fromPlugin.skipped;
@@ -543,6 +606,7 @@ export function readMeshLifecycleConfig(
   return {
     clusters,
     ...(prometheus ? { prometheus } : {}),
+    ...(alertmanager ? { alertmanager } : {}),
     timeouts,
     skipped,
   };

@@ -44,6 +44,26 @@ describe('PrometheusClient against the real Prometheus', () => {
   beforeAll(async () => {
     prometheus = await startPrometheus({
       backfill: toOpenMetrics(model, { start, end, stepSeconds: 30 }),
+      rules: {
+        groups: [
+          {
+            name: 'mesh',
+            rules: [
+              {
+                alert: 'Http5xx',
+                // Over the backfill, which ends two to three minutes ago.
+                expr: 'sum by (destination_service_name) (rate(istio_requests_total{reporter="destination",response_code=~"5.."}[10m])) > 0',
+                labels: { severity: 'critical' },
+                annotations: {
+                  summary: 'Errors on {{ $labels.destination_service_name }}',
+                },
+              },
+              { alert: 'Slowly', expr: 'vector(1)', for: '1h' },
+              { alert: 'Never', expr: 'vector(1) < 0', for: '5m' },
+            ],
+          },
+        ],
+      },
     });
   });
   afterAll(() => prometheus?.stop());
@@ -80,6 +100,50 @@ describe('PrometheusClient against the real Prometheus', () => {
     );
     expect(series.length).toBeGreaterThan(1);
     expect(series[0].values.length).toBe(11);
+  });
+
+  it('lists the alerting rules with their state and active alerts', async () => {
+    let groups = await client().rules();
+    // Rules are evaluated every second after start.
+    for (let i = 0; i < 40 && groups[0]?.rules[0]?.state !== 'firing'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 250));
+      groups = await client().rules();
+    }
+    expect(groups.map(g => g.name)).toEqual(['mesh']);
+    const [http5xx, slowly, never] = groups[0].rules;
+    expect(http5xx).toMatchObject({
+      name: 'Http5xx',
+      state: 'firing',
+      duration: 0,
+      health: 'ok',
+      labels: { severity: 'critical' },
+    });
+    expect(http5xx.query).toContain('destination_service_name');
+    // Only reviews answers 5xx in the model.
+    expect(http5xx.alerts).toEqual([
+      expect.objectContaining({
+        state: 'firing',
+        labels: {
+          alertname: 'Http5xx',
+          destination_service_name: 'reviews',
+          severity: 'critical',
+        },
+        annotations: { summary: 'Errors on reviews' },
+      }),
+    ]);
+    expect(Number(http5xx.alerts[0].value)).toBeGreaterThan(0);
+    expect(Date.parse(http5xx.alerts[0].activeAt ?? '')).toBeLessThanOrEqual(
+      Date.now(),
+    );
+    expect(slowly).toMatchObject({ state: 'pending', duration: 3600 });
+    expect(slowly.alerts.map(a => a.state)).toEqual(['pending']);
+    expect(never).toMatchObject({
+      state: 'inactive',
+      duration: 300,
+      alerts: [],
+      labels: {},
+      annotations: {},
+    });
   });
 
   it('reports a query error as a PrometheusError naming the source', async () => {
@@ -193,6 +257,39 @@ describe('PrometheusClient calls', () => {
     await expect(client.instant(promql('other'))).rejects.toThrow(
       'Prometheus p: HTTP 502 without a JSON body',
     );
+  });
+
+  it('asks for the alerting rules only, and rejects a malformed rule list', async () => {
+    respond = () => ({
+      status: 200,
+      body: JSON.stringify({
+        status: 'success',
+        data: { groups: [{ name: 'g', rules: [{ name: 'r', state: 'on' }] }] },
+      }),
+    });
+    const client = new PrometheusClient({
+      source: { name: 'p', url, timeoutMs: 1_000 },
+    });
+    await expect(client.rules()).rejects.toThrow(
+      /^Prometheus p: unexpected answer to \/prom\/api\/v1\/rules: groups\.0\.rules\.0\./,
+    );
+    expect(requests).toEqual(['/prom/api/v1/rules?type=alert']);
+  });
+
+  it('shares and caches rule lists like queries', async () => {
+    respond = () => ({
+      status: 200,
+      body: JSON.stringify({ status: 'success', data: { groups: [] } }),
+    });
+    const cache = memoryCache();
+    const source = { name: 'p', url, timeoutMs: 1_000 };
+    const client = new PrometheusClient({ source, cache });
+    expect(await Promise.all([client.rules(), client.rules()])).toEqual([
+      [],
+      [],
+    ]);
+    await new PrometheusClient({ source, cache }).rules();
+    expect(requests).toHaveLength(1);
   });
 
   it('reports an unreachable Prometheus', async () => {

@@ -36,12 +36,47 @@ const alertsData = z.object({
   ),
 });
 
+const alertingRulesData = z.object({
+  groups: z.array(
+    z.object({
+      name: z.string(),
+      file: z.string().optional(),
+      rules: z.array(
+        z.object({
+          type: z.literal('alerting').optional(),
+          name: z.string(),
+          query: z.string(),
+          /** Seconds the condition must hold before the alert fires. */
+          duration: z.number().default(0),
+          labels: labels.nullish().transform(value => value ?? {}),
+          annotations: labels.nullish().transform(value => value ?? {}),
+          state: z.enum(['inactive', 'pending', 'firing']),
+          health: z.string(),
+          lastError: z.string().optional(),
+          /** When it was last evaluated; Go's zero time before that. */
+          lastEvaluation: z.string().optional(),
+          alerts: z
+            .array(alertsData.shape.alerts.element)
+            .nullish()
+            .transform(value => value ?? []),
+        }),
+      ),
+    }),
+  ),
+});
+
 /** One series of an instant query. */
 export type VectorSample = z.infer<typeof vectorData>['result'][number];
 /** One series of a range query. */
 export type MatrixSeries = z.infer<typeof matrixData>['result'][number];
 /** An active (pending or firing) alert. */
 export type PrometheusAlert = z.infer<typeof alertsData>['alerts'][number];
+/** A group of alerting rules, as `/api/v1/rules?type=alert` answers it. */
+export type PrometheusRuleGroup = z.infer<
+  typeof alertingRulesData
+>['groups'][number];
+/** An alerting rule, its state and its active alerts. */
+export type PrometheusAlertingRule = PrometheusRuleGroup['rules'][number];
 
 const envelope = z.object({
   status: z.enum(['success', 'error']),
@@ -126,6 +161,13 @@ export class PrometheusClient {
   /** The active (pending and firing) alerts. */
   async alerts(): Promise<PrometheusAlert[]> {
     return (await this.call('api/v1/alerts', {}, alertsData)).alerts;
+  }
+
+  /** The alerting rule groups, with each rule's state and active alerts. */
+  async rules(): Promise<PrometheusRuleGroup[]> {
+    return (
+      await this.call('api/v1/rules', { type: 'alert' }, alertingRulesData)
+    ).groups;
   }
 
   private async call<T extends z.ZodType>(

@@ -30,8 +30,12 @@ export function trafficSources(
       clusters: [],
     });
   }
+  const istioClusterIds = new Map(
+    config.clusters.map(c => [c.name, c.istioClusterId]),
+  );
   return [...byUrl.values()].map(({ source, clusters }) => ({
     clusters,
+    istioClusterIds,
     client: new PrometheusClient({
       source: {
         name: `prometheus ${new URL(source.url).host}`,

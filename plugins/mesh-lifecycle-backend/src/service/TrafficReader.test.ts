@@ -1,4 +1,5 @@
 import {
+  MeshModel,
   PrometheusInstance,
   bookinfoModel,
   groundTruth,
@@ -7,7 +8,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { ServiceDeclaration } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { TrafficReader } from './TrafficReader';
+import { TrafficReader, istioClusterFilter } from './TrafficReader';
 
 jest.setTimeout(60_000);
 
@@ -82,6 +83,54 @@ describe('TrafficReader against the real Prometheus', () => {
     }
   });
 
+  it('serves time series over a range, each point what the model says over the window ending there', async () => {
+    const reader = new TrafficReader({
+      sources: [source('prometheus:prod', prometheus.url, ['prod'])],
+    });
+    const rangeStart = new Date(end.getTime() - 20 * 60_000);
+    const response = await reader.read(reviews, {
+      windowSeconds: 300,
+      at: end,
+      range: { start: rangeStart, end, stepSeconds: 60 },
+    });
+    const [outcome] = response.sources;
+    if (outcome.status !== 'ok') throw new Error(outcome.error.message);
+    const series = outcome.series!;
+    expect(series.stepSeconds).toBe(60);
+    expect(series.requestsPerSecond.map(p => p.t)).toEqual(
+      Array.from(
+        { length: 21 },
+        (_, i) => rangeStart.getTime() / 1000 + i * 60,
+      ),
+    );
+    for (const point of series.requestsPerSecond.filter(
+      (_, i) => i % 5 === 0,
+    )) {
+      const at = groundTruth(model, {
+        destination: 'reviews',
+        from: new Date((point.t - 300) * 1000),
+        to: new Date(point.t * 1000),
+      });
+      expect(off(point.v, at.requestsPerSecond)).toBeLessThan(0.02);
+    }
+    // The last point is the instant figure.
+    expect(off(series.ratio5xx.at(-1)!.v, truth.ratio5xx)).toBeLessThan(0.02);
+    expect(series.ratio4xx.every(p => p.v === 0)).toBe(true);
+    expect(
+      off(series.latencyMs.p95.at(-1)!.v, truth.estimatedLatencyMs.p95),
+    ).toBeLessThan(0.02);
+    expect(series.versions.map(v => v.version)).toEqual(
+      Object.keys(truth.trafficSplit).sort(),
+    );
+    const v2 = series.versions.find(v => v.version === 'v2')!;
+    expect(
+      off(
+        v2.requestsPerSecond.at(-1)!.v! / series.requestsPerSecond.at(-1)!.v!,
+        truth.trafficSplit.v2,
+      ),
+    ).toBeLessThan(0.02);
+  });
+
   it('reports a Prometheus that is down as that source’s error, and answers from the rest', async () => {
     const reader = new TrafficReader({
       sources: [
@@ -119,5 +168,96 @@ describe('TrafficReader against the real Prometheus', () => {
     await expect(
       reader.read({ ...reviews, target: {} }, { windowSeconds: 300 }),
     ).rejects.toThrow(/needs the backstage.io\/kubernetes-id/);
+  });
+});
+
+describe('TrafficReader on a Prometheus that watches several clusters', () => {
+  const end = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 120_000);
+  const start = new Date(end.getTime() - 900_000);
+  const east: MeshModel = { ...bookinfoModel(1), cluster: 'east-1' };
+  const west: MeshModel = {
+    ...bookinfoModel(2),
+    cluster: 'west-1',
+    edges: bookinfoModel(2).edges.map(e => ({
+      ...e,
+      requestsPerSecond: (e.requestsPerSecond ?? 0) * 3,
+    })),
+  };
+  const truthOf = (model: MeshModel) =>
+    groundTruth(model, {
+      destination: 'reviews',
+      from: new Date(end.getTime() - 300_000),
+      to: end,
+    }).requestsPerSecond;
+  let prometheus: PrometheusInstance;
+
+  beforeAll(async () => {
+    prometheus = await startPrometheus({
+      backfill: [east, west].map(m =>
+        toOpenMetrics(m, { start, end, stepSeconds: 30 }),
+      ),
+    });
+  });
+  afterAll(() => prometheus?.stop());
+
+  const shared = () => ({
+    client: new PrometheusClient({
+      source: {
+        name: 'prometheus:shared',
+        url: prometheus.url,
+        timeoutMs: 2_000,
+      },
+    }),
+    clusters: ['east', 'west'],
+    istioClusterIds: new Map([
+      ['east', 'east-1'],
+      ['west', 'west-1'],
+    ]),
+  });
+
+  it('restricts the figures of a service pinned to a cluster to its Istio cluster ID', async () => {
+    const reader = new TrafficReader({ sources: [shared()] });
+    for (const [cluster, model] of [
+      ['east', east],
+      ['west', west],
+    ] as const) {
+      const response = await reader.read(
+        { ...reviews, target: { ...reviews.target, cluster } },
+        { windowSeconds: 300, at: end },
+      );
+      const [outcome] = response.sources;
+      if (outcome.status !== 'ok') throw new Error(outcome.error.message);
+      expect(outcome.istioCluster).toBe(model.cluster);
+      expect(
+        off(outcome.figures.requestsPerSecond, truthOf(model)),
+      ).toBeLessThan(0.02);
+    }
+  });
+
+  it('sums the clusters for a service pinned to none', async () => {
+    const reader = new TrafficReader({ sources: [shared()] });
+    const response = await reader.read(
+      {
+        ...reviews,
+        target: { kubernetesId: 'reviews', namespace: 'bookinfo' },
+      },
+      { windowSeconds: 300, at: end },
+    );
+    const [outcome] = response.sources;
+    if (outcome.status !== 'ok') throw new Error(outcome.error.message);
+    expect(outcome.istioCluster).toBeUndefined();
+    expect(
+      off(outcome.figures.requestsPerSecond, truthOf(east) + truthOf(west)),
+    ).toBeLessThan(0.02);
+  });
+
+  it('does not filter a Prometheus that watches only the service’s cluster', () => {
+    expect(
+      istioClusterFilter({ ...shared(), clusters: ['east'] }, 'east'),
+    ).toBeUndefined();
+    expect(istioClusterFilter(shared(), 'east')).toBe('east-1');
+    expect(istioClusterFilter({ ...shared(), clusters: [] }, 'north')).toBe(
+      'north',
+    );
   });
 });

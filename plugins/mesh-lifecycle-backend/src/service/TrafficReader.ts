@@ -2,12 +2,17 @@ import { InputError } from '@backstage/errors';
 import {
   IstioTarget,
   ServiceDeclaration,
-  SourceOutcome,
   TrafficFigures,
+  TrafficPoint,
   TrafficResponse,
+  TrafficSeries,
   istioQueries,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
-import { PrometheusClient, VectorSample } from '../prometheus/PrometheusClient';
+import {
+  MatrixSeries,
+  PrometheusClient,
+  VectorSample,
+} from '../prometheus/PrometheusClient';
 import { sourceError } from './sourceError';
 
 /** A Prometheus and the clusters it watches. */
@@ -15,6 +20,33 @@ export interface TrafficSource {
   client: PrometheusClient;
   /** Names of the clusters it watches; empty for a global Prometheus. */
   clusters: string[];
+  /**
+   * Istio cluster IDs (the `destination_cluster` label) by cluster name, for
+   * the clusters it watches; a cluster missing here is its own ID.
+   */
+  istioClusterIds?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The Istio cluster ID to restrict a source's figures to for a service pinned
+ * to `cluster`: needed only where the source watches other clusters too.
+ */
+export function istioClusterFilter(
+  source: TrafficSource,
+  cluster: string | undefined,
+): string | undefined {
+  if (!cluster) return undefined;
+  if (source.clusters.length === 1 && source.clusters[0] === cluster) {
+    return undefined;
+  }
+  return source.istioClusterIds?.get(cluster) ?? cluster;
+}
+
+/** A time range of series, `stepSeconds` apart. */
+export interface TrafficRange {
+  start: Date;
+  end: Date;
+  stepSeconds: number;
 }
 
 function value(samples: VectorSample[]): number | null {
@@ -37,7 +69,7 @@ export class TrafficReader {
 
   async read(
     declaration: ServiceDeclaration,
-    options: { windowSeconds: number; at?: Date },
+    options: { windowSeconds: number; at?: Date; range?: TrafficRange },
   ): Promise<TrafficResponse> {
     const { kubernetesId, namespace, cluster } = declaration.target;
     if (!kubernetesId || !namespace) {
@@ -45,7 +77,7 @@ export class TrafficReader {
         `${declaration.entityRef} needs the backstage.io/kubernetes-id and backstage.io/kubernetes-namespace annotations for its traffic`,
       );
     }
-    const target: IstioTarget = { service: kubernetesId, namespace };
+    const service = { service: kubernetesId, namespace };
     const sources = this.sources.filter(
       s => !cluster || s.clusters.length === 0 || s.clusters.includes(cluster),
     );
@@ -54,16 +86,29 @@ export class TrafficReader {
       windowSeconds: options.windowSeconds,
       sources: await Promise.all(
         sources.map(
-          async (
-            source,
-          ): Promise<SourceOutcome<{ figures: TrafficFigures }>> => {
+          async (source): Promise<TrafficResponse['sources'][number]> => {
+            const istioCluster = istioClusterFilter(source, cluster);
+            const target: IstioTarget = istioCluster
+              ? { ...service, cluster: istioCluster }
+              : service;
             try {
-              const figures = await this.figures(
-                source.client,
-                target,
-                options,
-              );
-              return { source: source.client.name, status: 'ok', figures };
+              const [figures, series] = await Promise.all([
+                this.figures(source.client, target, options),
+                options.range &&
+                  this.series(
+                    source.client,
+                    target,
+                    options.windowSeconds,
+                    options.range,
+                  ),
+              ]);
+              return {
+                source: source.client.name,
+                status: 'ok',
+                figures,
+                ...(series ? { series } : {}),
+                ...(istioCluster ? { istioCluster } : {}),
+              };
             } catch (error) {
               return {
                 source: source.client.name,
@@ -117,6 +162,74 @@ export class TrafficReader {
             share: total ? requestsPerSecond / total : 0,
           };
         })
+        .sort((a, b) => a.version.localeCompare(b.version)),
+    };
+  }
+
+  private async series(
+    client: PrometheusClient,
+    target: IstioTarget,
+    window: number,
+    range: TrafficRange,
+  ): Promise<TrafficSeries> {
+    const ask = (query: Parameters<PrometheusClient['range']>[0]) =>
+      client.range(query, range.start, range.end, range.stepSeconds);
+    const [rate, success, r4xx, r5xx, p50, p95, p99, perVersion] =
+      await Promise.all([
+        ask(istioQueries.requestRate(target, window)),
+        ask(istioQueries.successRatio(target, window)),
+        ask(istioQueries.errorRatio(target, window, '4xx')),
+        ask(istioQueries.errorRatio(target, window, '5xx')),
+        ask(istioQueries.latencyQuantile(target, window, 0.5)),
+        ask(istioQueries.latencyQuantile(target, window, 0.95)),
+        ask(istioQueries.latencyQuantile(target, window, 0.99)),
+        ask(istioQueries.requestRate(target, window, { perVersion: true })),
+      ]);
+    // One point per step of the range, so that every series lines up.
+    const steps: number[] = [];
+    const startSeconds = range.start.getTime() / 1000;
+    const endSeconds = range.end.getTime() / 1000;
+    for (let t = startSeconds; t <= endSeconds; t += range.stepSeconds) {
+      steps.push(t);
+    }
+    const byTime = (series: MatrixSeries | undefined) => {
+      const values = new Map<number, number>();
+      for (const [t, v] of series?.values ?? []) {
+        const parsed = Number(v);
+        if (Number.isFinite(parsed)) values.set(t, parsed);
+      }
+      return values;
+    };
+    const total = byTime(rate[0]);
+    const points = (
+      series: MatrixSeries | undefined,
+      isRatio = false,
+    ): TrafficPoint[] => {
+      const values = byTime(series);
+      return steps.map(t => ({
+        t,
+        // A ratio whose numerator has no series is 0 when there was traffic.
+        v: values.get(t) ?? (isRatio && total.get(t) ? 0 : null),
+      }));
+    };
+    return {
+      start: range.start.toISOString(),
+      end: range.end.toISOString(),
+      stepSeconds: range.stepSeconds,
+      requestsPerSecond: points(rate[0]),
+      successRatio: points(success[0], true),
+      ratio4xx: points(r4xx[0], true),
+      ratio5xx: points(r5xx[0], true),
+      latencyMs: {
+        p50: points(p50[0]),
+        p95: points(p95[0]),
+        p99: points(p99[0]),
+      },
+      versions: perVersion
+        .map(series => ({
+          version: series.metric.destination_version ?? 'unknown',
+          requestsPerSecond: points(series),
+        }))
         .sort((a, b) => a.version.localeCompare(b.version)),
     };
   }

@@ -1,2 +1,5 @@
 export * from './mesh';
 export * from './traffic';
+export * from './dependencies';
+export * from './fleet';
+export * from './alerts';

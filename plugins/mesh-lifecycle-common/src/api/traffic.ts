@@ -24,6 +24,37 @@ export interface TrafficFigures {
 }
 
 /**
+ * One point of a time series: `t` in Unix seconds, `v` null where there was
+ * nothing to compute the figure from.
+ *
+ * @public
+ */
+export interface TrafficPoint {
+  t: number;
+  v: number | null;
+}
+
+/**
+ * A service's golden signals over a time range, one point per step, each
+ * point computed over the answer's window ending at that point.
+ *
+ * @public
+ */
+export interface TrafficSeries {
+  /** First and last point, as ISO date-times. */
+  start: string;
+  end: string;
+  stepSeconds: number;
+  requestsPerSecond: TrafficPoint[];
+  successRatio: TrafficPoint[];
+  ratio4xx: TrafficPoint[];
+  ratio5xx: TrafficPoint[];
+  latencyMs: { p50: TrafficPoint[]; p95: TrafficPoint[]; p99: TrafficPoint[] };
+  /** Requests per second received by each version. */
+  versions: Array<{ version: string; requestsPerSecond: TrafficPoint[] }>;
+}
+
+/**
  * The `traffic` answer for an entity: the figures from each Prometheus that
  * watches its clusters, each source reporting on its own.
  *
@@ -32,5 +63,16 @@ export interface TrafficFigures {
 export interface TrafficResponse {
   entityRef: string;
   windowSeconds: number;
-  sources: Array<SourceOutcome<{ figures: TrafficFigures }>>;
+  sources: Array<
+    SourceOutcome<{
+      figures: TrafficFigures;
+      /** Present when a range was asked for. */
+      series?: TrafficSeries;
+      /**
+       * The Istio cluster ID the figures are restricted to, where the
+       * Prometheus watches more clusters than the service's.
+       */
+      istioCluster?: string;
+    }>
+  >;
 }

@@ -56,6 +56,7 @@ export type {
   LabelSelectorString,
 } from './buildLabelSelector';
 export { parseLabelSelector } from './parseLabelSelector';
+export { isClusterName } from './kubernetesNames';
 export { matchesLabelSelector } from './matchesLabelSelector';
 export { buildFieldSelector } from './buildFieldSelector';
 export type {

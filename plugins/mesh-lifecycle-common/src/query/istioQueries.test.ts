@@ -76,7 +76,7 @@ describe('istioQueries for one target', () => {
 
   it('callers, from the destination', () => {
     expect(istioQueries.callers(target, 300)).toBe(
-      `sum by (${G}, source_workload, source_workload_namespace) (rate(${S}[5m]))`,
+      `sum by (${G}, source_canonical_service, source_workload, source_workload_namespace) (rate(${S}[5m]))`,
     );
   });
 
@@ -138,6 +138,12 @@ describe('istioQueries for the fleet', () => {
     );
     expect(istioQueries.callees({ namespaces: ['shop'] }, 60)).toBe(
       `sum by (source_canonical_service, source_workload_namespace, ${G}, destination_workload, destination_workload_namespace) (rate(istio_requests_total{reporter="source", source_workload_namespace=~"^(?:shop)$"}[1m]))`,
+    );
+  });
+
+  it('callers of the services in some namespaces, one series per calling workload', () => {
+    expect(istioQueries.callers({ namespaces: ['shop'] }, 60)).toBe(
+      `sum by (${G}, source_canonical_service, source_workload, source_workload_namespace) (rate(istio_requests_total{reporter="destination", destination_service_namespace=~"^(?:shop)$"}[1m]))`,
     );
   });
 

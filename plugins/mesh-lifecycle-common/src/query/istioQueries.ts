@@ -287,13 +287,16 @@ export const istioQueries = {
 
   /**
    * Requests per second received from each calling workload, grouped by
-   * service and `source_workload, source_workload_namespace` (`unknown` for
+   * service and `source_canonical_service, source_workload,
+   * source_workload_namespace` (the caller's service name, from the
+   * workload's canonical-name or app label, and its workload; `unknown` for
    * callers without a sidecar).
    */
   callers(scope: IstioScope, window: DurationInput): PromQL {
     return sum(rate(selector(REQUESTS, destination(scope)), window), {
       by: [
         ...ISTIO_SERVICE_LABELS,
+        'source_canonical_service',
         'source_workload',
         'source_workload_namespace',
       ],

@@ -66,9 +66,10 @@ export function isLabelValue(value: unknown): value is string {
 }
 
 /**
- * Names of clusters as configured in app-config and Istio cluster IDs.
+ * Whether a value can name a cluster: a cluster name as configured in
+ * app-config, or an Istio cluster ID.
  *
- * @internal
+ * @public
  */
 export function isClusterName(value: unknown): value is string {
   return typeof value === 'string' && CLUSTER_NAME.test(value);

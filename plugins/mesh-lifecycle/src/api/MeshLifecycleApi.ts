@@ -1,16 +1,13 @@
-import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import { ServiceDeclaration } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { MeshLifecycleApi as MeshLifecycleReadApi } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 
 /**
- * Client of the mesh-lifecycle backend.
+ * Client of the mesh-lifecycle backend: the read API its OpenAPI spec
+ * describes, shared with other packages through -common.
  *
  * @public
  */
-export interface MeshLifecycleApi {
-  /** What the catalog declares about the service, as the backend validated it. */
-  getDeclaration(entityRef: CompoundEntityRef): Promise<ServiceDeclaration>;
-}
+export type MeshLifecycleApi = MeshLifecycleReadApi;
 
 /**
  * Reference to the {@link MeshLifecycleApi}.

@@ -42,6 +42,31 @@ describe('MeshLifecycleClient', () => {
     expect(declaration.entityRef).toBe('component:a/b/odd name?');
   });
 
+  it('asks for the traffic over the window, from a reference string', async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(
+        `${baseUrl}/entities/:kind/:namespace/:name/traffic`,
+        ({ request }) => {
+          const url = new URL(request.url);
+          seen.push(`${url.pathname}${url.search}`);
+          return HttpResponse.json({
+            entityRef: 'component:default/reviews',
+            windowSeconds: Number(url.searchParams.get('window')),
+            sources: [],
+          });
+        },
+      ),
+    );
+    const traffic = await client.getTraffic('component:default/reviews', {
+      windowSeconds: 900,
+    });
+    expect(seen).toEqual([
+      '/api/mesh-lifecycle/entities/component/default/reviews/traffic?window=900',
+    ]);
+    expect(traffic.windowSeconds).toBe(900);
+  });
+
   it('turns an error response into a ResponseError with the backend message', async () => {
     server.use(
       http.get(`${baseUrl}/entities/:kind/:namespace/:name/declaration`, () =>

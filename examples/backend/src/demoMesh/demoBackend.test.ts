@@ -1,0 +1,260 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
+import meshLifecyclePlugin from '@mesh-lifecycle/plugin-mesh-lifecycle-backend';
+import {
+  MeshResponse,
+  TrafficResponse,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { groundTruth } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { readFileSync, readdirSync } from 'fs';
+import { mkdtemp, rm } from 'fs/promises';
+import { Server } from 'http';
+import { AddressInfo, createServer } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import request from 'supertest';
+import yaml from 'yaml';
+import { DemoMesh, startDemoMesh } from './startDemoMesh';
+import { createDemoTrafficModels } from './trafficModels';
+
+jest.setTimeout(120_000);
+
+const examples = join(__dirname, '../../..');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
+function exampleEntities(): Entity[] {
+  const folder = join(examples, 'catalog');
+  return readdirSync(folder)
+    .filter(file => file.endsWith('.yaml'))
+    .flatMap(file =>
+      yaml
+        .parseAllDocuments(readFileSync(join(folder, file), 'utf8'))
+        .map(doc => doc.toJS() as Entity),
+    )
+    .filter(entity => entity.kind !== 'Location');
+}
+
+interface DemoClusterEntry {
+  name: 'dev' | 'test' | 'prod';
+  url: string;
+  serviceAccountToken: string;
+}
+
+/**
+ * The demo's own app-config.yaml, with the clusters and Prometheus moved to
+ * free ports so that the test runs next to a running demo.
+ */
+function demoConfig(ports: Record<string, number>, prometheusUrl: string) {
+  const config = yaml.parse(
+    readFileSync(join(examples, '../app-config.yaml'), 'utf8'),
+  ) as JsonObject & {
+    kubernetes: {
+      clusterLocatorMethods: Array<{ clusters: DemoClusterEntry[] }>;
+    };
+    meshLifecycle: { prometheus: { url: string } };
+  };
+  const [method] = config.kubernetes.clusterLocatorMethods;
+  for (const cluster of method.clusters) {
+    cluster.url = `https://127.0.0.1:${ports[cluster.name]}`;
+  }
+  config.meshLifecycle.prometheus.url = prometheusUrl;
+  return { config, clusters: method.clusters };
+}
+
+/** |actual / expected - 1|. */
+const off = (actual: number | null | undefined, expected: number) =>
+  Math.abs((actual ?? NaN) / expected - 1);
+
+/**
+ * The demo backend, configured by the demo's app-config.yaml, against the
+ * demo mesh: it serves the example services' mesh, traffic, dependencies
+ * and alerts as the demo's traffic model says, and keeps answering from the
+ * rest when one cluster or Prometheus stops.
+ */
+describe('the demo backend on the demo mesh', () => {
+  let mesh: DemoMesh;
+  let home: string;
+  let server: Server;
+  const started = new Date();
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'demo-backend-'));
+    const ports = {
+      dev: await freePort(),
+      test: await freePort(),
+      prod: await freePort(),
+    };
+    const prometheusPort = await freePort();
+    const { config, clusters } = demoConfig(
+      ports,
+      `http://127.0.0.1:${prometheusPort}`,
+    );
+    mesh = await startDemoMesh({
+      clusters: clusters.map(c => ({
+        name: c.name,
+        port: ports[c.name],
+        token: c.serviceAccountToken,
+      })),
+      manifestsDir: join(examples, 'clusters'),
+      prometheusPort,
+      kubeconfigPath: join(home, 'kubeconfig'),
+      historyHours: 1,
+      interval: '1s',
+      logger: mockServices.logger.mock(),
+    });
+    ({ server } = await startTestBackend({
+      features: [
+        meshLifecyclePlugin,
+        catalogServiceMock.factory({ entities: exampleEntities() }),
+        mockServices.rootConfig.factory({ data: config }),
+      ],
+    }));
+  });
+
+  afterAll(async () => {
+    await mesh?.stop();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  const get = (name: string, route: string) =>
+    request(server).get(
+      `/api/mesh-lifecycle/entities/component/default/${name}/${route}`,
+    );
+
+  it('serves the canary: configured 90/10 on prod, observed as the model says', async () => {
+    const meshAnswer: MeshResponse = (await get('checkout-service', 'mesh'))
+      .body;
+    const [prod] = meshAnswer.clusters;
+    if (prod.status !== 'ok') throw new Error(prod.error.message);
+    expect(
+      prod.trafficSplit.flatMap(r =>
+        r.destinations.map(d => [d.version, d.weight]),
+      ),
+    ).toEqual([
+      ['v1', 90],
+      ['v2', 10],
+    ]);
+    const traffic: TrafficResponse = (
+      await get('checkout-service', 'traffic?window=600')
+    ).body;
+    const [source] = traffic.sources;
+    if (source.status !== 'ok') throw new Error(source.error.message);
+    // One Prometheus watches the three clusters: the figures are prod's.
+    expect(source.istioCluster).toBe('prod');
+    const model = createDemoTrafficModels(started).prod;
+    const truth = groundTruth(model, {
+      destination: 'checkout-service',
+      from: new Date(Date.now() - 600_000),
+      to: new Date(),
+    });
+    for (const version of source.figures.versions) {
+      expect(
+        off(version.share, truth.trafficSplit[version.version]),
+      ).toBeLessThan(0.02);
+    }
+    expect(off(source.figures.ratio4xx, truth.ratio4xx)).toBeLessThan(0.02);
+  });
+
+  it('serves payment-service’s 5xx ratio and its active HighErrorRate alert', async () => {
+    const traffic: TrafficResponse = (
+      await get('payment-service', 'traffic?window=600')
+    ).body;
+    const [source] = traffic.sources;
+    if (source.status !== 'ok') throw new Error(source.error.message);
+    const model = createDemoTrafficModels(started).prod;
+    const truth = groundTruth(model, {
+      destination: 'payment-service',
+      from: new Date(Date.now() - 600_000),
+      to: new Date(),
+    });
+    expect(off(source.figures.ratio5xx, truth.ratio5xx)).toBeLessThan(0.02);
+
+    // The rule holds from the first evaluation and fires after its `for`
+    // of 2 minutes: pending until then.
+    let active: Array<{ name: string; state: string; alerts: unknown[] }> = [];
+    const deadline = Date.now() + 60_000;
+    while (!active.length && Date.now() < deadline) {
+      const alerts = (await get('payment-service', 'alerts')).body;
+      active = alerts.sources[0].rules.filter(
+        (r: { state: string }) => r.state !== 'inactive',
+      );
+      if (!active.length) await new Promise(r => setTimeout(r, 1000));
+    }
+    expect(active.map(r => r.name)).toEqual(['HighErrorRate']);
+    expect(['pending', 'firing']).toContain(active[0].state);
+    expect(active[0].alerts).toEqual([
+      expect.objectContaining({
+        labels: expect.objectContaining({ service: 'payment-service' }),
+        activeAt: expect.any(String),
+      }),
+    ]);
+  });
+
+  it('maps checkout-service’s live callees to their catalog entities and owners', async () => {
+    const answer = (await get('checkout-service', 'dependencies?window=600'))
+      .body;
+    const [source] = answer.sources;
+    expect(source.status).toBe('ok');
+    const callees = Object.fromEntries(
+      source.callees.map(
+        (c: { service: string; entities: Array<{ owner?: string }> }) => [
+          c.service,
+          c.entities.map(e => e.owner),
+        ],
+      ),
+    );
+    expect(callees).toEqual({
+      'cart-service': ['group:default/team-commerce'],
+      'payment-service': ['group:default/team-commerce'],
+      'inventory-service': ['group:default/team-platform'],
+      'pricing-service': ['group:default/team-platform'],
+      'user-service': ['group:default/team-commerce'],
+    });
+  });
+
+  it('keeps answering from the rest when a cluster, then Prometheus, stops', async () => {
+    const test = mesh.emulators.find(e => e.name === 'test')!;
+    await test.stop();
+    const search: MeshResponse = (await get('search-service', 'mesh')).body;
+    expect(search.clusters).toEqual([
+      expect.objectContaining({
+        source: 'test',
+        status: 'error',
+        error: expect.objectContaining({ message: expect.any(String) }),
+      }),
+    ]);
+    const recommendation: MeshResponse = (
+      await get('recommendation-service', 'mesh')
+    ).body;
+    expect(recommendation.clusters.map(c => [c.source, c.status])).toEqual([
+      ['dev', 'ok'],
+      ['test', 'error'],
+      ['prod', 'ok'],
+    ]);
+
+    await mesh.prometheus.stop();
+    const traffic: TrafficResponse = (await get('cart-service', 'traffic'))
+      .body;
+    expect(traffic.sources).toEqual([
+      expect.objectContaining({
+        status: 'error',
+        error: expect.objectContaining({
+          message: expect.stringMatching(/unreachable/),
+        }),
+      }),
+    ]);
+    const cart: MeshResponse = (await get('cart-service', 'mesh')).body;
+    expect(cart.clusters.map(c => [c.source, c.status])).toEqual([
+      ['prod', 'ok'],
+    ]);
+  });
+});

@@ -1,0 +1,258 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  Entity,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  ANNOTATION_ERROR_RATIO_PERCENT,
+  ANNOTATION_KUBERNETES_LABEL_SELECTOR,
+  ANNOTATION_P95_LATENCY_MS,
+  ANNOTATION_REPLACED_BY,
+  compare,
+  selector,
+  sum,
+  rate,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import {
+  bookinfoModel,
+  createServiceEntity,
+  startKubernetesEmulator,
+  startPrometheus,
+  toOpenMetrics,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { Server } from 'http';
+import { AddressInfo } from 'net';
+import { join } from 'path';
+import { meshLifecyclePlugin } from '../../plugin';
+import { startSilencesServer } from './startSilencesServer';
+
+/** The plugin running against a real cluster emulator and Prometheus. */
+export interface ApiTestBackend {
+  server: Server;
+  /** Where the backend listens, e.g. `http://127.0.0.1:40123`. */
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Entities of the test catalog, by what they exercise: `checkout-service`
+ * runs on the emulated `prod` cluster, `checkout-by-selector` finds the same
+ * objects through a label selector, `reviews` has traffic, callers, callees
+ * and alerting rules in Prometheus and declares a dependency it does not
+ * call, `productpage` calls it and declares so, `ratings` is pinned to the
+ * `prod` cluster (so its figures are restricted to prod's Istio cluster ID)
+ * and `broken-service` has a malformed annotation.
+ */
+export const apiTestEntities = {
+  checkout: createServiceEntity({
+    name: 'checkout-service',
+    phase: 'deploy',
+    kubernetesNamespace: 'shop',
+    annotations: {
+      [ANNOTATION_P95_LATENCY_MS]: '250',
+      [ANNOTATION_ERROR_RATIO_PERCENT]: '1.5',
+    },
+  }),
+  checkoutBySelector: createServiceEntity({
+    name: 'checkout-by-selector',
+    kubernetesNamespace: 'shop',
+    lifecycle: 'deprecated',
+    annotations: {
+      [ANNOTATION_KUBERNETES_LABEL_SELECTOR]:
+        'app in (checkout-service),tier notin (legacy)',
+      [ANNOTATION_REPLACED_BY]: 'none',
+    },
+  }),
+  reviews: createServiceEntity({
+    name: 'reviews',
+    kubernetesNamespace: 'bookinfo',
+    dependsOn: ['component:default/checkout-service'],
+  }),
+  productpage: createServiceEntity({
+    name: 'productpage',
+    kubernetesNamespace: 'bookinfo',
+    owner: 'group:default/team-pages',
+    dependsOn: ['component:default/reviews'],
+  }),
+  ratings: createServiceEntity({
+    name: 'ratings',
+    kubernetesNamespace: 'bookinfo',
+    cluster: 'prod',
+  }),
+  broken: createServiceEntity({
+    name: 'broken-service',
+    kubernetesNamespace: 'Not A Namespace',
+  }),
+};
+
+/** The `dependsOn` relations, both ways, as the catalog's processors add them. */
+function withDependsOnRelations(entities: Entity[]): Entity[] {
+  const byRef = new Map(
+    entities.map(entity => [stringifyEntityRef(entity), entity]),
+  );
+  const relate = (from: string, type: string, targetRef: string) => {
+    const entity = byRef.get(from);
+    if (entity) {
+      entity.relations = [...(entity.relations ?? []), { type, targetRef }];
+    }
+  };
+  for (const [ref, entity] of byRef) {
+    const dependsOn = entity.spec?.dependsOn;
+    for (const target of Array.isArray(dependsOn) ? dependsOn : []) {
+      relate(ref, RELATION_DEPENDS_ON, String(target));
+      relate(String(target), RELATION_DEPENDENCY_OF, ref);
+    }
+  }
+  return entities;
+}
+
+/** Requests per second `reviews` served over the last 10 minutes. */
+const reviewsTraffic = sum(
+  rate(
+    selector('istio_requests_total', {
+      reporter: 'destination',
+      destination_service_name: 'reviews',
+    }),
+    600,
+  ),
+);
+
+/**
+ * The name of the silence the Alertmanager holds: it mutes
+ * `ReviewsServing`.
+ */
+export const apiTestSilencedAlert = 'ReviewsServing';
+
+/**
+ * Starts the plugin with `startTestBackend` against emulated `prod` and
+ * `test` clusters (the example manifests), a real Prometheus holding bookinfo
+ * telemetry and alerting rules about `reviews`, and an Alertmanager's
+ * silences, plus a cluster, a Prometheus and an Alertmanager that cannot be
+ * reached, so that every answer holds both an `ok` and an `error` source.
+ */
+export async function startApiTestBackend(): Promise<ApiTestBackend> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    await Promise.all(stops.map(stop => stop()));
+  };
+  try {
+    const prod = await startKubernetesEmulator({
+      name: 'prod',
+      manifests: join(__dirname, '../../../../../examples/clusters/prod'),
+    });
+    stops.push(() => prod.stop());
+    // A second cluster on the global Prometheus, so that it watches more
+    // clusters than a service pinned to one.
+    const test = await startKubernetesEmulator({
+      name: 'test',
+      manifests: join(__dirname, '../../../../../examples/clusters/test'),
+    });
+    stops.push(() => test.stop());
+    const end = new Date(Date.now() - 60_000);
+    const prometheus = await startPrometheus({
+      backfill: toOpenMetrics(bookinfoModel(), {
+        start: new Date(end.getTime() - 900_000),
+        end,
+        stepSeconds: 30,
+      }),
+      rules: {
+        groups: [
+          {
+            name: 'bookinfo',
+            rules: [
+              {
+                alert: apiTestSilencedAlert,
+                expr: compare(reviewsTraffic, '>', 0),
+                labels: { severity: 'info' },
+                annotations: { summary: 'reviews takes traffic' },
+              },
+              {
+                // Holds, but not for long enough: stays pending.
+                alert: 'ReviewsBusy',
+                expr: compare(reviewsTraffic, '>', 0),
+                for: '1h',
+                labels: { destination_service_name: 'reviews' },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    stops.push(() => prometheus.stop());
+    const now = Date.now();
+    const alertmanager = await startSilencesServer([
+      {
+        id: 'b7e1c5a2-4f0e-4c1e-9b57-3f1d2a9e8c11',
+        status: { state: 'active' },
+        updatedAt: new Date(now - 60_000).toISOString(),
+        comment: 'known, nothing to do',
+        createdBy: 'ops',
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+        matchers: [
+          {
+            name: 'alertname',
+            value: apiTestSilencedAlert,
+            isRegex: false,
+            isEqual: true,
+          },
+        ],
+      },
+    ]);
+    stops.push(() => alertmanager.stop());
+    const { server } = await startTestBackend({
+      features: [
+        meshLifecyclePlugin,
+        catalogServiceMock.factory({
+          entities: withDependsOnRelations(
+            structuredClone(Object.values(apiTestEntities)),
+          ),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            meshLifecycle: {
+              clusters: [
+                {
+                  name: 'prod',
+                  url: prod.url,
+                  environment: 'production',
+                  serviceAccountToken: prod.token,
+                  allowInsecureHttp: true,
+                  // The bookinfo telemetry's cluster ID.
+                  istioClusterId: 'Kubernetes',
+                },
+                {
+                  name: 'gone',
+                  url: 'http://127.0.0.1:1',
+                  serviceAccountToken: 'x',
+                  allowInsecureHttp: true,
+                  prometheus: { url: 'http://127.0.0.1:1' },
+                  alertmanager: { url: 'http://127.0.0.1:1' },
+                },
+                {
+                  name: 'test',
+                  url: test.url,
+                  environment: 'test',
+                  serviceAccountToken: test.token,
+                  allowInsecureHttp: true,
+                },
+              ],
+              prometheus: { url: prometheus.url },
+              alertmanager: { url: alertmanager.url },
+              timeouts: { cluster: '2s', prometheus: '2s' },
+            },
+          },
+        }),
+      ],
+    });
+    const baseUrl = new URL('http://127.0.0.1');
+    baseUrl.port = String((server.address() as AddressInfo).port);
+    return { server, baseUrl: baseUrl.origin, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

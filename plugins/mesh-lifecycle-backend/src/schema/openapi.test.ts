@@ -1,0 +1,474 @@
+import {
+  HttpRouterServiceAuthPolicy,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { MeshLifecycleClient } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import express from 'express';
+import request from 'supertest';
+import { z } from 'zod';
+import { meshLifecyclePlugin } from '../plugin';
+import { createSchemaValidator, loadApiSpec } from './__testUtils__/apiSpec';
+import {
+  MatchedAnswer,
+  expectMatchesSpec,
+} from './__testUtils__/expectMatchesSpec';
+import {
+  ApiTestBackend,
+  apiTestSilencedAlert,
+  startApiTestBackend,
+} from './__testUtils__/startApiTestBackend';
+
+// Operations the browser has no use for, hence no client method.
+const NOT_IN_CLIENT = new Set(['getHealth']);
+
+// The permissions registry (coreServices.permissionsRegistry, which the
+// plugin uses to publish its permissions) mounts Backstage's permission
+// integration router on the plugin's httpRouter. Backstage owns and
+// documents those routes; our spec describes only the plugin's own.
+const BACKSTAGE_ROUTES = new Set([
+  'get /.well-known/backstage/permissions/metadata',
+  'post /.well-known/backstage/permissions/apply-conditions',
+]);
+
+function compiles(compile: () => unknown): true | string {
+  try {
+    compile();
+    return true;
+  } catch (error) {
+    return String(error);
+  }
+}
+
+describe('the OpenAPI spec', () => {
+  it('is a valid OpenAPI document whose schemas compile strictly', async () => {
+    const spec = await loadApiSpec();
+    expect(spec.document.openapi).toMatch(/^3\.0\./);
+    const schemas = Object.entries(spec.document.components?.schemas ?? {});
+    expect(schemas.length).toBeGreaterThan(0);
+    const ajv = createSchemaValidator();
+    for (const [name, schema] of schemas) {
+      expect({ name, compiles: compiles(() => ajv.compile(schema)) }).toEqual({
+        name,
+        compiles: true,
+      });
+    }
+  });
+
+  it('gives every operation a unique id, and the entity routes their error answers', async () => {
+    const spec = await loadApiSpec();
+    const ids = spec.operations.map(op => op.operation.operationId);
+    expect(ids.every(id => typeof id === 'string')).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const op of spec.operations.filter(o =>
+      o.path.startsWith('/entities/'),
+    )) {
+      expect({
+        operation: op.operation.operationId,
+        statuses: Object.keys(op.operation.responses).sort(),
+      }).toEqual({
+        operation: op.operation.operationId,
+        statuses: expect.arrayContaining(['200', '400', '401', '404', '500']),
+      });
+    }
+  });
+
+  it('has a client method for every operation the browser uses', async () => {
+    const spec = await loadApiSpec();
+    const missing = spec.operations
+      .map(op => op.operation.operationId ?? op.path)
+      .filter(id => !NOT_IN_CLIENT.has(id))
+      .filter(
+        id =>
+          typeof Reflect.get(MeshLifecycleClient.prototype, id) !== 'function',
+      );
+    expect(missing).toEqual([]);
+  });
+});
+
+const routeLayer = z.object({
+  route: z
+    .object({
+      path: z.string(),
+      methods: z.record(z.string(), z.boolean()),
+    })
+    .optional(),
+});
+
+/** The routes of an express router, as `get /path/{param}`. */
+function routesOf(router: express.Router): string[] {
+  return router.stack.flatMap(layer => {
+    const { route } = routeLayer.parse(layer);
+    if (!route) return [];
+    const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    return Object.keys(route.methods)
+      .filter(method => method !== '_all')
+      .map(method => `${method} ${path}`);
+  });
+}
+
+describe('the routes the plugin registers', () => {
+  it('are exactly the operations of the spec, with the same auth policies', async () => {
+    const handlers: express.Handler[] = [];
+    const policies: HttpRouterServiceAuthPolicy[] = [];
+    await startTestBackend({
+      features: [
+        meshLifecyclePlugin,
+        catalogServiceMock.factory(),
+        createServiceFactory({
+          service: coreServices.httpRouter,
+          deps: {},
+          factory: () => ({
+            use: handler => handlers.push(handler),
+            addAuthPolicy: policy => policies.push(policy),
+            // WebSockets are beyond what OpenAPI describes.
+            addWebSocketHandler: () => {},
+          }),
+        }),
+      ],
+    });
+    const spec = await loadApiSpec();
+    const all = handlers.flatMap(handler =>
+      routesOf(handler as express.Router),
+    );
+    expect(all).toEqual(expect.arrayContaining([...BACKSTAGE_ROUTES]));
+    const routes = all.filter(route => !BACKSTAGE_ROUTES.has(route));
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.sort()).toEqual(
+      spec.operations.map(op => `${op.method} ${op.path}`).sort(),
+    );
+    const unauthenticated = spec.operations
+      .filter(op => op.operation.security?.length === 0)
+      .map(op => op.path);
+    expect(
+      policies
+        .filter(p => p.allow === 'unauthenticated')
+        .map(p => p.path)
+        .sort(),
+    ).toEqual(unauthenticated.sort());
+  });
+});
+
+describe('the answers of the running plugin', () => {
+  let backend: ApiTestBackend;
+  const covered: MatchedAnswer[] = [];
+
+  beforeAll(async () => {
+    backend = await startApiTestBackend();
+  }, 60_000);
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  const ENTITY_ROUTES = [
+    'declaration',
+    'mesh',
+    'traffic',
+    'dependencies',
+    'alerts',
+  ];
+  const entity = (name: string, route: string) =>
+    `/api/mesh-lifecycle/entities/component/default/${name}/${route}`;
+  const check = async (response: request.Response) => {
+    covered.push(await expectMatchesSpec(response));
+    return response;
+  };
+
+  it('documents the health check', async () => {
+    const response = await check(
+      await request(backend.server)
+        .get('/api/mesh-lifecycle/health')
+        .set('authorization', mockCredentials.none.header()),
+    );
+    expect(response.status).toBe(200);
+  });
+
+  it('documents the declarations, with and without the optional parts', async () => {
+    const full = await check(
+      await request(backend.server).get(
+        entity('checkout-service', 'declaration'),
+      ),
+    );
+    expect(full.status).toBe(200);
+    expect(full.body.thresholds).toEqual({
+      p95LatencyMs: 250,
+      errorRatioPercent: 1.5,
+    });
+    const selected = await check(
+      await request(backend.server).get(
+        entity('checkout-by-selector', 'declaration'),
+      ),
+    );
+    expect(selected.status).toBe(200);
+    expect(selected.body.target.labelSelector).toBeDefined();
+    expect(selected.body.declaredPhase).toEqual({
+      phase: 'retire',
+      source: 'spec.lifecycle',
+    });
+  });
+
+  it('documents the mesh of a service, from a cluster that answers and one that does not', async () => {
+    for (const name of ['checkout-service', 'checkout-by-selector']) {
+      const response = await check(
+        await request(backend.server).get(entity(name, 'mesh')),
+      );
+      expect(response.status).toBe(200);
+      expect(
+        response.body.clusters.map(
+          (c: { source: string; status: string }) => `${c.source}:${c.status}`,
+        ),
+      ).toEqual(['prod:ok', 'gone:error', 'test:ok']);
+      expect(response.body.clusters[0].workloads.length).toBeGreaterThan(0);
+      expect(response.body.clusters[0].istioObjects.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('documents the traffic of a service, from a Prometheus that answers and one that does not', async () => {
+    const response = await check(
+      await request(backend.server).get(
+        `${entity('reviews', 'traffic')}?window=600`,
+      ),
+    );
+    expect(response.status).toBe(200);
+    const statuses = response.body.sources.map(
+      (s: { status: string }) => s.status,
+    );
+    expect(statuses.sort()).toEqual(['error', 'ok']);
+    const ok = response.body.sources.find(
+      (s: { status: string }) => s.status === 'ok',
+    );
+    expect(ok.figures.versions.length).toBeGreaterThan(0);
+    expect(ok.series).toBeUndefined();
+  });
+
+  it('documents the traffic series over a range, and the Istio cluster a pinned service is restricted to', async () => {
+    const ranged = await check(
+      await request(backend.server).get(
+        `${entity('reviews', 'traffic')}?window=300&range=1800&step=60`,
+      ),
+    );
+    expect(ranged.status).toBe(200);
+    const ok = ranged.body.sources.find(
+      (s: { status: string }) => s.status === 'ok',
+    );
+    expect(ok.series.stepSeconds).toBe(60);
+    expect(ok.series.requestsPerSecond).toHaveLength(31);
+    expect(ok.series.versions.length).toBeGreaterThan(0);
+    // Points before the telemetry starts have no figure: null.
+    expect(
+      ok.series.requestsPerSecond.some((p: { v: unknown }) => p.v === null),
+    ).toBe(true);
+    expect(
+      ok.series.requestsPerSecond.some(
+        (p: { v: unknown }) => typeof p.v === 'number',
+      ),
+    ).toBe(true);
+
+    const pinned = await check(
+      await request(backend.server).get(
+        `${entity('ratings', 'traffic')}?range=600`,
+      ),
+    );
+    expect(pinned.status).toBe(200);
+    expect(pinned.body.sources).toEqual([
+      expect.objectContaining({ status: 'ok', istioCluster: 'Kubernetes' }),
+    ]);
+    expect(pinned.body.sources[0].figures.requestsPerSecond).toBeGreaterThan(
+      0,
+    );
+    // The default step: the smallest one of at least 10 s.
+    expect(pinned.body.sources[0].series.stepSeconds).toBe(10);
+  });
+
+  it('documents the dependencies of a service, from a Prometheus that answers and one that does not', async () => {
+    const response = await check(
+      await request(backend.server).get(
+        `${entity('reviews', 'dependencies')}?window=600`,
+      ),
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.catalog).toEqual({ source: 'catalog', status: 'ok' });
+    const statuses = response.body.sources.map(
+      (s: { status: string }) => s.status,
+    );
+    expect(statuses.sort()).toEqual(['error', 'ok']);
+    const ok = response.body.sources.find(
+      (s: { status: string }) => s.status === 'ok',
+    );
+    expect(ok.callers).toEqual([
+      expect.objectContaining({
+        service: 'productpage',
+        declared: true,
+        entities: [
+          {
+            entityRef: 'component:default/productpage',
+            owner: 'group:default/team-pages',
+          },
+        ],
+      }),
+    ]);
+    expect(ok.callees).toEqual([
+      expect.objectContaining({
+        service: 'ratings',
+        declared: false,
+        entities: [
+          expect.objectContaining({ entityRef: 'component:default/ratings' }),
+        ],
+      }),
+    ]);
+    expect(response.body.unobserved).toEqual({
+      dependents: [],
+      dependencies: [
+        expect.objectContaining({
+          entityRef: 'component:default/checkout-service',
+          via: 'dependsOn',
+        }),
+      ],
+    });
+
+    const pinned = await check(
+      await request(backend.server).get(entity('ratings', 'dependencies')),
+    );
+    expect(pinned.status).toBe(200);
+    expect(pinned.body.windowSeconds).toBe(300);
+    expect(pinned.body.sources).toEqual([
+      expect.objectContaining({ status: 'ok', istioCluster: 'Kubernetes' }),
+    ]);
+  });
+
+  it('documents the alerts of a service, with the silences that mute them', async () => {
+    // The rules are evaluated every second: wait for the first evaluation.
+    let response = await check(
+      await request(backend.server).get(entity('reviews', 'alerts')),
+    );
+    const states = () =>
+      response.body.sources
+        .filter((s: { status: string }) => s.status === 'ok')
+        .flatMap((s: { rules: Array<{ name: string; state: string }> }) =>
+          s.rules.map(rule => `${rule.name}:${rule.state}`),
+        )
+        .sort();
+    for (
+      let i = 0;
+      i < 100 && states().join() !== 'ReviewsBusy:pending,ReviewsServing:firing';
+      i++
+    ) {
+      await new Promise(resolve => setTimeout(resolve, 200));
+      response = await check(
+        await request(backend.server).get(entity('reviews', 'alerts')),
+      );
+    }
+    expect(response.status).toBe(200);
+    expect(states()).toEqual(['ReviewsBusy:pending', 'ReviewsServing:firing']);
+    expect(
+      response.body.sources.map((s: { status: string }) => s.status).sort(),
+    ).toEqual(['error', 'ok']);
+    const ok = response.body.sources.find(
+      (s: { status: string }) => s.status === 'ok',
+    );
+    expect(
+      ok.rules.find((r: { name: string }) => r.name === apiTestSilencedAlert),
+    ).toMatchObject({
+      severity: 'info',
+      summary: 'reviews takes traffic',
+      alerts: [expect.objectContaining({ state: 'firing' })],
+    });
+    expect(
+      response.body.silences.map((s: { status: string }) => s.status).sort(),
+    ).toEqual(['error', 'ok']);
+    const silences = response.body.silences.find(
+      (s: { status: string }) => s.status === 'ok',
+    );
+    expect(silences.silences).toEqual([
+      expect.objectContaining({ silencedAlerts: [apiTestSilencedAlert] }),
+    ]);
+
+    const quiet = await check(
+      await request(backend.server).get(entity('ratings', 'alerts')),
+    );
+    expect(quiet.status).toBe(200);
+    expect(quiet.body.sources).toEqual([
+      expect.objectContaining({ status: 'ok', rules: [] }),
+    ]);
+  });
+
+  it('documents the error answers', async () => {
+    const answers = await Promise.all(
+      [
+        request(backend.server).get(entity('broken-service', 'declaration')),
+        request(backend.server).get(entity('broken-service', 'mesh')),
+        request(backend.server).get(`${entity('reviews', 'traffic')}?window=5`),
+        request(backend.server).get(`${entity('reviews', 'traffic')}?step=60`),
+        request(backend.server).get(
+          `${entity('reviews', 'traffic')}?range=604800&step=60`,
+        ),
+        request(backend.server).get(
+          `${entity('reviews', 'traffic')}?colour=blue`,
+        ),
+        request(backend.server).get(
+          `${entity('reviews', 'dependencies')}?window=5`,
+        ),
+        request(backend.server).get(
+          `${entity('reviews', 'dependencies')}?colour=blue`,
+        ),
+        request(backend.server).get(entity('broken-service', 'alerts')),
+        ...ENTITY_ROUTES.flatMap(route => [
+          request(backend.server).get(entity('nowhere', route)),
+          request(backend.server)
+            .get(entity('checkout-service', route))
+            .set('authorization', mockCredentials.none.header()),
+        ]),
+      ].map(async pending => check(await pending)),
+    );
+    expect(answers.map(a => a.status)).toEqual([
+      400,
+      400,
+      400,
+      400,
+      400,
+      400,
+      400,
+      400,
+      400,
+      ...ENTITY_ROUTES.flatMap(() => [404, 401]),
+    ]);
+    expect(
+      answers.map(a => a.body.error.name).slice(0, 9),
+    ).toEqual(Array(9).fill('InputError'));
+  });
+
+  it('fails a body that strays from the spec', async () => {
+    const response = await request(backend.server).get(
+      entity('checkout-service', 'mesh'),
+    );
+    const [cluster] = response.body.clusters;
+    const strays = [
+      { ...response.body, clusters: [{ ...cluster, extra: true }] },
+      { ...response.body, clusters: [{ ...cluster, workloads: undefined }] },
+      { ...response.body, clusters: [{ ...cluster, status: 'error' }] },
+    ];
+    for (const body of strays) {
+      await expect(expectMatchesSpec({ ...response, body })).rejects.toThrow();
+    }
+    await expect(
+      expectMatchesSpec({ ...response, status: 418 }),
+    ).rejects.toThrow(/documents no JSON body/);
+  });
+
+  it('was exercised on every operation, and on every error answer of the entity routes', async () => {
+    const spec = await loadApiSpec();
+    const seen = new Set(covered.map(c => `${c.operationId} ${c.status}`));
+    const expected = spec.operations.flatMap(op => {
+      const id = op.operation.operationId ?? op.path;
+      return Object.keys(op.operation.responses)
+        .filter(status => status !== '500' && status !== 'default')
+        .map(status => `${id} ${status}`);
+    });
+    expect(expected.filter(answer => !seen.has(answer))).toEqual([]);
+  });
+});

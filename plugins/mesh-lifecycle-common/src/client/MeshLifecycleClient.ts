@@ -1,0 +1,201 @@
+import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import { InputError, ResponseError } from '@backstage/errors';
+import {
+  AlertsResponse,
+  DependenciesResponse,
+  FleetResponse,
+  MeshResponse,
+  TrafficResponse,
+} from '../api';
+import { ServiceDeclaration } from '../readServiceDeclaration';
+
+const PLUGIN_ID = 'mesh-lifecycle';
+
+/**
+ * An entity, as a reference string (`component:default/checkout-service`,
+ * the kind required) or in compound form.
+ *
+ * @public
+ */
+export type MeshLifecycleEntityRef = string | CompoundEntityRef;
+
+/**
+ * The read API of the mesh-lifecycle backend, as described by its OpenAPI
+ * spec (`openapi.yaml` of the backend package): one method per operation.
+ *
+ * @public
+ */
+export interface MeshLifecycleApi {
+  /** What the catalog declares about the service, as the backend validated it. */
+  getDeclaration(
+    entityRef: MeshLifecycleEntityRef,
+  ): Promise<ServiceDeclaration>;
+  /** Per cluster, what runs of the service and how the mesh is configured. */
+  getMesh(entityRef: MeshLifecycleEntityRef): Promise<MeshResponse>;
+  /**
+   * The service's golden signals from each Prometheus, over the last
+   * `windowSeconds` (30 to 86400; the backend's default when left out), and,
+   * with `rangeSeconds`, as series over that range (60 to 604800), one point
+   * every `stepSeconds` (10 to 86400, at most 1000 points; by default the
+   * smallest step that fits). `stepSeconds` needs `rangeSeconds`.
+   */
+  getTraffic(
+    entityRef: MeshLifecycleEntityRef,
+    options?: MeshLifecycleTrafficOptions,
+  ): Promise<TrafficResponse>;
+  /**
+   * The service's live callers and callees from each Prometheus over the
+   * last `windowSeconds` (30 to 86400; the backend's default when left out),
+   * mapped to catalog entities, and the declared relations none of them saw.
+   */
+  getDependencies(
+    entityRef: MeshLifecycleEntityRef,
+    options?: { windowSeconds?: number },
+  ): Promise<DependenciesResponse>;
+  /**
+   * The alerting rules that concern the service from each Prometheus, and
+   * the silences of each Alertmanager that mute its alerts.
+   */
+  getAlerts(entityRef: MeshLifecycleEntityRef): Promise<AlertsResponse>;
+  /**
+   * The key figures of every mesh service of the catalog the caller may see,
+   * over the last `windowSeconds` (30 to 86400; the backend's default when
+   * left out).
+   */
+  getFleet(options?: { windowSeconds?: number }): Promise<FleetResponse>;
+}
+
+/**
+ * Options of {@link MeshLifecycleApi.getTraffic}, all in seconds.
+ *
+ * @public
+ */
+export interface MeshLifecycleTrafficOptions {
+  /** Window each figure (and each point of a series) is computed over. */
+  windowSeconds?: number;
+  /** Length of the series to return, ending now; none when left out. */
+  rangeSeconds?: number;
+  /** Distance between the points of the series; needs `rangeSeconds`. */
+  stepSeconds?: number;
+}
+
+/**
+ * What {@link MeshLifecycleClient} needs to reach the backend. Structural, so
+ * that the frontend's `discoveryApi` and `fetchApi` and a backend's
+ * `DiscoveryService` fit alike.
+ *
+ * @public
+ */
+export interface MeshLifecycleClientOptions {
+  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  /** Defaults to the global `fetch`, which sends no Backstage token. */
+  fetchApi?: { fetch: typeof fetch };
+}
+
+/**
+ * {@link MeshLifecycleApi} over HTTP. Throws a `ResponseError` carrying the
+ * backend's error body when the backend answers with an error, and an
+ * `InputError` for an entity reference that cannot name a route.
+ *
+ * @public
+ */
+export class MeshLifecycleClient implements MeshLifecycleApi {
+  private readonly discoveryApi: MeshLifecycleClientOptions['discoveryApi'];
+  private readonly fetch: typeof fetch;
+
+  constructor(options: MeshLifecycleClientOptions) {
+    this.discoveryApi = options.discoveryApi;
+    const fetchApi = options.fetchApi;
+    this.fetch = fetchApi
+      ? (input, init) => fetchApi.fetch(input, init)
+      : (input, init) => fetch(input, init);
+  }
+
+  async getDeclaration(
+    entityRef: MeshLifecycleEntityRef,
+  ): Promise<ServiceDeclaration> {
+    return this.request(entityPath(entityRef, 'declaration'));
+  }
+
+  async getMesh(entityRef: MeshLifecycleEntityRef): Promise<MeshResponse> {
+    return this.request(entityPath(entityRef, 'mesh'));
+  }
+
+  async getTraffic(
+    entityRef: MeshLifecycleEntityRef,
+    options: MeshLifecycleTrafficOptions = {},
+  ): Promise<TrafficResponse> {
+    return this.request(entityPath(entityRef, 'traffic'), {
+      window: options.windowSeconds,
+      range: options.rangeSeconds,
+      step: options.stepSeconds,
+    });
+  }
+
+  async getDependencies(
+    entityRef: MeshLifecycleEntityRef,
+    options: { windowSeconds?: number } = {},
+  ): Promise<DependenciesResponse> {
+    return this.request(entityPath(entityRef, 'dependencies'), {
+      window: options.windowSeconds,
+    });
+  }
+
+  async getAlerts(entityRef: MeshLifecycleEntityRef): Promise<AlertsResponse> {
+    return this.request(entityPath(entityRef, 'alerts'));
+  }
+
+  async getFleet(
+    options: { windowSeconds?: number } = {},
+  ): Promise<FleetResponse> {
+    return this.request(['fleet'], { window: options.windowSeconds });
+  }
+
+  private async request<T>(
+    segments: readonly string[],
+    query: Record<string, string | number | undefined> = {},
+  ): Promise<T> {
+    const url = new URL(await this.discoveryApi.getBaseUrl(PLUGIN_ID));
+    url.pathname = [
+      url.pathname.replace(/\/+$/, ''),
+      ...segments.map(segment => encodeURIComponent(segment)),
+    ].join('/');
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) {
+        url.searchParams.set(key, String(value));
+      }
+    }
+    const response = await this.fetch(url.toString());
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
+
+function entityPath(
+  entityRef: MeshLifecycleEntityRef,
+  route: string,
+): string[] {
+  let ref: CompoundEntityRef;
+  try {
+    ref = typeof entityRef === 'string' ? parseEntityRef(entityRef) : entityRef;
+  } catch (error) {
+    throw new InputError(
+      `entityRef must name a kind, e.g. component:default/name, got ${JSON.stringify(
+        entityRef,
+      )}`,
+      error,
+    );
+  }
+  const { kind, namespace, name } = ref;
+  for (const [field, value] of Object.entries({ kind, namespace, name })) {
+    // "." and ".." would be resolved away by URL and reach another route.
+    if (value === '' || value === '.' || value === '..') {
+      throw new InputError(
+        `entityRef ${field} must be a name, got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  return ['entities', kind, namespace, name, route];
+}

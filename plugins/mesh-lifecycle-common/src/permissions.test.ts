@@ -1,0 +1,37 @@
+import {
+  isDeletePermission,
+  isResourcePermission,
+  isUpdatePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  meshDecommissionPermission,
+  meshLifecyclePermissions,
+  meshTrafficShiftPermission,
+} from './permissions';
+
+describe('Mesh Lifecycle permissions', () => {
+  it('have unique names under the plugin id', () => {
+    const names = meshLifecyclePermissions.map(p => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name).toMatch(/^mesh-lifecycle\.[a-z]+(\.[a-z]+)?$/);
+    }
+  });
+
+  it('make the write paths on a service resource permissions on its catalog entity', () => {
+    for (const permission of [
+      meshTrafficShiftPermission,
+      meshDecommissionPermission,
+    ]) {
+      expect(isResourcePermission(permission, 'catalog-entity')).toBe(true);
+    }
+    expect(isDeletePermission(meshDecommissionPermission)).toBe(true);
+    expect(isUpdatePermission(meshTrafficShiftPermission)).toBe(true);
+  });
+
+  it('define no read permission: reads go by the catalog read permission', () => {
+    expect(
+      meshLifecyclePermissions.filter(p => p.attributes.action === 'read'),
+    ).toEqual([]);
+  });
+});
