@@ -116,11 +116,30 @@ describe('ClusterObjectCache', () => {
     expect(emulator.calls.count({ verb: 'list' })).toBeGreaterThanOrEqual(2);
   });
 
-  it('rejects when the cluster fails, and retries on the next read', async () => {
-    const fault = emulator.faults.add({ path: /deployments/, status: 500 });
-    await expect(cache.list(deployments)).rejects.toThrow();
-    fault.remove();
-    expect((await names()).sort()).toEqual(['audit', 'cart']);
+  it('rejects when the cluster fails, answers that for its backoff, then retries', async () => {
+    const backingOff = new ClusterObjectCache({
+      kubeConfig: kubeConfig(),
+      clusterName: 'prod',
+      logger: mockServices.logger.mock(),
+      syncTimeoutMs: 2_000,
+      failureBackoffMs: 300,
+    });
+    try {
+      const fault = emulator.faults.add({ path: /deployments/, status: 500 });
+      await expect(backingOff.list(deployments)).rejects.toThrow();
+      fault.remove();
+      const calls = emulator.calls.count();
+      await expect(backingOff.list(deployments)).rejects.toThrow();
+      expect(emulator.calls.count()).toBe(calls);
+      await new Promise(resolve => setTimeout(resolve, 400));
+      const listed = await backingOff.list(deployments);
+      expect(listed.map(o => o.metadata?.name).sort()).toEqual([
+        'audit',
+        'cart',
+      ]);
+    } finally {
+      await backingOff.stop();
+    }
   });
 
   it('gives up on a cluster that does not answer in time', async () => {

@@ -50,6 +50,7 @@ export class ClusterObjectCache {
   private readonly logger: LoggerService;
   private readonly syncTimeoutMs: number;
   private readonly restartDelayMs: number;
+  private readonly failureBackoffMs: number;
   private readonly entries = new Map<string, CacheEntry>();
 
   constructor(options: {
@@ -60,18 +61,26 @@ export class ClusterObjectCache {
     syncTimeoutMs?: number;
     /** Pause before restarting a failed watch (default 5 s). */
     restartDelayMs?: number;
+    /**
+     * How long a failed first list is remembered and answered without
+     * asking the cluster again (default 30 s), so that a cluster that is down
+     * or hanging does not cost every page view a timeout.
+     */
+    failureBackoffMs?: number;
   }) {
     this.kubeConfig = options.kubeConfig;
     this.clusterName = options.clusterName;
     this.logger = options.logger;
     this.syncTimeoutMs = options.syncTimeoutMs ?? 10_000;
     this.restartDelayMs = options.restartDelayMs ?? 5_000;
+    this.failureBackoffMs = options.failureBackoffMs ?? 30_000;
   }
 
   /**
    * The cached objects of a kind, in one namespace or all. The first call for
    * a kind lists it from the cluster and starts watching; a failed first
-   * list rejects, and the next call tries again.
+   * list rejects, and so does every call within the failure backoff; the
+   * next call after it tries again.
    */
   async list(
     type: ResourceType,
@@ -148,11 +157,19 @@ export class ClusterObjectCache {
       },
     };
     ready.catch(() => {
-      // Forget a cache whose first list failed so that the next read retries.
-      if (this.entries.get(key) === entry) {
-        this.entries.delete(key);
-      }
       entry.stop().catch(() => {});
+      // Answer the failure for a while, then forget the cache so that the
+      // next read retries.
+      const forget = () => {
+        if (this.entries.get(key) === entry) {
+          this.entries.delete(key);
+        }
+      };
+      if (this.failureBackoffMs > 0) {
+        setTimeout(forget, this.failureBackoffMs).unref?.();
+      } else {
+        forget();
+      }
     });
     return entry;
   }

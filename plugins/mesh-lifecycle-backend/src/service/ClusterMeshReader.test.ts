@@ -300,3 +300,79 @@ describe('ClusterMeshReader with a failing cluster', () => {
     }
   });
 });
+
+describe('ClusterMeshReader with a service in several namespaces', () => {
+  it('reports the weakest mutual TLS mode of its Services, whatever their order', async () => {
+    const service = (namespace: string) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'multi',
+        namespace,
+        labels: { 'backstage.io/kubernetes-id': 'multi' },
+      },
+      spec: { selector: { app: 'multi' }, ports: [{ port: 80 }] },
+    });
+    const emulator = await startKubernetesEmulator({
+      name: 'mixed',
+      objects: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a-open' } },
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'b-strict' },
+        },
+        service('a-open'),
+        service('b-strict'),
+        {
+          apiVersion: 'security.istio.io/v1beta1',
+          kind: 'PeerAuthentication',
+          metadata: { name: 'default', namespace: 'b-strict' },
+          spec: { mtls: { mode: 'STRICT' } },
+        },
+      ],
+    });
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(emulator.kubeconfig());
+    const objects = new ClusterObjectCache({
+      kubeConfig,
+      clusterName: 'mixed',
+      logger: mockServices.logger.mock(),
+    });
+    try {
+      const reader = new ClusterMeshReader({
+        clusters: [
+          {
+            name: 'mixed',
+            objects,
+            istioNetworkingVersion: async () => 'v1',
+          },
+        ],
+        logger: mockServices.logger.mock(),
+      });
+      const [mixed] = okClusters(
+        await reader.read({
+          entityRef: 'component:default/multi',
+          target: { kubernetesId: 'multi' },
+          thresholds: {},
+        }),
+      );
+      expect(mixed.services.map(s => s.namespace)).toEqual([
+        'a-open',
+        'b-strict',
+      ]);
+      expect(mixed.mtls).toEqual({ mode: 'PERMISSIVE' });
+      // The STRICT policy still concerns the service.
+      expect(mixed.istioObjects).toContainEqual(
+        expect.objectContaining({
+          kind: 'PeerAuthentication',
+          namespace: 'b-strict',
+          scope: 'namespace',
+        }),
+      );
+    } finally {
+      await objects.stop();
+      await emulator.stop();
+    }
+  });
+});

@@ -39,6 +39,11 @@ export interface MeshCluster {
 
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 
+/** How much a mutual TLS mode guarantees: DISABLE < PERMISSIVE < STRICT. */
+function mtlsStrength(mode: string): number {
+  return ['DISABLE', 'PERMISSIVE', 'STRICT'].indexOf(mode);
+}
+
 /**
  * Reads what each cluster runs of a service and how the mesh is configured
  * for it, from the clusters' watch caches. Each cluster answers or fails on
@@ -200,7 +205,7 @@ export class ClusterMeshReader {
     const istioObjects: MeshIstioObject[] = [];
     const seen = new Set<string>();
     const trafficSplit = [];
-    let mtls: ClusterMesh['mtls'] = { mode: 'PERMISSIVE' };
+    let mtls: ClusterMesh['mtls'] | undefined;
     for (const service of meshServices) {
       const attached = attachIstioObjects({
         service,
@@ -237,13 +242,25 @@ export class ClusterMeshReader {
       attached.authorizationPolicies.forEach(p => describe(p.object, p.scope));
       trafficSplit.push(...configuredTrafficSplit(attached));
       const effective = effectiveMtlsMode(attached.peerAuthentications);
-      mtls = {
-        mode: effective.mode,
-        policy: effective.from
-          ? describe(effective.from.object, effective.from.scope)
-          : undefined,
-      };
+      // With several Services (in several namespaces), the weakest mode is
+      // the one a caller can count on.
+      if (!mtls || mtlsStrength(effective.mode) < mtlsStrength(mtls.mode)) {
+        mtls = {
+          mode: effective.mode,
+          policy: effective.from
+            ? describe(effective.from.object, effective.from.scope)
+            : undefined,
+        };
+      } else if (effective.from) {
+        describe(effective.from.object, effective.from.scope);
+      }
     }
-    return { ...base, istioObjects, trafficSplit, mtls };
+    return {
+      ...base,
+      istioObjects,
+      trafficSplit,
+      // Istio's default where no Service tells which policies apply.
+      mtls: mtls ?? { mode: 'PERMISSIVE' },
+    };
   }
 }
