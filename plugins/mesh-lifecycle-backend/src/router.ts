@@ -141,6 +141,9 @@ export async function createRouter(options: {
   );
 
   router.get('/entities/:kind/:namespace/:name/alerts', async (req, res) => {
+    if (Object.keys(req.query).length > 0) {
+      throw new InputError('alerts takes no query parameters');
+    }
     const credentials = await httpAuth.credentials(req);
     const { kind, namespace, name } = req.params;
     const declaration = await declarations.get(

@@ -97,9 +97,9 @@ describe('MeshLifecycleClient against the running plugin', () => {
     const series = ok?.status === 'ok' ? ok.series : undefined;
     expect(series?.stepSeconds).toBe(60);
     expect(series?.requestsPerSecond).toHaveLength(21);
-    expect(
-      series && Date.parse(series.end) - Date.parse(series.start),
-    ).toBe(1_200_000);
+    expect(series && Date.parse(series.end) - Date.parse(series.start)).toBe(
+      1_200_000,
+    );
 
     await expect(
       client.getTraffic('component:default/reviews', { stepSeconds: 60 }),
@@ -149,6 +149,29 @@ describe('MeshLifecycleClient against the running plugin', () => {
     await expect(
       client.getAlerts('component:default/nowhere'),
     ).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('reads the fleet over the window asked for, or the default one', async () => {
+    const fleet = await client.getFleet({ windowSeconds: 600 });
+    expect(fleet.windowSeconds).toBe(600);
+    const reviews = fleet.services.find(
+      s => s.entityRef === 'component:default/reviews',
+    );
+    expect(
+      reviews?.status === 'ok' &&
+        reviews.traffic.map(t => t.figures.requestsPerSecond),
+    ).toEqual([expect.any(Number)]);
+    expect(fleet.clusters.map(c => [c.source, c.status])).toEqual([
+      ['prod', 'ok'],
+      ['gone', 'error'],
+      ['test', 'ok'],
+    ]);
+    const byDefault = await client.getFleet();
+    expect(byDefault.windowSeconds).toBe(300);
+    expect(asked).toEqual([
+      '/api/mesh-lifecycle/fleet?window=600',
+      '/api/mesh-lifecycle/fleet',
+    ]);
   });
 
   it('sends each part of the reference as one path segment', async () => {

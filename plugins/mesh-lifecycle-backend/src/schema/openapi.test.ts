@@ -278,9 +278,7 @@ describe('the answers of the running plugin', () => {
     expect(pinned.body.sources).toEqual([
       expect.objectContaining({ status: 'ok', istioCluster: 'Kubernetes' }),
     ]);
-    expect(pinned.body.sources[0].figures.requestsPerSecond).toBeGreaterThan(
-      0,
-    );
+    expect(pinned.body.sources[0].figures.requestsPerSecond).toBeGreaterThan(0);
     // The default step: the smallest one of at least 10 s.
     expect(pinned.body.sources[0].series.stepSeconds).toBe(10);
   });
@@ -355,7 +353,8 @@ describe('the answers of the running plugin', () => {
         .sort();
     for (
       let i = 0;
-      i < 100 && states().join() !== 'ReviewsBusy:pending,ReviewsServing:firing';
+      i < 100 &&
+      states().join() !== 'ReviewsBusy:pending,ReviewsServing:firing';
       i++
     ) {
       await new Promise(resolve => setTimeout(resolve, 200));
@@ -397,6 +396,49 @@ describe('the answers of the running plugin', () => {
     ]);
   });
 
+  it('documents the fleet, with every source and a malformed service', async () => {
+    const response = await check(
+      await request(backend.server).get('/api/mesh-lifecycle/fleet?window=600'),
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.windowSeconds).toBe(600);
+    const outcomes = (list: Array<{ source: string; status: string }>) =>
+      list.map(o => `${o.source}:${o.status}`).sort();
+    expect(outcomes(response.body.clusters)).toEqual([
+      'gone:error',
+      'prod:ok',
+      'test:ok',
+    ]);
+    expect(
+      response.body.prometheus.map((p: { status: string }) => p.status).sort(),
+    ).toEqual(['error', 'ok']);
+    const services = new Map<string, { status: string }>(
+      response.body.services.map((s: { entityRef: string }) => [
+        s.entityRef,
+        s,
+      ]),
+    );
+    expect(services.get('component:default/broken-service')).toMatchObject({
+      status: 'error',
+      error: { name: 'InputError' },
+    });
+    expect(services.get('component:default/checkout-service')).toMatchObject({
+      status: 'ok',
+      declaredPhase: { phase: 'deploy', source: 'annotation' },
+      clusters: [expect.objectContaining({ cluster: 'prod' })],
+    });
+    expect(services.get('component:default/reviews')).toMatchObject({
+      status: 'ok',
+      traffic: [
+        expect.objectContaining({
+          figures: expect.objectContaining({
+            requestsPerSecond: expect.any(Number),
+          }),
+        }),
+      ],
+    });
+  });
+
   it('documents the error answers', async () => {
     const answers = await Promise.all(
       [
@@ -417,29 +459,30 @@ describe('the answers of the running plugin', () => {
           `${entity('reviews', 'dependencies')}?colour=blue`,
         ),
         request(backend.server).get(entity('broken-service', 'alerts')),
+        request(backend.server).get(
+          `${entity('reviews', 'alerts')}?colour=blue`,
+        ),
+        request(backend.server).get('/api/mesh-lifecycle/fleet?window=5'),
+        request(backend.server).get('/api/mesh-lifecycle/fleet?colour=blue'),
         ...ENTITY_ROUTES.flatMap(route => [
           request(backend.server).get(entity('nowhere', route)),
           request(backend.server)
             .get(entity('checkout-service', route))
             .set('authorization', mockCredentials.none.header()),
         ]),
+        request(backend.server)
+          .get('/api/mesh-lifecycle/fleet')
+          .set('authorization', mockCredentials.none.header()),
       ].map(async pending => check(await pending)),
     );
     expect(answers.map(a => a.status)).toEqual([
-      400,
-      400,
-      400,
-      400,
-      400,
-      400,
-      400,
-      400,
-      400,
+      ...Array(12).fill(400),
       ...ENTITY_ROUTES.flatMap(() => [404, 401]),
+      401,
     ]);
-    expect(
-      answers.map(a => a.body.error.name).slice(0, 9),
-    ).toEqual(Array(9).fill('InputError'));
+    expect(answers.map(a => a.body.error.name).slice(0, 12)).toEqual(
+      Array(12).fill('InputError'),
+    );
   });
 
   it('fails a body that strays from the spec', async () => {
