@@ -7,6 +7,7 @@
 export * from './annotations';
 export * from './phases';
 export * from './permissions';
+export * from './lifecycle';
 export * from './readServiceDeclaration';
 export * from './mesh';
 export * from './api';

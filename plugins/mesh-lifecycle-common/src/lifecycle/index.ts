@@ -1,0 +1,3 @@
+export * from './thresholds';
+export * from './health';
+export * from './inferPhase';
