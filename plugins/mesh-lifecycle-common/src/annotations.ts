@@ -84,3 +84,12 @@ export const MARKER_LIFECYCLE_STATUS = 'service.lifecycle/status';
  * @public
  */
 export const MARKER_LIFECYCLE_PHASE = 'service.lifecycle/phase';
+
+/**
+ * When the owners of a retiring service's dependents were notified of its
+ * retirement (an ISO 8601 date or date-time); the retire gate asks for it.
+ *
+ * @public
+ */
+export const ANNOTATION_RETIREMENT_NOTIFIED =
+  'mesh-lifecycle.io/retirement-notified';

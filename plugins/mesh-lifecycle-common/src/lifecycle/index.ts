@@ -1,3 +1,4 @@
 export * from './thresholds';
 export * from './health';
 export * from './inferPhase';
+export * from './gates';
