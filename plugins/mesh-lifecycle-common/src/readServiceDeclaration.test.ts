@@ -83,6 +83,21 @@ describe('readServiceDeclaration', () => {
     );
   });
 
+  it('reads when the owners were notified of the retirement', () => {
+    expect(
+      readServiceDeclaration(
+        service({ 'mesh-lifecycle.io/retirement-notified': '2026-11-02' }),
+      ).retirementNotified,
+    ).toBe('2026-11-02');
+    expect(() =>
+      readServiceDeclaration(
+        service({ 'mesh-lifecycle.io/retirement-notified': 'last week' }),
+      ),
+    ).toThrow(
+      'Annotation mesh-lifecycle.io/retirement-notified of component:shop/checkout-service must be an ISO 8601 date, e.g. 2026-11-26, got "last week"',
+    );
+  });
+
   it('declares no phase for an unknown spec.lifecycle', () => {
     expect(
       readServiceDeclaration(service({}, 'sunset')).declaredPhase,

@@ -16,6 +16,7 @@ import {
   ANNOTATION_PHASE,
   ANNOTATION_REPLACED_BY,
   ANNOTATION_REPLACES,
+  ANNOTATION_RETIREMENT_NOTIFIED,
 } from './annotations';
 import { LIFECYCLE_PHASES, LifecyclePhase, isLifecyclePhase } from './phases';
 import { LabelSelector, parseLabelSelector } from './query';
@@ -63,6 +64,8 @@ export interface ServiceDeclaration {
   /** Entity reference of the replacement, or `none` when there is none. */
   replacedBy?: string;
   replaces?: string;
+  /** When the owners of its dependents were told it retires (ISO 8601). */
+  retirementNotified?: string;
   thresholds: {
     p95LatencyMs?: number;
     errorRatioPercent?: number;
@@ -129,6 +132,20 @@ function labelSelector(source: Source): LabelSelector | undefined {
   });
 }
 
+const ISO_DATE =
+  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+function isoDate(source: Source, key: string): string | undefined {
+  const value = annotation(source, key);
+  if (
+    value !== undefined &&
+    (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)))
+  ) {
+    throw invalid(source, key, 'an ISO 8601 date, e.g. 2026-11-26', value);
+  }
+  return value;
+}
+
 function positiveNumber(source: Source, key: string): number | undefined {
   const value = annotation(source, key);
   if (value === undefined) {
@@ -192,7 +209,7 @@ function explicitPhase(source: Source): LifecyclePhase | undefined {
  */
 export type MeshAnnotationValues = Pick<
   ServiceDeclaration,
-  'target' | 'replacedBy' | 'replaces' | 'thresholds'
+  'target' | 'replacedBy' | 'replaces' | 'retirementNotified' | 'thresholds'
 > & { phase?: LifecyclePhase };
 
 /**
@@ -236,6 +253,7 @@ export function parseMeshAnnotations(
     phase: explicitPhase(source),
     replacedBy: entityRefAnnotation(source, ANNOTATION_REPLACED_BY, true),
     replaces: entityRefAnnotation(source, ANNOTATION_REPLACES, false),
+    retirementNotified: isoDate(source, ANNOTATION_RETIREMENT_NOTIFIED),
     thresholds: {
       p95LatencyMs: positiveNumber(source, ANNOTATION_P95_LATENCY_MS),
       errorRatioPercent: positiveNumber(source, ANNOTATION_ERROR_RATIO_PERCENT),

@@ -7,6 +7,9 @@ const metadata = z.object({
   annotations: z.record(z.string(), z.string()).optional(),
 });
 
+/** Resource quantities, e.g. `{ cpu: '100m', memory: '128Mi' }`. */
+const quantities = z.record(z.string(), z.union([z.string(), z.number()]));
+
 /** The fields of a Deployment the plugin reads. */
 export const deploymentSchema = z.object({
   kind: z.string().optional(),
@@ -32,6 +35,24 @@ export const deploymentSchema = z.object({
         .object({
           metadata: z
             .object({ labels: z.record(z.string(), z.string()).optional() })
+            .optional(),
+          spec: z
+            .object({
+              serviceAccountName: z.string().optional(),
+              containers: z
+                .array(
+                  z.object({
+                    name: z.string(),
+                    resources: z
+                      .object({
+                        requests: quantities.optional(),
+                        limits: quantities.optional(),
+                      })
+                      .optional(),
+                  }),
+                )
+                .optional(),
+            })
             .optional(),
         })
         .optional(),
@@ -91,6 +112,8 @@ export const serviceSchema = z.object({
             name: z.string().optional(),
             port: z.number(),
             protocol: z.string().optional(),
+            appProtocol: z.string().optional(),
+            targetPort: z.union([z.number(), z.string()]).optional(),
           }),
         )
         .optional(),
@@ -120,6 +143,14 @@ export const virtualServiceSchema = z.object({
           z.object({
             name: z.string().optional(),
             route: z.array(destination).optional(),
+            timeout: z.string().optional(),
+            retries: z
+              .object({
+                attempts: z.number().optional(),
+                perTryTimeout: z.string().optional(),
+                retryOn: z.string().optional(),
+              })
+              .optional(),
           }),
         )
         .optional(),
@@ -129,6 +160,41 @@ export const virtualServiceSchema = z.object({
       tls: z
         .array(z.object({ route: z.array(destination).optional() }))
         .optional(),
+      gateways: z.array(z.string()).optional(),
+      exportTo: z.array(z.string()).optional(),
+    })
+    .optional(),
+});
+
+const tls = z.object({ mode: z.string().optional() });
+
+const trafficPolicy = z.object({
+  tls: tls.optional(),
+  portLevelSettings: z
+    .array(
+      z.object({
+        port: z.object({ number: z.number().optional() }).optional(),
+        tls: tls.optional(),
+      }),
+    )
+    .optional(),
+  connectionPool: z
+    .object({
+      tcp: z.object({ maxConnections: z.number().optional() }).optional(),
+      http: z
+        .object({
+          http1MaxPendingRequests: z.number().optional(),
+          http2MaxRequests: z.number().optional(),
+          maxRequestsPerConnection: z.number().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  outlierDetection: z
+    .object({
+      consecutive5xxErrors: z.number().optional(),
+      consecutiveGatewayErrors: z.number().optional(),
+      consecutiveErrors: z.number().optional(),
     })
     .optional(),
 });
@@ -139,14 +205,17 @@ export const destinationRuleSchema = z.object({
   spec: z
     .object({
       host: z.string().optional(),
+      trafficPolicy: trafficPolicy.optional(),
       subsets: z
         .array(
           z.object({
             name: z.string().optional(),
             labels: z.record(z.string(), z.string()).optional(),
+            trafficPolicy: trafficPolicy.optional(),
           }),
         )
         .optional(),
+      exportTo: z.array(z.string()).optional(),
     })
     .optional(),
 });
@@ -160,6 +229,67 @@ export const workloadPolicySchema = z.object({
         .object({ matchLabels: z.record(z.string(), z.string()).optional() })
         .optional(),
       mtls: z.object({ mode: z.string().optional() }).optional(),
+      portLevelMtls: z
+        .record(z.string(), z.object({ mode: z.string().optional() }))
+        .optional(),
+      action: z.string().optional(),
+      rules: z
+        .array(
+          z.object({
+            from: z
+              .array(
+                z.object({
+                  source: z
+                    .object({
+                      principals: z.array(z.string()).optional(),
+                      namespaces: z.array(z.string()).optional(),
+                      serviceAccounts: z.array(z.string()).optional(),
+                    })
+                    .optional(),
+                }),
+              )
+              .optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
+/** A Namespace or ServiceAccount: known by its name. */
+export const namedObjectSchema = z.object({ metadata });
+
+/** The fields of a ServiceEntry the plugin reads. */
+export const serviceEntrySchema = z.object({
+  metadata,
+  spec: z.object({ hosts: z.array(z.string()).optional() }).optional(),
+});
+
+/** The fields of a ServiceMonitor (prometheus-operator) the plugin reads. */
+export const serviceMonitorSchema = z.object({
+  metadata,
+  spec: z
+    .object({
+      selector: z
+        .object({
+          matchLabels: z.record(z.string(), z.string()).optional(),
+          matchExpressions: z
+            .array(
+              z.object({
+                key: z.string(),
+                operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+                values: z.array(z.string()).optional(),
+              }),
+            )
+            .optional(),
+        })
+        .optional(),
+      namespaceSelector: z
+        .object({
+          any: z.boolean().optional(),
+          matchNames: z.array(z.string()).optional(),
+        })
+        .optional(),
     })
     .optional(),
 });

@@ -9,6 +9,17 @@ export const KUBERNETES_RESOURCES = {
   },
   services: { apiVersion: 'v1', kind: 'Service', plural: 'services' },
   pods: { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
+  namespaces: { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' },
+  serviceAccounts: {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    plural: 'serviceaccounts',
+  },
+  serviceMonitors: {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    plural: 'servicemonitors',
+  },
 } satisfies Record<string, ResourceType>;
 
 /** The Istio kinds the plugin reads, in the networking version given. */
@@ -23,6 +34,11 @@ export function istioResources(networkingVersion: string) {
       apiVersion: `networking.istio.io/${networkingVersion}`,
       kind: 'DestinationRule',
       plural: 'destinationrules',
+    },
+    serviceEntries: {
+      apiVersion: `networking.istio.io/${networkingVersion}`,
+      kind: 'ServiceEntry',
+      plural: 'serviceentries',
     },
     peerAuthentications: {
       apiVersion: 'security.istio.io/v1beta1',

@@ -375,8 +375,11 @@ describe('evaluateGates', () => {
     const ready = evaluateGates(
       'operate',
       input({
-        declaration: { ...declaration, replacedBy: 'none' },
-        retirementNotified: '2026-11-01',
+        declaration: {
+          ...declaration,
+          replacedBy: 'none',
+          retirementNotified: '2026-11-01',
+        },
       }),
     );
     expect(ready.passed).toBe(true);

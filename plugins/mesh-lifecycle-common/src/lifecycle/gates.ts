@@ -143,8 +143,6 @@ export interface GateInput {
   alertRules?: Sourced<{ rules: Array<{ name: string; query: string }> }>;
   /** Catalog entities that declare a dependency on it or consume its APIs. */
   dependents?: Sourced<{ entityRefs: string[] }>;
-  /** The `mesh-lifecycle.io/retirement-notified` annotation, if set. */
-  retirementNotified?: string;
 }
 
 /**
@@ -559,11 +557,11 @@ const replacementNamed: Check = input => {
   };
 };
 
-const ownersNotified: Check = input => ({
-  status: ok(input.retirementNotified !== undefined),
+const ownersNotified: Check = ({ declaration }) => ({
+  status: ok(declaration.retirementNotified !== undefined),
   evidence: [
-    input.retirementNotified
-      ? `owners notified on ${input.retirementNotified}`
+    declaration.retirementNotified
+      ? `owners notified on ${declaration.retirementNotified}`
       : 'no mesh-lifecycle.io/retirement-notified annotation',
   ],
   sources: ['catalog'],
