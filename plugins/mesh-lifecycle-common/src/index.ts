@@ -10,6 +10,7 @@ export * from './permissions';
 export * from './lifecycle';
 export * from './readServiceDeclaration';
 export * from './mesh';
+export * from './validation';
 export * from './api';
 export * from './query';
 export * from './client';

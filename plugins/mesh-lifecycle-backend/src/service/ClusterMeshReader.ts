@@ -26,6 +26,7 @@ import {
   workloadPolicySchema,
 } from '../clusters/objectSchemas';
 import { KUBERNETES_RESOURCES, istioResources } from '../clusters/resources';
+import { ownedBy } from './ownership';
 import { sourceError } from './sourceError';
 
 /** A cluster the reader can ask. */
@@ -36,8 +37,6 @@ export interface MeshCluster {
   /** The networking.istio.io version the cluster serves (v1 or v1beta1). */
   istioNetworkingVersion(): Promise<string | undefined>;
 }
-
-const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 
 /** How much a mutual TLS mode guarantees: DISABLE < PERMISSIVE < STRICT. */
 function mtlsStrength(mode: string): number {
@@ -89,7 +88,7 @@ export class ClusterMeshReader {
     cluster: MeshCluster,
     declaration: ServiceDeclaration,
   ): Promise<ClusterMesh> {
-    const { kubernetesId, labelSelector, namespace } = declaration.target;
+    const { namespace } = declaration.target;
     const list = async <T extends z.ZodType>(
       type: ResourceType,
       schema: T,
@@ -103,17 +102,10 @@ export class ClusterMeshReader {
             `Ignoring a ${type.kind} on cluster ${cluster.name}: ${message}`,
           ),
       );
-    // As in the Kubernetes plugin: the label selector annotation wins over
-    // the kubernetes-id label.
+    const isOwned = ownedBy(declaration);
     const owned = <T extends { metadata: { labels?: Record<string, string> } }>(
       objects: T[],
-    ) =>
-      objects.filter(o =>
-        labelSelector
-          ? matchesLabelSelector(labelSelector, o.metadata.labels)
-          : kubernetesId !== undefined &&
-            o.metadata.labels?.[KUBERNETES_ID_LABEL] === kubernetesId,
-      );
+    ) => objects.filter(isOwned);
 
     const [deployments, services, pods] = await Promise.all([
       list(KUBERNETES_RESOURCES.deployments, deploymentSchema, namespace).then(

@@ -3,3 +3,5 @@ export * from './traffic';
 export * from './dependencies';
 export * from './fleet';
 export * from './alerts';
+export * from './history';
+export * from './lifecycle';

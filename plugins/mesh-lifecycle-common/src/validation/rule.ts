@@ -1,0 +1,24 @@
+import { ValidationContext } from './ValidationContext';
+import { ValidationObjectRef, ValidationRuleDescription } from './types';
+
+/**
+ * What a rule reports; the validator adds the rule's code and severity.
+ *
+ * @internal
+ */
+export interface RuleFinding {
+  object: ValidationObjectRef;
+  path: string;
+  /** The specifics, appended to the rule's title. */
+  message: string;
+  hint: string;
+}
+
+/**
+ * A check of the validator: its description and the function that runs it.
+ *
+ * @internal
+ */
+export interface ValidationRule extends ValidationRuleDescription {
+  check(context: ValidationContext): RuleFinding[];
+}
