@@ -158,6 +158,16 @@ export interface Config {
        */
       prometheus?: MeshLifecycleDuration;
     };
+
+    /** The lifecycle history: phase, health and gate changes of each service. */
+    history?: {
+      /**
+       * How often every service's lifecycle is evaluated, and recorded when
+       * it changed. One backend replica does it at a time. Same formats as
+       * `timeouts`. Default 5 minutes.
+       */
+      frequency?: MeshLifecycleDuration;
+    };
   };
 
   /**

@@ -14,6 +14,7 @@ import { TrafficReader } from './service/TrafficReader';
 import { FleetReader } from './service/FleetReader';
 import { AlertsReader } from './service/AlertsReader';
 import { DependenciesReader } from './service/DependenciesReader';
+import { LifecycleReader } from './service/LifecycleReader';
 import { alertmanagerSources } from './prometheus/alertmanagerSources';
 import { trafficSources } from './prometheus/trafficSources';
 
@@ -72,17 +73,29 @@ export const meshLifecyclePlugin = createBackendPlugin({
         });
 
         const sources = trafficSources(meshConfig, cache);
+        const mesh = new ClusterMeshReader({ clusters, logger });
+        const traffic = new TrafficReader({ sources });
+        const dependencies = new DependenciesReader({ sources, catalog });
+        const alerts = new AlertsReader({
+          sources,
+          alertmanagers: alertmanagerSources(meshConfig),
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
             declarations: new CatalogServiceDeclarations({ catalog }),
-            mesh: new ClusterMeshReader({ clusters, logger }),
-            traffic: new TrafficReader({ sources }),
+            mesh,
+            traffic,
             fleet: new FleetReader({ catalog, clusters, sources, logger }),
-            dependencies: new DependenciesReader({ sources, catalog }),
-            alerts: new AlertsReader({
-              sources,
-              alertmanagers: alertmanagerSources(meshConfig),
+            dependencies,
+            alerts,
+            lifecycle: new LifecycleReader({
+              clusters,
+              mesh,
+              traffic,
+              dependencies,
+              alerts,
+              logger,
             }),
           }),
         );

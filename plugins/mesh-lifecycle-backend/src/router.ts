@@ -8,6 +8,7 @@ import { TrafficReader } from './service/TrafficReader';
 import { AlertsReader } from './service/AlertsReader';
 import { DependenciesReader } from './service/DependenciesReader';
 import { FleetReader } from './service/FleetReader';
+import { LifecycleReader } from './service/LifecycleReader';
 import { ServiceDeclarations } from './service/types';
 
 /** Most points a traffic series may have. */
@@ -24,9 +25,18 @@ export async function createRouter(options: {
   fleet: FleetReader;
   dependencies: DependenciesReader;
   alerts: AlertsReader;
+  lifecycle: LifecycleReader;
 }): Promise<express.Router> {
-  const { httpAuth, declarations, mesh, traffic, fleet, dependencies, alerts } =
-    options;
+  const {
+    httpAuth,
+    declarations,
+    mesh,
+    traffic,
+    fleet,
+    dependencies,
+    alerts,
+    lifecycle,
+  } = options;
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -151,6 +161,19 @@ export async function createRouter(options: {
       { credentials },
     );
     res.json(await alerts.read(declaration));
+  });
+
+  router.get('/entities/:kind/:namespace/:name/lifecycle', async (req, res) => {
+    if (Object.keys(req.query).length > 0) {
+      throw new InputError('lifecycle takes no query parameters');
+    }
+    const credentials = await httpAuth.credentials(req);
+    const { kind, namespace, name } = req.params;
+    const declaration = await declarations.get(
+      { kind, namespace, name },
+      { credentials },
+    );
+    res.json(await lifecycle.read(declaration, { credentials }));
   });
 
   router.get('/fleet', async (req, res) => {

@@ -8,5 +8,6 @@
 export { createServiceEntity } from './createServiceEntity';
 export type { ServiceEntityOptions } from './createServiceEntity';
 export * from './prometheus';
+export * from './postgres';
 export * from './telemetry';
 export * from './kubernetes';

@@ -4,6 +4,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
 import meshLifecyclePlugin from '@mesh-lifecycle/plugin-mesh-lifecycle-backend';
 import {
+  LifecycleResponse,
   MeshResponse,
   TrafficResponse,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
@@ -221,15 +222,76 @@ describe('the demo backend on the demo mesh', () => {
     });
   });
 
+  it('infers from the evidence the phase each example service was built for', async () => {
+    const services = exampleEntities().filter(
+      e => e.kind === 'Component' && e.spec?.type === 'service',
+    );
+    const phases: Record<string, [string | undefined, string]> = {};
+    for (const service of services) {
+      const response = await get(service.metadata.name, 'lifecycle');
+      expect(response.status).toBe(200);
+      const answer: LifecycleResponse = response.body;
+      phases[service.metadata.name] = [
+        service.metadata.annotations?.['mesh-lifecycle.io/phase'],
+        answer.phase.inferred,
+      ];
+      // Every fact names where it was seen.
+      expect(answer.phase.evidence.every(e => e.source && e.detail)).toBe(true);
+    }
+    // The scenario's phase (annotated) is what the clusters and telemetry say.
+    for (const [name, [scenario, inferred]] of Object.entries(phases)) {
+      expect({ name, inferred }).toEqual({ name, inferred: scenario });
+    }
+    expect(Object.keys(phases)).toHaveLength(11);
+  });
+
+  it('shows the misconfigured search-service’s findings and its failing gate', async () => {
+    const answer: LifecycleResponse = (await get('search-service', 'lifecycle'))
+      .body;
+    const [test] = answer.validation;
+    if (test.status !== 'ok') throw new Error(test.error.message);
+    expect([...new Set(test.findings.map(f => f.code))].sort()).toEqual([
+      'KIA0207',
+      'KIA0601',
+      'KIA1106',
+      'KIA1107',
+    ]);
+    const configGate = answer.gates.gates.find(
+      g => g.id === 'no-config-errors',
+    );
+    expect(answer.gates).toMatchObject({ from: 'test', to: 'deploy' });
+    expect(configGate?.status).toBe('fail');
+  });
+
+  it('shows which retire gates the retiring service still fails, and why', async () => {
+    const answer: LifecycleResponse = (
+      await get('legacy-pricing-service', 'lifecycle')
+    ).body;
+    expect(answer.phase.phase).toBe('retire');
+    expect(answer.health.verdict).toBe('idle');
+    expect(answer.gates.from).toBe('retire');
+    const cleanedUp = answer.gates.gates.find(g => g.id === 'cleaned-up');
+    expect(cleanedUp?.status).toBe('fail');
+    expect(cleanedUp?.evidence[0]).toMatch(/^prod: \d+ objects left$/);
+  });
+
   it('keeps answering from the rest when a cluster, then Prometheus, stops', async () => {
     const test = mesh.emulators.find(e => e.name === 'test')!;
     await test.stop();
-    const search: MeshResponse = (await get('search-service', 'mesh')).body;
+    // Its watches break: from then on the cluster is reported, not served
+    // from a cache that no longer follows it.
+    let search: MeshResponse = (await get('search-service', 'mesh')).body;
+    for (let i = 0; i < 100 && search.clusters[0]?.status === 'ok'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+      search = (await get('search-service', 'mesh')).body;
+    }
     expect(search.clusters).toEqual([
       expect.objectContaining({
         source: 'test',
         status: 'error',
-        error: expect.objectContaining({ message: expect.any(String) }),
+        error: expect.objectContaining({
+          message: expect.stringMatching(/^Cluster test unreachable since /),
+        }),
       }),
     ]);
     const recommendation: MeshResponse = (
@@ -242,8 +304,10 @@ describe('the demo backend on the demo mesh', () => {
     ]);
 
     await mesh.prometheus.stop();
-    const traffic: TrafficResponse = (await get('cart-service', 'traffic'))
-      .body;
+    // (A window not asked before: answers are cached for 10 s.)
+    const traffic: TrafficResponse = (
+      await get('cart-service', 'traffic?window=420')
+    ).body;
     expect(traffic.sources).toEqual([
       expect.objectContaining({
         status: 'error',

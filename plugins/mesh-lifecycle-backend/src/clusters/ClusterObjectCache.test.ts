@@ -142,6 +142,31 @@ describe('ClusterObjectCache', () => {
     }
   });
 
+  it('says a cluster whose watch broke is unreachable, until it watches again', async () => {
+    expect((await names()).sort()).toEqual(['audit', 'cart']);
+    const fault = emulator.faults.add({ path: /deployments/, status: 503 });
+    emulator.closeWatches();
+    await eventually(async () => {
+      try {
+        await cache.list(deployments);
+        return false;
+      } catch (error) {
+        return /Cluster prod unreachable since .*Deployment watch/.test(
+          String(error),
+        );
+      }
+    }, 'reported unreachable');
+    fault.remove();
+    await eventually(
+      async () =>
+        (await cache.list(deployments).then(
+          list => list.length,
+          () => 0,
+        )) === 2,
+      'watching again',
+    );
+  });
+
   it('gives up on a cluster that does not answer in time', async () => {
     emulator.faults.add({ path: /deployments/, latencyMs: 5_000, times: 1 });
     await expect(cache.list(deployments)).rejects.toThrow(

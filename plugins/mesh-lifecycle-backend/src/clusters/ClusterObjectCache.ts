@@ -19,7 +19,14 @@ export interface ResourceType {
 
 interface CacheEntry {
   ready: Promise<ObjectCache<KubernetesObject>>;
+  /** `disconnected` is set while the watch is broken and not re-established. */
+  status: { disconnected?: { since: Date; error: unknown } };
   stop(): Promise<void>;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
 }
 
 function collectionPath(type: ResourceType): string {
@@ -86,7 +93,19 @@ export class ClusterObjectCache {
     type: ResourceType,
     namespace?: string,
   ): Promise<readonly KubernetesObject[]> {
-    const cache = await this.entry(type).ready;
+    const entry = this.entry(type);
+    const cache = await entry.ready;
+    const { disconnected } = entry.status;
+    if (disconnected) {
+      // Objects from a broken watch may be stale: say so rather than serve
+      // them as current.
+      const since = disconnected.since.toISOString();
+      throw new Error(
+        `Cluster ${this.clusterName} unreachable since ${since} (${
+          type.kind
+        } watch: ${describe(disconnected.error)})`,
+      );
+    }
     return cache.list(namespace);
   }
 
@@ -119,6 +138,8 @@ export class ClusterObjectCache {
     let syncing = true;
     let syncError: unknown;
     let restartTimer: NodeJS.Timeout | undefined;
+    let failures = 0;
+    const status: CacheEntry['status'] = {};
     informer.on(ERROR, error => {
       if (stopped) return;
       if (syncing) {
@@ -126,15 +147,27 @@ export class ClusterObjectCache {
         syncError = error ?? new Error('list failed');
         return;
       }
+      failures += 1;
+      if (!status.disconnected) {
+        status.disconnected = { since: new Date(), error };
+      }
       this.logger.warn(
-        `Watch of ${key} on cluster ${this.clusterName} failed, restarting: ${error}`,
+        `Watch of ${key} on cluster ${
+          this.clusterName
+        } failed, restarting: ${describe(error)}`,
       );
       restartTimer = setTimeout(() => {
-        if (!stopped) {
-          informer.start().catch(() => {
+        if (stopped) return;
+        const attempt = failures;
+        informer
+          .start()
+          .then(() => {
+            // Relisted and watching again, unless it failed meanwhile.
+            if (failures === attempt) status.disconnected = undefined;
+          })
+          .catch(() => {
             // The informer reports the failure through its ERROR event.
           });
-        }
       }, this.restartDelayMs);
       restartTimer.unref?.();
     });
@@ -148,8 +181,9 @@ export class ClusterObjectCache {
       }),
       timeout(this.syncTimeoutMs, `Cluster ${this.clusterName}`),
     ]);
-    const entry: CacheEntry = {
+    const created: CacheEntry = {
       ready,
+      status,
       stop: async () => {
         stopped = true;
         clearTimeout(restartTimer);
@@ -157,11 +191,11 @@ export class ClusterObjectCache {
       },
     };
     ready.catch(() => {
-      entry.stop().catch(() => {});
+      created.stop().catch(() => {});
       // Answer the failure for a while, then forget the cache so that the
       // next read retries.
       const forget = () => {
-        if (this.entries.get(key) === entry) {
+        if (this.entries.get(key) === created) {
           this.entries.delete(key);
         }
       };
@@ -171,6 +205,6 @@ export class ClusterObjectCache {
         forget();
       }
     });
-    return entry;
+    return created;
   }
 }

@@ -120,6 +120,16 @@ export interface MeshLifecycleTimeouts {
 }
 
 /**
+ * How the lifecycle history is recorded.
+ *
+ * @public
+ */
+export interface MeshLifecycleHistoryConfig {
+  /** How often every service's lifecycle is evaluated and recorded. */
+  readonly frequencyMs: number;
+}
+
+/**
  * The Mesh Lifecycle backend configuration, read and validated once by
  * `readMeshLifecycleConfig`.
  *
@@ -134,6 +144,8 @@ export interface MeshLifecycleConfig {
   readonly alertmanager?: AlertmanagerSourceConfig;
   /** Timeouts. */
   readonly timeouts: MeshLifecycleTimeouts;
+  /** The lifecycle history. */
+  readonly history: MeshLifecycleHistoryConfig;
   /** Kubernetes plugin clusters that were skipped, with the reason. */
   readonly skipped: readonly SkippedClusterConfig[];
 }

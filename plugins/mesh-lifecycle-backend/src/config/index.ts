@@ -6,6 +6,7 @@ export type {
   ClusterConfig,
   ClusterTlsConfig,
   MeshLifecycleConfig,
+  MeshLifecycleHistoryConfig,
   MeshLifecycleTimeouts,
   PrometheusSourceConfig,
   SkippedClusterConfig,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import {
+  DEFAULT_HISTORY_FREQUENCY_MS,
   DEFAULT_TIMEOUT_MS,
   IN_CLUSTER_CA_FILE,
   readMeshLifecycleConfig,
@@ -56,8 +57,23 @@ describe('readMeshLifecycleConfig', () => {
         clusterMs: DEFAULT_TIMEOUT_MS,
         prometheusMs: DEFAULT_TIMEOUT_MS,
       },
+      history: { frequencyMs: DEFAULT_HISTORY_FREQUENCY_MS },
       skipped: [],
     });
+  });
+
+  it('reads the history frequency and rejects a bad one', () => {
+    expect(
+      read({ meshLifecycle: { history: { frequency: '90s' } } }).history,
+    ).toEqual({ frequencyMs: 90_000 });
+    expect(
+      read({ meshLifecycle: { history: { frequency: { hours: 1 } } } }).history,
+    ).toEqual({ frequencyMs: 3_600_000 });
+    const error = failure({
+      meshLifecycle: { history: { frequency: 'often' } },
+    });
+    expect(error.name).toBe('InputError');
+    expect(error.message).toContain("'meshLifecycle.history.frequency'");
   });
 
   it('reads a token cluster with TLS settings, environment and Prometheus', () => {

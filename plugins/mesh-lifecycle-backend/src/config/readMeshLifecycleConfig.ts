@@ -23,6 +23,9 @@ import { REDACTED, withRedactedSecrets } from './withRedactedSecrets';
 /** Default of `meshLifecycle.timeouts.cluster` and `.prometheus`: 10 seconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** Default of `meshLifecycle.history.frequency`: 5 minutes. */
+export const DEFAULT_HISTORY_FREQUENCY_MS = 5 * 60_000;
+
 /** CA bundle of the pod's service account, used with `inCluster` auth. */
 export const IN_CLUSTER_CA_FILE =
   '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
@@ -608,6 +611,11 @@ export function readMeshLifecycleConfig(
     ...(prometheus ? { prometheus } : {}),
     ...(alertmanager ? { alertmanager } : {}),
     timeouts,
+    history: {
+      frequencyMs:
+        (root && readDurationMs(root, 'history.frequency', 'meshLifecycle')) ??
+        DEFAULT_HISTORY_FREQUENCY_MS,
+    },
     skipped,
   };
 }

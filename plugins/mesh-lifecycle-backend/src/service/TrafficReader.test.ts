@@ -131,6 +131,28 @@ describe('TrafficReader against the real Prometheus', () => {
     ).toBeLessThan(0.02);
   });
 
+  it('counts the requests received over a long window', async () => {
+    const reader = new TrafficReader({
+      sources: [
+        source('prometheus:prod', prometheus.url, ['prod']),
+        source('prometheus:gone', 'http://127.0.0.1:1', ['prod']),
+      ],
+    });
+    const [counted, gone] = await reader.inboundRequests(reviews, 3600);
+    // The hour holds the whole backfill: the model's requests over it (the
+    // rate's extrapolation to the window's edges adds at most a step).
+    const backfilled = groundTruth(model, {
+      destination: 'reviews',
+      from: start,
+      to: end,
+    });
+    const expected =
+      (backfilled.requestsPerSecond * (end.getTime() - start.getTime())) / 1000;
+    if (counted.status !== 'ok') throw new Error(counted.error.message);
+    expect(off(counted.requests, expected)).toBeLessThan(0.05);
+    expect(gone.status).toBe('error');
+  });
+
   it('reports a Prometheus that is down as that source’s error, and answers from the rest', async () => {
     const reader = new TrafficReader({
       sources: [

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   IstioTarget,
   ServiceDeclaration,
+  SourceOutcome,
   TrafficFigures,
   TrafficPoint,
   TrafficResponse,
@@ -120,6 +121,56 @@ export class TrafficReader {
         ),
       ),
     };
+  }
+
+  /**
+   * The requests the service received over the last `seconds`, from each
+   * Prometheus that watches its clusters (its request rate over that
+   * window, times the window).
+   */
+  async inboundRequests(
+    declaration: ServiceDeclaration,
+    seconds: number,
+  ): Promise<Array<SourceOutcome<{ requests: number | null }>>> {
+    const { kubernetesId, namespace, cluster } = declaration.target;
+    if (!kubernetesId || !namespace) {
+      throw new InputError(
+        `${declaration.entityRef} needs the backstage.io/kubernetes-id and backstage.io/kubernetes-namespace annotations for its traffic`,
+      );
+    }
+    const sources = this.sources.filter(
+      s => !cluster || s.clusters.length === 0 || s.clusters.includes(cluster),
+    );
+    return Promise.all(
+      sources.map(
+        async (source): Promise<SourceOutcome<{ requests: number | null }>> => {
+          const istioCluster = istioClusterFilter(source, cluster);
+          const target: IstioTarget = {
+            service: kubernetesId,
+            namespace,
+            ...(istioCluster ? { cluster: istioCluster } : {}),
+          };
+          try {
+            const rate = value(
+              await source.client.instant(
+                istioQueries.requestRate(target, seconds),
+              ),
+            );
+            return {
+              source: source.client.name,
+              status: 'ok',
+              requests: rate === null ? null : rate * seconds,
+            };
+          } catch (error) {
+            return {
+              source: source.client.name,
+              status: 'error',
+              error: sourceError(error),
+            };
+          }
+        },
+      ),
+    );
   }
 
   private async figures(

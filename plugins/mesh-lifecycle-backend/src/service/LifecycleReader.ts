@@ -1,0 +1,516 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  AlertsResponse,
+  DependenciesResponse,
+  GateClusterEvidence,
+  GateInput,
+  LifecycleResponse,
+  LifecycleThresholdOverrides,
+  MeshConfigSnapshot,
+  MeshResponse,
+  PhaseRule,
+  ServiceDeclaration,
+  TrafficResponse,
+  ValidationFinding,
+  assessHealth,
+  attachIstioObjects,
+  evaluateGates,
+  inferPhase,
+  matchesLabelSelector,
+  resolveThresholds,
+  validateMeshConfig,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { z } from 'zod';
+import { ResourceType } from '../clusters/ClusterObjectCache';
+import {
+  deploymentSchema,
+  destinationRuleSchema,
+  namedObjectSchema,
+  parseObjects,
+  serviceEntrySchema,
+  serviceMonitorSchema,
+  serviceSchema,
+  virtualServiceSchema,
+  workloadPolicySchema,
+} from '../clusters/objectSchemas';
+import { KUBERNETES_RESOURCES, istioResources } from '../clusters/resources';
+import { AlertsReader } from './AlertsReader';
+import { ClusterMeshReader, MeshCluster } from './ClusterMeshReader';
+import { DependenciesReader } from './DependenciesReader';
+import { ownedBy } from './ownership';
+import { sourceError } from './sourceError';
+import { TrafficReader } from './TrafficReader';
+
+/** The window the gates judge request figures over: one hour. */
+const GATE_WINDOW_SECONDS = 3600;
+/** The window of the current health: five minutes. */
+const HEALTH_WINDOW_SECONDS = 300;
+/** A retiring service's traffic trend is read over a day, hour by hour. */
+const TREND_RANGE_SECONDS = 86_400;
+
+type ClusterObjects = Awaited<ReturnType<LifecycleReader['clusterObjects']>>;
+
+/**
+ * Judges a service's lifecycle: gathers the evidence from the clusters'
+ * caches, Prometheus and the catalog, and runs the pure lifecycle logic of
+ * -common on it (phase inference, gates, health, mesh config validation).
+ * Each source that fails shows as unknown evidence; the rest still counts.
+ */
+export class LifecycleReader {
+  private readonly clusters: MeshCluster[];
+  private readonly mesh: ClusterMeshReader;
+  private readonly traffic: TrafficReader;
+  private readonly dependencies: DependenciesReader;
+  private readonly alerts: AlertsReader;
+  private readonly logger: LoggerService;
+  private readonly thresholds: LifecycleThresholdOverrides;
+  private readonly rules?: readonly PhaseRule[];
+
+  constructor(options: {
+    clusters: MeshCluster[];
+    mesh: ClusterMeshReader;
+    traffic: TrafficReader;
+    dependencies: DependenciesReader;
+    alerts: AlertsReader;
+    logger: LoggerService;
+    thresholds?: LifecycleThresholdOverrides;
+    rules?: readonly PhaseRule[];
+  }) {
+    this.clusters = options.clusters;
+    this.mesh = options.mesh;
+    this.traffic = options.traffic;
+    this.dependencies = options.dependencies;
+    this.alerts = options.alerts;
+    this.logger = options.logger;
+    this.thresholds = options.thresholds ?? {};
+    this.rules = options.rules;
+  }
+
+  async read(
+    declaration: ServiceDeclaration,
+    options: { credentials: BackstageCredentials },
+  ): Promise<LifecycleResponse> {
+    const thresholds = resolveThresholds(
+      this.thresholds,
+      declaration.thresholds,
+    );
+    const hasTelemetry =
+      declaration.target.kubernetesId !== undefined &&
+      declaration.target.namespace !== undefined;
+    const { cluster: pinned } = declaration.target;
+    const clusters = pinned
+      ? this.clusters.filter(c => c.name === pinned)
+      : this.clusters;
+
+    const [
+      mesh,
+      objects,
+      gateTraffic,
+      healthTraffic,
+      alerts,
+      dependencies,
+      quiet,
+    ] = await Promise.all([
+      this.mesh.read(declaration),
+      Promise.all(
+        clusters.map(c =>
+          this.settle(c.name, this.clusterObjects(c, declaration)),
+        ),
+      ),
+      hasTelemetry
+        ? this.traffic.read(declaration, { windowSeconds: GATE_WINDOW_SECONDS })
+        : undefined,
+      hasTelemetry
+        ? this.traffic.read(declaration, {
+            windowSeconds: HEALTH_WINDOW_SECONDS,
+          })
+        : undefined,
+      hasTelemetry ? this.alerts.read(declaration) : undefined,
+      hasTelemetry
+        ? this.dependencies.read(declaration, {
+            windowSeconds: GATE_WINDOW_SECONDS,
+            credentials: options.credentials,
+          })
+        : undefined,
+      hasTelemetry
+        ? this.traffic.inboundRequests(
+            declaration,
+            thresholds.retireQuietDays * 86_400,
+          )
+        : undefined,
+    ]);
+
+    const retiring =
+      declaration.declaredPhase?.phase === 'retire' ||
+      mesh.clusters.some(
+        c =>
+          c.status === 'ok' &&
+          c.workloads.some(w => w.lifecycleStatus === 'decommissioning'),
+      );
+    const trend =
+      retiring && hasTelemetry ? await this.trend(declaration) : healthTraffic;
+
+    const phase = inferPhase({
+      declaration,
+      mesh,
+      traffic: trend,
+      rules: this.rules,
+    });
+
+    const validation: LifecycleResponse['validation'] = objects.map(o =>
+      o.status === 'ok'
+        ? { source: o.source, status: 'ok', findings: this.validate(o.value) }
+        : o,
+    );
+    const gateInput: GateInput = {
+      declaration,
+      thresholds,
+      clusters: objects.map((o, i) => {
+        if (o.status !== 'ok')
+          return { source: o.source, error: o.error.message };
+        const findings = validation[i];
+        return {
+          source: o.source,
+          evidence: this.gateEvidence(
+            o.value,
+            mesh,
+            findings.status === 'ok' ? findings.findings : [],
+          ),
+        };
+      }),
+      ...firstOutcome(gateTraffic?.sources, 'traffic', s => ({
+        figures: s.figures,
+        windowSeconds: GATE_WINDOW_SECONDS,
+      })),
+      ...firstOutcome(quiet, 'quiet', s => ({ requests: s.requests })),
+      ...alertRules(alerts),
+      ...dependents(dependencies),
+    };
+    const gates = evaluateGates(phase.phase, gateInput);
+
+    const healthSource = healthTraffic?.sources.find(s => s.status === 'ok');
+    const health = assessHealth({
+      clusters: mesh.clusters.map(c =>
+        c.status === 'ok'
+          ? { cluster: c.cluster, workloads: c.workloads }
+          : { cluster: c.source },
+      ),
+      figures: healthSource?.status === 'ok' ? healthSource.figures : undefined,
+      figuresSource: healthSource?.source,
+      alerts: (alerts?.sources ?? []).flatMap(s =>
+        s.status === 'ok'
+          ? s.rules.map(r => ({
+              name: r.name,
+              state: r.state,
+              severity: r.severity,
+            }))
+          : [],
+      ),
+      retiring: retiring || phase.phase === 'retire',
+      thresholds,
+    });
+
+    return {
+      entityRef: declaration.entityRef,
+      phase,
+      gates,
+      health,
+      validation,
+      thresholds,
+    };
+  }
+
+  private async trend(
+    declaration: ServiceDeclaration,
+  ): Promise<TrafficResponse> {
+    const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    return this.traffic.read(declaration, {
+      windowSeconds: 3600,
+      range: {
+        start: new Date(end.getTime() - TREND_RANGE_SECONDS * 1000),
+        end,
+        stepSeconds: 3600,
+      },
+    });
+  }
+
+  private async settle<T>(
+    source: string,
+    value: Promise<T>,
+  ): Promise<
+    | { source: string; status: 'ok'; value: T }
+    | {
+        source: string;
+        status: 'error';
+        error: { name: string; message: string };
+      }
+  > {
+    try {
+      return { source, status: 'ok', value: await value };
+    } catch (error) {
+      return { source, status: 'error', error: sourceError(error) };
+    }
+  }
+
+  /** Every object of the kinds the validator and the gates read. */
+  private async clusterObjects(
+    cluster: MeshCluster,
+    declaration: ServiceDeclaration,
+  ) {
+    const list = async <T extends z.ZodType>(type: ResourceType, schema: T) =>
+      parseObjects(schema, await cluster.objects.list(type), message =>
+        this.logger.warn(
+          `Ignoring a ${type.kind} on cluster ${cluster.name}: ${message}`,
+        ),
+      );
+    const { namespace } = declaration.target;
+    const owned = ownedBy(declaration);
+    const isOwned = (object: {
+      metadata: { namespace?: string; labels?: Record<string, string> };
+    }) =>
+      owned(object) &&
+      (namespace === undefined || object.metadata.namespace === namespace);
+    const version = await cluster.istioNetworkingVersion();
+    const istio = version ? istioResources(version) : undefined;
+    const none = async () => [];
+    const [
+      namespaces,
+      services,
+      workloads,
+      serviceAccounts,
+      serviceMonitors,
+      virtualServices,
+      destinationRules,
+      serviceEntries,
+      peerAuthentications,
+      authorizationPolicies,
+    ] = await Promise.all([
+      list(KUBERNETES_RESOURCES.namespaces, namedObjectSchema),
+      list(KUBERNETES_RESOURCES.services, serviceSchema),
+      list(KUBERNETES_RESOURCES.deployments, deploymentSchema),
+      list(KUBERNETES_RESOURCES.serviceAccounts, namedObjectSchema),
+      list(KUBERNETES_RESOURCES.serviceMonitors, serviceMonitorSchema).catch(
+        // A cluster without the prometheus-operator CRDs has none.
+        none,
+      ),
+      istio ? list(istio.virtualServices, virtualServiceSchema) : none(),
+      istio ? list(istio.destinationRules, destinationRuleSchema) : none(),
+      istio ? list(istio.serviceEntries, serviceEntrySchema) : none(),
+      istio ? list(istio.peerAuthentications, workloadPolicySchema) : none(),
+      istio ? list(istio.authorizationPolicies, workloadPolicySchema) : none(),
+    ]);
+    return {
+      cluster: cluster.name,
+      snapshot: {
+        namespaces,
+        services,
+        workloads,
+        serviceAccounts,
+        virtualServices,
+        destinationRules,
+        serviceEntries,
+        peerAuthentications,
+        authorizationPolicies,
+      } satisfies MeshConfigSnapshot,
+      serviceMonitors,
+      owned: {
+        services: services.filter(isOwned),
+        workloads: workloads.filter(isOwned),
+      },
+    };
+  }
+
+  private validate(objects: ClusterObjects): ValidationFinding[] {
+    const seen = new Set<string>();
+    return objects.owned.services.flatMap(service =>
+      validateMeshConfig({
+        service: {
+          name: service.metadata.name,
+          namespace: service.metadata.namespace ?? 'default',
+        },
+        snapshot: objects.snapshot,
+      }).filter(f => {
+        const key = `${f.code}/${f.object.kind}/${f.object.namespace}/${f.object.name}/${f.path}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+    );
+  }
+
+  private gateEvidence(
+    objects: ClusterObjects,
+    mesh: MeshResponse,
+    findings: ValidationFinding[],
+  ): GateClusterEvidence {
+    const { snapshot } = objects;
+    const { services, workloads } = objects.owned;
+    const podLabels = workloads.map(
+      w => w.spec?.template?.metadata?.labels ?? {},
+    );
+    const attached = services.map(s =>
+      attachIstioObjects({
+        service: {
+          name: s.metadata.name,
+          namespace: s.metadata.namespace ?? 'default',
+        },
+        podLabels,
+        virtualServices: snapshot.virtualServices,
+        destinationRules: snapshot.destinationRules,
+        peerAuthentications: snapshot.peerAuthentications,
+        authorizationPolicies: snapshot.authorizationPolicies,
+      }),
+    );
+    const unique = <T>(items: T[]) => [...new Set(items)];
+    const virtualServices = unique(attached.flatMap(a => a.virtualServices));
+    const destinationRules = unique(attached.flatMap(a => a.destinationRules));
+    const policies = attached.flatMap(a => a.authorizationPolicies);
+    const authorizationPolicies = unique(policies.map(p => p.object)).map(
+      object => ({
+        name: object.metadata.name,
+        namespace: object.metadata.namespace ?? '',
+        scope: policies.find(p => p.object === object)!.scope,
+        action: object.spec?.action,
+      }),
+    );
+    const workloadPeerAuthentications = unique(
+      attached.flatMap(a =>
+        a.peerAuthentications
+          .filter(p => p.scope === 'workload')
+          .map(p => p.object),
+      ),
+    );
+    const serviceMonitors = objects.serviceMonitors.filter(monitor =>
+      services.some(service => selects(monitor, service)),
+    );
+    const cluster = mesh.clusters.find(
+      c => c.status === 'ok' && c.cluster === objects.cluster,
+    );
+    return {
+      cluster: objects.cluster,
+      virtualServices,
+      destinationRules,
+      workloads: workloads.map(w => ({
+        name: w.metadata.name,
+        replicas: w.spec?.replicas ?? 1,
+        containers: w.spec?.template?.spec?.containers ?? [],
+      })),
+      mtlsMode: cluster?.status === 'ok' ? cluster.mtls.mode : 'PERMISSIVE',
+      authorizationPolicies,
+      serviceMonitors: serviceMonitors.map(m => ({
+        name: m.metadata.name,
+        namespace: m.metadata.namespace ?? '',
+      })),
+      trafficSplit: cluster?.status === 'ok' ? cluster.trafficSplit : [],
+      findings,
+      objectsLeft:
+        workloads.length +
+        services.length +
+        virtualServices.length +
+        destinationRules.length +
+        workloadPeerAuthentications.length +
+        authorizationPolicies.filter(p => p.scope === 'workload').length,
+    };
+  }
+}
+
+/** Whether a ServiceMonitor selects a Service, as prometheus-operator does. */
+function selects(
+  monitor: z.infer<typeof serviceMonitorSchema>,
+  service: z.infer<typeof serviceSchema>,
+): boolean {
+  const namespace = service.metadata.namespace ?? 'default';
+  const namespaces = monitor.spec?.namespaceSelector;
+  const inNamespace = namespaces?.any
+    ? true
+    : (
+        namespaces?.matchNames ?? [monitor.metadata.namespace ?? 'default']
+      ).includes(namespace);
+  const selector = monitor.spec?.selector;
+  const hasRequirements =
+    Object.keys(selector?.matchLabels ?? {}).length > 0 ||
+    (selector?.matchExpressions ?? []).length > 0;
+  // An empty selector selects every Service in the namespaces.
+  return (
+    inNamespace &&
+    (!hasRequirements ||
+      matchesLabelSelector(selector ?? {}, service.metadata.labels))
+  );
+}
+
+type Outcomes<T> = Array<
+  | ({ source: string; status: 'ok' } & T)
+  | { source: string; status: 'error'; error: { message: string } }
+>;
+
+/** The first source that answered, else the first error. */
+function firstOutcome<T, K extends 'quiet' | 'traffic', R>(
+  outcomes: Outcomes<T> | undefined,
+  key: K,
+  pick: (ok: { source: string } & T) => R,
+): Partial<Record<K, { source: string } & (R | { error: string })>> {
+  if (!outcomes || outcomes.length === 0) return {};
+  const ok = outcomes.find(o => o.status === 'ok');
+  if (ok && ok.status === 'ok') {
+    return { [key]: { source: ok.source, ...pick(ok) } } as Partial<
+      Record<K, { source: string } & R>
+    >;
+  }
+  const [failed] = outcomes;
+  return {
+    [key]: {
+      source: failed.source,
+      error: failed.status === 'error' ? failed.error.message : 'no answer',
+    },
+  } as Partial<Record<K, { source: string; error: string }>>;
+}
+
+function alertRules(alerts: AlertsResponse | undefined): Partial<GateInput> {
+  if (!alerts || alerts.sources.length === 0) return {};
+  const answered = alerts.sources.filter(s => s.status === 'ok');
+  if (answered.length === 0) {
+    const [failed] = alerts.sources;
+    return {
+      alertRules: {
+        source: failed.source,
+        error: failed.status === 'error' ? failed.error.message : 'no answer',
+      },
+    };
+  }
+  return {
+    alertRules: {
+      source: answered.map(s => s.source).join(', '),
+      rules: answered.flatMap(s =>
+        s.status === 'ok'
+          ? s.rules.map(r => ({ name: r.name, query: r.query }))
+          : [],
+      ),
+    },
+  };
+}
+
+function dependents(
+  dependencies: DependenciesResponse | undefined,
+): Partial<GateInput> {
+  if (!dependencies) return {};
+  if (dependencies.catalog.status !== 'ok') {
+    return {
+      dependents: {
+        source: 'catalog',
+        error: dependencies.catalog.error.message,
+      },
+    };
+  }
+  const refs = new Set<string>();
+  for (const source of dependencies.sources) {
+    if (source.status !== 'ok') continue;
+    for (const caller of source.callers) {
+      if (caller.declared) caller.entities.forEach(e => refs.add(e.entityRef));
+    }
+  }
+  dependencies.unobserved.dependents.forEach(d => refs.add(d.entityRef));
+  return { dependents: { source: 'catalog', entityRefs: [...refs].sort() } };
+}
