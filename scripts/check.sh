@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: every check. Installs the workspace and, where missing,
-# Debian's chromium (browser tests), prometheus and kubectl (the test kit's
-# tests run the real binaries), then type-checks, lints, checks
+# Debian's chromium (browser tests), prometheus, kubectl and postgresql (the
+# tests run the real binaries: the history is tested on SQLite and on a real
+# PostgreSQL), then type-checks, lints, checks
 # formatting, runs all unit and integration tests, builds every package and
 # runs the browser tests against the demo portal.
 source "$(dirname "$0")/lib.sh"
@@ -10,6 +11,11 @@ results="$ROOT/e2e-results"
 mkdir -p "$results"
 
 ensure_commands chromium:chromium prometheus:prometheus promtool:prometheus kubectl:kubernetes-client
+# The PostgreSQL server's initdb is not on PATH on Debian: look where the
+# package puts it.
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  ensure_commands postgresql-server-initdb:postgresql
+fi
 install_workspace
 
 echo "--- Type-check (yarn tsc)"

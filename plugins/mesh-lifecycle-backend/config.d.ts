@@ -168,6 +168,46 @@ export interface Config {
        */
       frequency?: MeshLifecycleDuration;
     };
+
+    /**
+     * The thresholds services are judged by. Defaults: the seed's p95
+     * 1000 ms and 5xx 1 %, mTLS share 100 %, 7 quiet days before retiring,
+     * and Kiali's request health (5xx 0.1 % / 10 %, 4xx 10 % / 20 %). An
+     * entity's `mesh-lifecycle.io/p95-latency-ms` and
+     * `mesh-lifecycle.io/error-ratio-percent` annotations override these.
+     */
+    thresholds?: {
+      p95LatencyMs?: number;
+      errorRatioPercent?: number;
+      mtlsSharePercent?: number;
+      retireQuietDays?: number;
+      health?: {
+        degraded5xxPercent?: number;
+        failing5xxPercent?: number;
+        degraded4xxPercent?: number;
+        failing4xxPercent?: number;
+      };
+    };
+
+    /**
+     * The phase rules, replacing the defaults: tried in order, the first
+     * whose `when` holds (all conditions of any group) gives the phase.
+     * Conditions: `{ fact: decommissioning | scaledToZero |
+     * rolloutInProgress | hasTraffic | replacementNamed, equals: boolean }`
+     * or `{ fact: runsIn | deployedIn, environment: development | testing |
+     * production }`.
+     */
+    phaseRules?: Array<{
+      phase: 'design' | 'develop' | 'test' | 'deploy' | 'operate' | 'retire';
+      description: string;
+      when: Array<
+        Array<{
+          fact: string;
+          equals?: boolean;
+          environment?: 'development' | 'testing' | 'production';
+        }>
+      >;
+    }>;
   };
 
   /**

@@ -15,6 +15,9 @@ import { FleetReader } from './service/FleetReader';
 import { AlertsReader } from './service/AlertsReader';
 import { DependenciesReader } from './service/DependenciesReader';
 import { LifecycleReader } from './service/LifecycleReader';
+import { DatabaseLifecycleHistoryStore } from './history/LifecycleHistoryStore';
+import { lifecycleHistorySource } from './history/lifecycleHistorySource';
+import { scheduleHistory } from './history/scheduleHistory';
 import { alertmanagerSources } from './prometheus/alertmanagerSources';
 import { trafficSources } from './prometheus/trafficSources';
 
@@ -35,6 +38,9 @@ export const meshLifecyclePlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissionsRegistry: coreServices.permissionsRegistry,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
         catalog: catalogServiceRef,
       },
       async init({
@@ -45,6 +51,9 @@ export const meshLifecyclePlugin = createBackendPlugin({
         httpAuth,
         httpRouter,
         permissionsRegistry,
+        database,
+        scheduler,
+        auth,
         catalog,
       }) {
         permissionsRegistry.addPermissions(meshLifecyclePermissions);
@@ -80,23 +89,44 @@ export const meshLifecyclePlugin = createBackendPlugin({
           sources,
           alertmanagers: alertmanagerSources(meshConfig),
         });
+        const declarations = new CatalogServiceDeclarations({ catalog });
+        const lifecycleReader = new LifecycleReader({
+          clusters,
+          mesh,
+          traffic,
+          dependencies,
+          alerts,
+          logger,
+          thresholds: meshConfig.thresholds,
+          rules: meshConfig.phaseRules,
+        });
+        const history = await DatabaseLifecycleHistoryStore.create({
+          database,
+        });
+        await scheduleHistory({
+          scheduler,
+          logger,
+          store: history,
+          frequencyMs: meshConfig.history.frequencyMs,
+          ...lifecycleHistorySource({
+            auth,
+            catalog,
+            declarations,
+            lifecycle: lifecycleReader,
+          }),
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
-            declarations: new CatalogServiceDeclarations({ catalog }),
+            catalog,
+            declarations,
             mesh,
             traffic,
             fleet: new FleetReader({ catalog, clusters, sources, logger }),
             dependencies,
             alerts,
-            lifecycle: new LifecycleReader({
-              clusters,
-              mesh,
-              traffic,
-              dependencies,
-              alerts,
-              logger,
-            }),
+            lifecycle: lifecycleReader,
+            history,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

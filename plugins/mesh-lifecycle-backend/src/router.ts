@@ -9,6 +9,13 @@ import { AlertsReader } from './service/AlertsReader';
 import { DependenciesReader } from './service/DependenciesReader';
 import { FleetReader } from './service/FleetReader';
 import { LifecycleReader } from './service/LifecycleReader';
+import { LifecycleHistoryStore } from './history/LifecycleHistoryStore';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  FleetPhasesResponse,
+  LifecycleHistoryResponse,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { ServiceDeclarations } from './service/types';
 
 /** Most points a traffic series may have. */
@@ -26,6 +33,8 @@ export async function createRouter(options: {
   dependencies: DependenciesReader;
   alerts: AlertsReader;
   lifecycle: LifecycleReader;
+  history: LifecycleHistoryStore;
+  catalog: CatalogService;
 }): Promise<express.Router> {
   const {
     httpAuth,
@@ -36,6 +45,8 @@ export async function createRouter(options: {
     dependencies,
     alerts,
     lifecycle,
+    history,
+    catalog,
   } = options;
   const router = Router();
 
@@ -174,6 +185,57 @@ export async function createRouter(options: {
       { credentials },
     );
     res.json(await lifecycle.read(declaration, { credentials }));
+  });
+
+  const historyQuery = z
+    .object({ limit: z.coerce.number().int().min(1).max(1000).default(100) })
+    .strict();
+  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+    const query = historyQuery.safeParse(req.query);
+    if (!query.success) {
+      throw new InputError(
+        'limit must be a whole number between 1 and 1000; nothing else is accepted',
+      );
+    }
+    const credentials = await httpAuth.credentials(req);
+    const { kind, namespace, name } = req.params;
+    // Reading the history needs reading the entity.
+    const declaration = await declarations.get(
+      { kind, namespace, name },
+      { credentials },
+    );
+    const answer: LifecycleHistoryResponse = {
+      entityRef: declaration.entityRef,
+      records: await history.history(declaration.entityRef, {
+        limit: query.data.limit,
+      }),
+    };
+    res.json(answer);
+  });
+
+  router.get('/fleet/phases', async (req, res) => {
+    if (Object.keys(req.query).length > 0) {
+      throw new InputError('fleet/phases takes no query parameters');
+    }
+    const credentials = await httpAuth.credentials(req);
+    const latest = await history.latestForAll();
+    // Only the services the caller may see.
+    const { items } = latest.length
+      ? await catalog.getEntitiesByRefs(
+          {
+            entityRefs: latest.map(r => r.entityRef),
+            fields: ['kind', 'metadata.namespace', 'metadata.name'],
+          },
+          { credentials },
+        )
+      : { items: [] };
+    const visible = new Set(
+      items.flatMap(e => (e ? [stringifyEntityRef(e).toLowerCase()] : [])),
+    );
+    const answer: FleetPhasesResponse = {
+      services: latest.filter(r => visible.has(r.entityRef.toLowerCase())),
+    };
+    res.json(answer);
   });
 
   router.get('/fleet', async (req, res) => {

@@ -1,3 +1,7 @@
+import {
+  LifecycleThresholdOverrides,
+  PhaseRule,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 /**
  * How Mesh Lifecycle authenticates to a cluster's API server.
  *
@@ -146,6 +150,10 @@ export interface MeshLifecycleConfig {
   readonly timeouts: MeshLifecycleTimeouts;
   /** The lifecycle history. */
   readonly history: MeshLifecycleHistoryConfig;
+  /** Global threshold overrides (`meshLifecycle.thresholds`). */
+  readonly thresholds: LifecycleThresholdOverrides;
+  /** Phase rules replacing the defaults, if configured. */
+  readonly phaseRules?: readonly PhaseRule[];
   /** Kubernetes plugin clusters that were skipped, with the reason. */
   readonly skipped: readonly SkippedClusterConfig[];
 }

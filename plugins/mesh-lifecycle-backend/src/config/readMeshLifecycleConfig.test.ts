@@ -58,8 +58,57 @@ describe('readMeshLifecycleConfig', () => {
         prometheusMs: DEFAULT_TIMEOUT_MS,
       },
       history: { frequencyMs: DEFAULT_HISTORY_FREQUENCY_MS },
+      thresholds: {},
       skipped: [],
     });
+  });
+
+  it('reads threshold overrides and rejects bad ones, naming the key', () => {
+    expect(
+      read({
+        meshLifecycle: {
+          thresholds: { p95LatencyMs: 500, health: { failing5xxPercent: 5 } },
+        },
+      }).thresholds,
+    ).toEqual({ p95LatencyMs: 500, health: { failing5xxPercent: 5 } });
+    expect(
+      failure({ meshLifecycle: { thresholds: { errorRatioPercent: 140 } } })
+        .message,
+    ).toMatch(/meshLifecycle\.thresholds\.errorRatioPercent/);
+    expect(
+      failure({ meshLifecycle: { thresholds: { p99: 1 } } }).message,
+    ).toMatch(/meshLifecycle\.thresholds/);
+  });
+
+  it('reads phase rules and rejects an unknown fact, naming where', () => {
+    const rules = [
+      {
+        phase: 'operate',
+        description: 'anything called operates',
+        when: [[{ fact: 'hasTraffic', equals: true }]],
+      },
+      {
+        phase: 'design',
+        description: 'the rest',
+        when: [[]],
+      },
+    ];
+    expect(read({ meshLifecycle: { phaseRules: rules } }).phaseRules).toEqual(
+      rules,
+    );
+    expect(
+      failure({
+        meshLifecycle: {
+          phaseRules: [
+            {
+              phase: 'operate',
+              description: 'x',
+              when: [[{ fact: 'isCool', equals: true }]],
+            },
+          ],
+        },
+      }).message,
+    ).toMatch(/meshLifecycle\.phaseRules\[0\]\.when\[0\]\[0\]/);
   });
 
   it('reads the history frequency and rejects a bad one', () => {

@@ -1,7 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { isClusterName } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import {
+  LIFECYCLE_PHASES,
+  LifecycleThresholdOverrides,
+  PhaseRule,
+  isClusterName,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { z } from 'zod';
 import {
   KubeconfigError,
   loadKubeconfigContext,
@@ -616,6 +622,96 @@ export function readMeshLifecycleConfig(
         (root && readDurationMs(root, 'history.frequency', 'meshLifecycle')) ??
         DEFAULT_HISTORY_FREQUENCY_MS,
     },
+    thresholds: readThresholds(root),
+    ...readPhaseRules(root),
     skipped,
   };
+}
+
+const percent = z.number().min(0).max(100);
+const thresholdsSchema = z
+  .object({
+    p95LatencyMs: z.number().positive().optional(),
+    errorRatioPercent: percent.optional(),
+    mtlsSharePercent: percent.optional(),
+    retireQuietDays: z.number().positive().optional(),
+    health: z
+      .object({
+        degraded5xxPercent: percent.optional(),
+        failing5xxPercent: percent.optional(),
+        degraded4xxPercent: percent.optional(),
+        failing4xxPercent: percent.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const phaseRulesSchema = z.array(
+  z
+    .object({
+      phase: z.enum(LIFECYCLE_PHASES),
+      description: z.string().min(1),
+      when: z.array(
+        z.array(
+          z.union([
+            z
+              .object({
+                fact: z.enum([
+                  'decommissioning',
+                  'scaledToZero',
+                  'rolloutInProgress',
+                  'hasTraffic',
+                  'replacementNamed',
+                ]),
+                equals: z.boolean(),
+              })
+              .strict(),
+            z
+              .object({
+                fact: z.enum(['runsIn', 'deployedIn']),
+                environment: z.enum(['development', 'testing', 'production']),
+              })
+              .strict(),
+          ]),
+        ),
+      ),
+    })
+    .strict(),
+);
+
+function issuePath(issue: z.core.$ZodIssue | undefined): string {
+  return (issue?.path ?? [])
+    .map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('');
+}
+
+function readThresholds(root: Config | undefined): LifecycleThresholdOverrides {
+  const value = root?.getOptional('thresholds');
+  if (value === undefined) return {};
+  const parsed = thresholdsSchema.safeParse(value);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw invalid(
+      `meshLifecycle.thresholds${issuePath(issue)}`,
+      issue?.message ?? 'is not valid',
+    );
+  }
+  return parsed.data;
+}
+
+function readPhaseRules(root: Config | undefined): {
+  phaseRules?: PhaseRule[];
+} {
+  const value = root?.getOptional('phaseRules');
+  if (value === undefined) return {};
+  const parsed = phaseRulesSchema.safeParse(value);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw invalid(
+      `meshLifecycle.phaseRules${issuePath(issue)}`,
+      issue?.message ?? 'is not valid',
+    );
+  }
+  return { phaseRules: parsed.data };
 }

@@ -156,7 +156,11 @@ export class ClusterMeshReader {
       services: services.map(s => ({
         name: s.metadata.name,
         namespace: s.metadata.namespace ?? '',
-        ports: s.spec?.ports ?? [],
+        ports: (s.spec?.ports ?? []).map(({ name, port, protocol }) => ({
+          ...(name !== undefined ? { name } : {}),
+          port,
+          ...(protocol !== undefined ? { protocol } : {}),
+        })),
       })),
     };
     if (!version) {

@@ -49,3 +49,13 @@ export interface LifecycleHistoryResponse {
   entityRef: string;
   records: LifecycleRecord[];
 }
+
+/**
+ * The `fleet/phases` answer: the latest recorded lifecycle of every service
+ * the caller may see.
+ *
+ * @public
+ */
+export interface FleetPhasesResponse {
+  services: LifecycleRecord[];
+}
