@@ -1,5 +1,9 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
 import meshLifecyclePlugin from '@mesh-lifecycle/plugin-mesh-lifecycle-backend';
@@ -32,9 +36,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The example catalog as the catalog backend serves it: with the relations
+ * its processors derive from `dependsOn`, `consumesApis` and `providesApis`
+ * (the mock catalog serves entities as given).
+ */
 function exampleEntities(): Entity[] {
   const folder = join(examples, 'catalog');
-  return readdirSync(folder)
+  const entities = readdirSync(folder)
     .filter(file => file.endsWith('.yaml'))
     .flatMap(file =>
       yaml
@@ -42,6 +51,53 @@ function exampleEntities(): Entity[] {
         .map(doc => doc.toJS() as Entity),
     )
     .filter(entity => entity.kind !== 'Location');
+  const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+  const relate = (
+    source: Entity,
+    targets: unknown,
+    defaultKind: string,
+    type: string,
+    reverse: string,
+  ) => {
+    for (const target of Array.isArray(targets) ? targets : []) {
+      const targetRef = stringifyEntityRef(
+        parseEntityRef(String(target), {
+          defaultKind,
+          defaultNamespace: source.metadata.namespace ?? 'default',
+        }),
+      );
+      (source.relations ??= []).push({ type, targetRef });
+      const other = byRef.get(targetRef);
+      (other ? (other.relations ??= []) : []).push({
+        type: reverse,
+        targetRef: stringifyEntityRef(source),
+      });
+    }
+  };
+  for (const entity of entities) {
+    relate(
+      entity,
+      entity.spec?.dependsOn,
+      'component',
+      'dependsOn',
+      'dependencyOf',
+    );
+    relate(
+      entity,
+      entity.spec?.consumesApis,
+      'api',
+      'consumesApi',
+      'apiConsumedBy',
+    );
+    relate(
+      entity,
+      entity.spec?.providesApis,
+      'api',
+      'providesApi',
+      'apiProvidedBy',
+    );
+  }
+  return entities;
 }
 
 interface DemoClusterEntry {
@@ -270,9 +326,28 @@ describe('the demo backend on the demo mesh', () => {
     expect(answer.phase.phase).toBe('retire');
     expect(answer.health.verdict).toBe('idle');
     expect(answer.gates.from).toBe('retire');
-    const cleanedUp = answer.gates.gates.find(g => g.id === 'cleaned-up');
-    expect(cleanedUp?.status).toBe('fail');
-    expect(cleanedUp?.evidence[0]).toMatch(/^prod: \d+ objects left$/);
+    const gates = Object.fromEntries(
+      answer.gates.gates.map(g => [g.id, [g.status, g.evidence]]),
+    );
+    // Its last caller moved away an hour ago: not quiet for 7 days yet.
+    expect(gates['no-inbound-requests']).toEqual([
+      'fail',
+      [expect.stringMatching(/^\d+ inbound requests in the last 7 days$/)],
+    ]);
+    // inventory-service still declares it and consumes its API.
+    expect(gates['no-dependents']).toEqual([
+      'fail',
+      ['component:default/inventory-service still depends on it'],
+    ]);
+    expect(gates['replacement-named']).toEqual([
+      'pass',
+      ['replaced by component:default/pricing-service'],
+    ]);
+    expect(gates['owners-notified'][0]).toBe('fail');
+    expect(gates['cleaned-up']).toEqual([
+      'fail',
+      [expect.stringMatching(/^prod: \d+ objects left$/)],
+    ]);
   });
 
   it('keeps answering from the rest when a cluster, then Prometheus, stops', async () => {

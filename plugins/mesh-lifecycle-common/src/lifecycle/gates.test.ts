@@ -386,23 +386,42 @@ describe('evaluateGates', () => {
     expect(ready.gates[2].evidence).toEqual(['explicitly replaced by none']);
   });
 
-  it('asks a retired service to be cleaned up', () => {
-    expect(evaluateGates('retire', input()).gates[0]).toMatchObject({
-      id: 'cleaned-up',
-      status: 'fail',
-      evidence: ['prod: 6 objects left'],
-    });
+  it('asks a retiring service to meet the retire conditions and be cleaned up', () => {
+    const retiring = evaluateGates(
+      'retire',
+      input({
+        declaration: {
+          ...declaration,
+          replacedBy: 'component:default/cart-v2',
+          retirementNotified: '2026-11-01',
+        },
+        quiet: { source: 'prometheus p', requests: 0 },
+      }),
+    );
+    expect(retiring.gates.map(g => [g.id, g.status])).toEqual([
+      ['no-inbound-requests', 'pass'],
+      ['no-dependents', 'pass'],
+      ['replacement-named', 'pass'],
+      ['owners-notified', 'pass'],
+      ['cleaned-up', 'fail'],
+    ]);
+    expect(retiring.gates[4].evidence).toEqual(['prod: 6 objects left']);
+    expect(retiring.to).toBeUndefined();
     expect(
       evaluateGates(
         'retire',
         input({
+          declaration: {
+            ...declaration,
+            replacedBy: 'none',
+            retirementNotified: '2026-11-01',
+          },
           clusters: [
             { source: 'prod', evidence: seedCluster({ objectsLeft: 0 }) },
           ],
         }),
       ).passed,
     ).toBe(true);
-    expect(evaluateGates('retire', input()).to).toBeUndefined();
   });
 
   it('needs the Kubernetes annotations to leave design', () => {

@@ -655,6 +655,33 @@ const MESH_DEFAULTS: Gate[] = [
   },
 ];
 
+const RETIRE_CONDITIONS: Gate[] = [
+  {
+    id: 'no-inbound-requests',
+    title: 'No inbound requests for the quiet period',
+    hint: 'Move the remaining callers to the replacement and wait for the quiet period.',
+    check: noInbound,
+  },
+  {
+    id: 'no-dependents',
+    title: 'No catalog entity depends on it',
+    hint: 'Update the dependsOn and consumesApis of the entities listed, or move them to the replacement.',
+    check: noDependents,
+  },
+  {
+    id: 'replacement-named',
+    title: 'A replacement is named, or explicitly none',
+    hint: 'Annotate the entity with mesh-lifecycle.io/replaced-by: <entity ref> or none.',
+    check: replacementNamed,
+  },
+  {
+    id: 'owners-notified',
+    title: 'The owners of its dependents were notified',
+    hint: 'Notify them (the decommission template does) and annotate the entity with mesh-lifecycle.io/retirement-notified: <date>.',
+    check: ownersNotified,
+  },
+];
+
 const GATES: Record<LifecyclePhase, Gate[]> = {
   design: [
     {
@@ -692,33 +719,10 @@ const GATES: Record<LifecyclePhase, Gate[]> = {
       check: mtlsShare,
     },
   ],
-  operate: [
-    {
-      id: 'no-inbound-requests',
-      title: 'No inbound requests for the quiet period',
-      hint: 'Move the remaining callers to the replacement and wait for the quiet period.',
-      check: noInbound,
-    },
-    {
-      id: 'no-dependents',
-      title: 'No catalog entity depends on it',
-      hint: 'Update the dependsOn and consumesApis of the entities listed, or move them to the replacement.',
-      check: noDependents,
-    },
-    {
-      id: 'replacement-named',
-      title: 'A replacement is named, or explicitly none',
-      hint: 'Annotate the entity with mesh-lifecycle.io/replaced-by: <entity ref> or none.',
-      check: replacementNamed,
-    },
-    {
-      id: 'owners-notified',
-      title: 'The owners of its dependents were notified',
-      hint: 'Notify them (the decommission template does) and annotate the entity with mesh-lifecycle.io/retirement-notified: <date>.',
-      check: ownersNotified,
-    },
-  ],
+  operate: RETIRE_CONDITIONS,
+  // Finishing the retirement: the conditions still hold, and nothing is left.
   retire: [
+    ...RETIRE_CONDITIONS,
     {
       id: 'cleaned-up',
       title: 'Its cluster objects are cleaned up',
@@ -746,7 +750,7 @@ export const LIFECYCLE_GATES: Record<LifecyclePhase, GateDescription[]> =
  * defaults before test and deploy, a finished canary with success ratio,
  * p95 and mTLS share within thresholds before operate, a quiet period, no
  * dependents, a named replacement and notified owners before retire, and
- * the clean-up after. Each gate reports its status, the evidence and a hint.
+ * to finish retiring those same conditions and the clean-up. Each gate reports its status, the evidence and a hint.
  *
  * @public
  */
