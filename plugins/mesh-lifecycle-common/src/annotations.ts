@@ -93,3 +93,12 @@ export const MARKER_LIFECYCLE_PHASE = 'service.lifecycle/phase';
  */
 export const ANNOTATION_RETIREMENT_NOTIFIED =
   'mesh-lifecycle.io/retirement-notified';
+
+/**
+ * Label on a Namespace naming its environment (`development`, `testing`,
+ * `production`, …) where it differs from its cluster's; the labels
+ * `environment` and `env` are read too.
+ *
+ * @public
+ */
+export const LABEL_ENVIRONMENT = 'mesh-lifecycle.io/environment';

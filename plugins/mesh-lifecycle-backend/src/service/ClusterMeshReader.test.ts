@@ -108,6 +108,10 @@ describe('ClusterMeshReader on the demo clusters', () => {
     );
     expect(response.clusters.map(c => c.source)).toEqual(['prod']);
     const [prod] = okClusters(response);
+    expect(prod.workloads.map(w => w.environment)).toEqual([
+      'production',
+      'production',
+    ]);
     expect(prod).toMatchObject({
       environment: 'production',
       istioNetworkingVersion: 'v1',
@@ -316,7 +320,28 @@ describe('ClusterMeshReader with a service in several namespaces', () => {
     const emulator = await startKubernetesEmulator({
       name: 'mixed',
       objects: [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a-open' } },
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'a-open', labels: { env: 'qa' } },
+        },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: {
+            name: 'multi',
+            namespace: 'a-open',
+            labels: { 'backstage.io/kubernetes-id': 'multi' },
+          },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: 'multi' } },
+            template: {
+              metadata: { labels: { app: 'multi' } },
+              spec: { containers: [{ name: 'multi', image: 'multi:1' }] },
+            },
+          },
+        },
         {
           apiVersion: 'v1',
           kind: 'Namespace',
@@ -362,6 +387,10 @@ describe('ClusterMeshReader with a service in several namespaces', () => {
         'b-strict',
       ]);
       expect(mixed.mtls).toEqual({ mode: 'PERMISSIVE' });
+      // Its namespace names its environment; the cluster names none.
+      expect(mixed.workloads.map(w => [w.namespace, w.environment])).toEqual([
+        ['a-open', 'qa'],
+      ]);
       // The STRICT policy still concerns the service.
       expect(mixed.istioObjects).toContainEqual(
         expect.objectContaining({

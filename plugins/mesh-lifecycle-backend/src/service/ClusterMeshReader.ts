@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterMesh,
+  LABEL_ENVIRONMENT,
   MARKER_LIFECYCLE_STATUS,
   MeshIstioObject,
   MeshResponse,
@@ -19,6 +20,7 @@ import {
 import {
   deploymentSchema,
   destinationRuleSchema,
+  namedObjectSchema,
   parseObjects,
   podSchema,
   serviceSchema,
@@ -107,13 +109,24 @@ export class ClusterMeshReader {
       objects: T[],
     ) => objects.filter(isOwned);
 
-    const [deployments, services, pods] = await Promise.all([
+    const [deployments, services, pods, namespaces] = await Promise.all([
       list(KUBERNETES_RESOURCES.deployments, deploymentSchema, namespace).then(
         owned,
       ),
       list(KUBERNETES_RESOURCES.services, serviceSchema, namespace).then(owned),
       list(KUBERNETES_RESOURCES.pods, podSchema, namespace).then(owned),
+      list(KUBERNETES_RESOURCES.namespaces, namedObjectSchema),
     ]);
+    // A namespace may name its own environment (e.g. a test environment on
+    // a development cluster).
+    const namespaceEnvironment = new Map(
+      namespaces.flatMap(n => {
+        const labels = n.metadata.labels ?? {};
+        const environment =
+          labels[LABEL_ENVIRONMENT] ?? labels.environment ?? labels.env;
+        return environment ? [[n.metadata.name, environment] as const] : [];
+      }),
+    );
     const version = await cluster.istioNetworkingVersion();
     const base = {
       cluster: cluster.name,
@@ -129,6 +142,9 @@ export class ClusterMeshReader {
         availableReplicas: d.status?.availableReplicas ?? 0,
         updatedReplicas: d.status?.updatedReplicas ?? 0,
         lifecycleStatus: d.metadata.annotations?.[MARKER_LIFECYCLE_STATUS],
+        environment:
+          namespaceEnvironment.get(d.metadata.namespace ?? '') ??
+          cluster.environment,
       })),
       pods: pods.map(p => ({
         name: p.metadata.name,

@@ -32,6 +32,12 @@ export interface MeshWorkload {
   updatedReplicas: number;
   /** Markers from the seed's lifecycle practice, e.g. `decommissioning`. */
   lifecycleStatus?: string;
+  /**
+   * The environment it runs in: its namespace's (label
+   * `mesh-lifecycle.io/environment`, `environment` or `env`), else its
+   * cluster's.
+   */
+  environment?: string;
 }
 
 /**

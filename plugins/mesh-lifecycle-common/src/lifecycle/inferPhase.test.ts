@@ -157,6 +157,27 @@ describe('inferPhase', () => {
     expect(result.rule.phase).toBe(phase);
   });
 
+  it('reads the environment of a workload’s namespace over its cluster’s', () => {
+    const result = inferPhase({
+      declaration: declaration(),
+      mesh: mesh(
+        cluster('dev', 'development', [
+          workload('cart', 1, {
+            namespace: 'cart-e2e',
+            environment: 'testing',
+          }),
+        ]),
+      ),
+    });
+    expect(result.inferred).toBe('test');
+    expect(result.evidence).toContainEqual({
+      fact: 'runsIn',
+      value: 'testing',
+      source: 'cluster dev',
+      detail: 'cart 1/1 ready',
+    });
+  });
+
   it('names the evidence and its source', () => {
     const result = inferPhase({
       declaration: declaration(),

@@ -1,4 +1,4 @@
-import { ClusterMesh, MeshResponse } from '../api/mesh';
+import { ClusterMesh, MeshResponse, MeshWorkload } from '../api/mesh';
 import { TrafficResponse } from '../api/traffic';
 import { LifecyclePhase } from '../phases';
 import { DeclaredPhase, ServiceDeclaration } from '../readServiceDeclaration';
@@ -249,22 +249,30 @@ export function inferPhase(input: PhaseInput): PhaseInference {
       continue;
     }
     const source = `cluster ${cluster.cluster}`;
-    const environment = lifecycleEnvironment(cluster.environment);
     if (cluster.workloads.length === 0) continue;
     deployed = true;
-    const wanted = cluster.workloads.filter(w => w.replicas > 0);
-    if (environment) {
+    // Per environment: a namespace may name its own.
+    const byEnvironment = new Map<LifecycleEnvironment, MeshWorkload[]>();
+    for (const w of cluster.workloads) {
+      const environment = lifecycleEnvironment(
+        w.environment ?? cluster.environment,
+      );
+      if (!environment) continue;
+      byEnvironment.set(environment, [
+        ...(byEnvironment.get(environment) ?? []),
+        w,
+      ]);
+    }
+    for (const [environment, workloads] of byEnvironment) {
       deployedIn.add(environment);
       evidence.push({
         fact: 'deployedIn',
         value: environment,
         source,
-        detail: cluster.workloads.map(w => w.name).join(', '),
+        detail: workloads.map(w => `${w.namespace}/${w.name}`).join(', '),
       });
-    }
-    if (wanted.length > 0) {
-      running = true;
-      if (environment) {
+      const wanted = workloads.filter(w => w.replicas > 0);
+      if (wanted.length > 0) {
         runsIn.add(environment);
         evidence.push({
           fact: 'runsIn',
@@ -276,6 +284,7 @@ export function inferPhase(input: PhaseInput): PhaseInference {
         });
       }
     }
+    if (cluster.workloads.some(w => w.replicas > 0)) running = true;
     for (const w of cluster.workloads) {
       if (w.lifecycleStatus === 'decommissioning') {
         decommissioning = true;
@@ -287,7 +296,14 @@ export function inferPhase(input: PhaseInput): PhaseInference {
         });
       }
     }
-    const rolling = environment === 'production' && isRollingOut(cluster);
+    const production = cluster.workloads.filter(
+      w =>
+        lifecycleEnvironment(w.environment ?? cluster.environment) ===
+        'production',
+    );
+    const rolling =
+      production.length > 0 &&
+      isRollingOut({ ...cluster, workloads: production });
     if (rolling) {
       rollout = true;
       evidence.push({
