@@ -39,6 +39,8 @@ async function startBackend(
   return server;
 }
 
+jest.setTimeout(60_000);
+
 describe('mesh-lifecycle backend plugin', () => {
   it('answers its health check without credentials', async () => {
     const server = await startBackend();

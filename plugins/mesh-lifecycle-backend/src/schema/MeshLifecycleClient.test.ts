@@ -174,6 +174,61 @@ describe('MeshLifecycleClient against the running plugin', () => {
     ]);
   });
 
+  it('reads the lifecycle, the validation of each cluster on its own', async () => {
+    const lifecycle = await client.getLifecycle({
+      kind: 'component',
+      namespace: 'default',
+      name: 'checkout-service',
+    });
+    expect(asked).toEqual([
+      '/api/mesh-lifecycle/entities/component/default/checkout-service/lifecycle',
+    ]);
+    expect(lifecycle.entityRef).toBe('component:default/checkout-service');
+    expect(lifecycle.validation.map(v => [v.source, v.status])).toEqual([
+      ['prod', 'ok'],
+      ['gone', 'error'],
+      ['test', 'ok'],
+    ]);
+    expect(lifecycle.phase.declared).toEqual({
+      phase: 'deploy',
+      source: 'annotation',
+    });
+    expect(lifecycle.thresholds.p95LatencyMs).toBe(250);
+  });
+
+  it('reads the history of a service and the phases of the fleet once recorded', async () => {
+    const empty = await client.getHistory('component:default/reviews');
+    expect(empty).toEqual({
+      entityRef: 'component:default/reviews',
+      records: [],
+    });
+    await backend.recordHistory();
+    const history = await client.getHistory('component:default/reviews', {
+      limit: 2,
+    });
+    expect(history.records).toEqual([
+      expect.objectContaining({ entityRef: 'component:default/reviews' }),
+    ]);
+    const lifecycle = await client.getLifecycle('component:default/reviews');
+    expect(history.records[0].phase).toBe(lifecycle.phase.phase);
+    const phases = await client.getFleetPhases();
+    expect(
+      phases.services.find(s => s.entityRef === 'component:default/reviews'),
+    ).toEqual(history.records[0]);
+    expect(asked).toEqual([
+      '/api/mesh-lifecycle/entities/component/default/reviews/history',
+      '/api/mesh-lifecycle/entities/component/default/reviews/history?limit=2',
+      '/api/mesh-lifecycle/entities/component/default/reviews/lifecycle',
+      '/api/mesh-lifecycle/fleet/phases',
+    ]);
+    await expect(
+      client.getHistory('component:default/reviews', { limit: 0 }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      body: { error: { name: 'InputError', message: /limit/ } },
+    });
+  });
+
   it('sends each part of the reference as one path segment', async () => {
     const promise = client.getMesh({
       kind: 'component',

@@ -171,6 +171,8 @@ describe('the answers of the running plugin', () => {
     'traffic',
     'dependencies',
     'alerts',
+    'lifecycle',
+    'history',
   ];
   const entity = (name: string, route: string) =>
     `/api/mesh-lifecycle/entities/component/default/${name}/${route}`;
@@ -210,6 +212,7 @@ describe('the answers of the running plugin', () => {
       phase: 'retire',
       source: 'spec.lifecycle',
     });
+    expect(selected.body.retirementNotified).toBe('2026-11-20');
   });
 
   it('documents the mesh of a service, from a cluster that answers and one that does not', async () => {
@@ -439,31 +442,187 @@ describe('the answers of the running plugin', () => {
     });
   });
 
+  it('documents the lifecycle of a service, with the validation of a cluster that does not answer', async () => {
+    const response = await check(
+      await request(backend.server).get(
+        entity('checkout-service', 'lifecycle'),
+      ),
+    );
+    expect(response.status).toBe(200);
+    const { body } = response;
+    expect(body.entityRef).toBe('component:default/checkout-service');
+    expect(
+      body.validation.map(
+        (v: { source: string; status: string }) => `${v.source}:${v.status}`,
+      ),
+    ).toEqual(['prod:ok', 'gone:error', 'test:ok']);
+    expect(body.validation[1].error.message).toEqual(expect.any(String));
+    expect(body.phase).toMatchObject({
+      phase: 'deploy',
+      declared: { phase: 'deploy', source: 'annotation' },
+    });
+    expect(body.phase.unanswered).toContain('cluster gone');
+    expect(body.phase.evidence).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ fact: 'runsIn', source: 'cluster prod' }),
+      ]),
+    );
+    expect(body.gates.from).toBe('deploy');
+    expect(body.gates.gates.length).toBeGreaterThan(0);
+    expect(
+      body.health.clusters.map(
+        (c: { cluster: string; verdict: string }) =>
+          `${c.cluster}:${c.verdict}`,
+      ),
+    ).toContain('gone:unknown');
+    // The entity's own thresholds over the defaults.
+    expect(body.thresholds).toMatchObject({
+      p95LatencyMs: 250,
+      errorRatioPercent: 1.5,
+    });
+    await expect(
+      expectMatchesSpec({
+        ...response,
+        body: {
+          ...body,
+          validation: [{ source: 'prod', status: 'error', findings: [] }],
+        },
+      }),
+    ).rejects.toThrow();
+
+    // Misconfigured on the test cluster.
+    const reviews = await check(
+      await request(backend.server).get(entity('reviews', 'lifecycle')),
+    );
+    expect(reviews.status).toBe(200);
+    const test = reviews.body.validation.find(
+      (v: { source: string }) => v.source === 'test',
+    );
+    expect(
+      test.findings
+        .map(
+          (f: { code: string; severity: string; path: string }) =>
+            `${f.code} ${f.severity} ${f.path}`,
+        )
+        .sort(),
+    ).toEqual([
+      'KIA1101 error spec.http[0].route[0].destination.host',
+      'KIA1107 warning spec.http[0].route[1].destination.subset',
+    ]);
+    expect(test.findings[0].object).toEqual({
+      kind: 'VirtualService',
+      namespace: 'bookinfo',
+      name: 'reviews',
+    });
+
+    // Declared retiring by spec.lifecycle, and pinned to one cluster.
+    for (const name of ['checkout-by-selector', 'ratings']) {
+      const other = await check(
+        await request(backend.server).get(entity(name, 'lifecycle')),
+      );
+      expect(other.status).toBe(200);
+    }
+  });
+
+  it('documents the lifecycle history and the phases of the fleet, before and after the history task ran', async () => {
+    const before = await check(
+      await request(backend.server).get(entity('checkout-service', 'history')),
+    );
+    expect(before.status).toBe(200);
+    expect(before.body).toEqual({
+      entityRef: 'component:default/checkout-service',
+      records: [],
+    });
+    const noPhases = await check(
+      await request(backend.server).get('/api/mesh-lifecycle/fleet/phases'),
+    );
+    expect(noPhases.status).toBe(200);
+    expect(noPhases.body).toEqual({ services: [] });
+
+    await backend.recordHistory();
+
+    const lifecycle = await request(backend.server).get(
+      entity('checkout-service', 'lifecycle'),
+    );
+    const history = await check(
+      await request(backend.server).get(
+        `${entity('checkout-service', 'history')}?limit=5`,
+      ),
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.records).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/checkout-service',
+        phase: lifecycle.body.phase.phase,
+        inferred: lifecycle.body.phase.inferred,
+        gates: lifecycle.body.gates.gates.map((g: { id: string }) =>
+          expect.objectContaining({ id: g.id }),
+        ),
+      }),
+    ]);
+    const phases = await check(
+      await request(backend.server).get('/api/mesh-lifecycle/fleet/phases'),
+    );
+    expect(phases.status).toBe(200);
+    // Every service but the malformed one, which cannot be evaluated.
+    expect(
+      phases.body.services.map((s: { entityRef: string }) => s.entityRef),
+    ).toEqual(
+      [
+        'checkout-by-selector',
+        'checkout-service',
+        'productpage',
+        'ratings',
+        'reviews',
+      ].map(name => `component:default/${name}`),
+    );
+    expect(
+      phases.body.services.find(
+        (s: { entityRef: string }) =>
+          s.entityRef === 'component:default/checkout-service',
+      ),
+    ).toEqual(history.body.records[0]);
+  });
+
   it('documents the error answers', async () => {
+    const badRequests = [
+      request(backend.server).get(entity('broken-service', 'declaration')),
+      request(backend.server).get(entity('broken-service', 'mesh')),
+      request(backend.server).get(`${entity('reviews', 'traffic')}?window=5`),
+      request(backend.server).get(`${entity('reviews', 'traffic')}?step=60`),
+      request(backend.server).get(
+        `${entity('reviews', 'traffic')}?range=604800&step=60`,
+      ),
+      request(backend.server).get(
+        `${entity('reviews', 'traffic')}?colour=blue`,
+      ),
+      request(backend.server).get(
+        `${entity('reviews', 'dependencies')}?window=5`,
+      ),
+      request(backend.server).get(
+        `${entity('reviews', 'dependencies')}?colour=blue`,
+      ),
+      request(backend.server).get(entity('broken-service', 'alerts')),
+      request(backend.server).get(`${entity('reviews', 'alerts')}?colour=blue`),
+      request(backend.server).get('/api/mesh-lifecycle/fleet?window=5'),
+      request(backend.server).get('/api/mesh-lifecycle/fleet?colour=blue'),
+      request(backend.server).get(entity('broken-service', 'lifecycle')),
+      request(backend.server).get(
+        `${entity('reviews', 'lifecycle')}?colour=blue`,
+      ),
+      request(backend.server).get(entity('broken-service', 'history')),
+      request(backend.server).get(`${entity('reviews', 'history')}?limit=0`),
+      request(backend.server).get(`${entity('reviews', 'history')}?limit=1001`),
+      request(backend.server).get(
+        `${entity('reviews', 'history')}?limit=10&colour=blue`,
+      ),
+      request(backend.server).get(
+        '/api/mesh-lifecycle/fleet/phases?colour=blue',
+      ),
+    ];
     const answers = await Promise.all(
       [
-        request(backend.server).get(entity('broken-service', 'declaration')),
-        request(backend.server).get(entity('broken-service', 'mesh')),
-        request(backend.server).get(`${entity('reviews', 'traffic')}?window=5`),
-        request(backend.server).get(`${entity('reviews', 'traffic')}?step=60`),
-        request(backend.server).get(
-          `${entity('reviews', 'traffic')}?range=604800&step=60`,
-        ),
-        request(backend.server).get(
-          `${entity('reviews', 'traffic')}?colour=blue`,
-        ),
-        request(backend.server).get(
-          `${entity('reviews', 'dependencies')}?window=5`,
-        ),
-        request(backend.server).get(
-          `${entity('reviews', 'dependencies')}?colour=blue`,
-        ),
-        request(backend.server).get(entity('broken-service', 'alerts')),
-        request(backend.server).get(
-          `${entity('reviews', 'alerts')}?colour=blue`,
-        ),
-        request(backend.server).get('/api/mesh-lifecycle/fleet?window=5'),
-        request(backend.server).get('/api/mesh-lifecycle/fleet?colour=blue'),
+        ...badRequests,
         ...ENTITY_ROUTES.flatMap(route => [
           request(backend.server).get(entity('nowhere', route)),
           request(backend.server)
@@ -473,16 +632,20 @@ describe('the answers of the running plugin', () => {
         request(backend.server)
           .get('/api/mesh-lifecycle/fleet')
           .set('authorization', mockCredentials.none.header()),
+        request(backend.server)
+          .get('/api/mesh-lifecycle/fleet/phases')
+          .set('authorization', mockCredentials.none.header()),
       ].map(async pending => check(await pending)),
     );
     expect(answers.map(a => a.status)).toEqual([
-      ...Array(12).fill(400),
+      ...badRequests.map(() => 400),
       ...ENTITY_ROUTES.flatMap(() => [404, 401]),
       401,
+      401,
     ]);
-    expect(answers.map(a => a.body.error.name).slice(0, 12)).toEqual(
-      Array(12).fill('InputError'),
-    );
+    expect(
+      answers.map(a => a.body.error.name).slice(0, badRequests.length),
+    ).toEqual(badRequests.map(() => 'InputError'));
   });
 
   it('fails a body that strays from the spec', async () => {

@@ -3,7 +3,10 @@ import { InputError, ResponseError } from '@backstage/errors';
 import {
   AlertsResponse,
   DependenciesResponse,
+  FleetPhasesResponse,
   FleetResponse,
+  LifecycleHistoryResponse,
+  LifecycleResponse,
   MeshResponse,
   TrafficResponse,
 } from '../api';
@@ -63,6 +66,22 @@ export interface MeshLifecycleApi {
    * left out).
    */
   getFleet(options?: { windowSeconds?: number }): Promise<FleetResponse>;
+  /**
+   * The service's lifecycle: its phase with the evidence behind it, the
+   * gates to the next phase, its health, and the mesh configuration
+   * findings of each cluster.
+   */
+  getLifecycle(entityRef: MeshLifecycleEntityRef): Promise<LifecycleResponse>;
+  /**
+   * The service's recorded lifecycle changes, newest first: at most `limit`
+   * of them (1 to 1000; the backend's default, 100, when left out).
+   */
+  getHistory(
+    entityRef: MeshLifecycleEntityRef,
+    options?: { limit?: number },
+  ): Promise<LifecycleHistoryResponse>;
+  /** The latest recorded lifecycle of every service the caller may see. */
+  getFleetPhases(): Promise<FleetPhasesResponse>;
 }
 
 /**
@@ -149,6 +168,25 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
     options: { windowSeconds?: number } = {},
   ): Promise<FleetResponse> {
     return this.request(['fleet'], { window: options.windowSeconds });
+  }
+
+  async getLifecycle(
+    entityRef: MeshLifecycleEntityRef,
+  ): Promise<LifecycleResponse> {
+    return this.request(entityPath(entityRef, 'lifecycle'));
+  }
+
+  async getHistory(
+    entityRef: MeshLifecycleEntityRef,
+    options: { limit?: number } = {},
+  ): Promise<LifecycleHistoryResponse> {
+    return this.request(entityPath(entityRef, 'history'), {
+      limit: options.limit,
+    });
+  }
+
+  async getFleetPhases(): Promise<FleetPhasesResponse> {
+    return this.request(['fleet', 'phases']);
   }
 
   private async request<T>(

@@ -1,3 +1,9 @@
+import { AssertionError } from 'assert';
+import {
+  SchedulerService,
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   Entity,
@@ -11,6 +17,7 @@ import {
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
   ANNOTATION_P95_LATENCY_MS,
   ANNOTATION_REPLACED_BY,
+  ANNOTATION_RETIREMENT_NOTIFIED,
   compare,
   selector,
   sum,
@@ -26,6 +33,7 @@ import {
 import { Server } from 'http';
 import { AddressInfo } from 'net';
 import { join } from 'path';
+import { HISTORY_TASK_ID } from '../../history/scheduleHistory';
 import { meshLifecyclePlugin } from '../../plugin';
 import { startSilencesServer } from './startSilencesServer';
 
@@ -34,15 +42,40 @@ export interface ApiTestBackend {
   server: Server;
   /** Where the backend listens, e.g. `http://127.0.0.1:40123`. */
   baseUrl: string;
+  /**
+   * Runs the plugin's history task (`mesh-lifecycle-history`) now, rather
+   * than a minute after startup, and waits for it to finish.
+   */
+  recordHistory(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * A module of the plugin that only hands out the scheduler the plugin
+ * registers its tasks with, so that tests can trigger them.
+ */
+function schedulerOfPlugin(onScheduler: (scheduler: SchedulerService) => void) {
+  return createBackendModule({
+    pluginId: 'mesh-lifecycle',
+    moduleId: 'test-scheduler',
+    register(env) {
+      env.registerInit({
+        deps: { scheduler: coreServices.scheduler },
+        async init({ scheduler }) {
+          onScheduler(scheduler);
+        },
+      });
+    },
+  });
 }
 
 /**
  * Entities of the test catalog, by what they exercise: `checkout-service`
  * runs on the emulated `prod` cluster, `checkout-by-selector` finds the same
- * objects through a label selector, `reviews` has traffic, callers, callees
- * and alerting rules in Prometheus and declares a dependency it does not
- * call, `productpage` calls it and declares so, `ratings` is pinned to the
+ * objects through a label selector (and is retiring, its dependents'
+ * owners notified), `reviews` has traffic, callers, callees and alerting
+ * rules in Prometheus, declares a dependency it does not call and is
+ * misconfigured on the `test` cluster, `productpage` calls it and declares so, `ratings` is pinned to the
  * `prod` cluster (so its figures are restricted to prod's Istio cluster ID)
  * and `broken-service` has a malformed annotation.
  */
@@ -64,6 +97,7 @@ export const apiTestEntities = {
       [ANNOTATION_KUBERNETES_LABEL_SELECTOR]:
         'app in (checkout-service),tier notin (legacy)',
       [ANNOTATION_REPLACED_BY]: 'none',
+      [ANNOTATION_RETIREMENT_NOTIFIED]: '2026-11-20',
     },
   }),
   reviews: createServiceEntity({
@@ -109,6 +143,49 @@ function withDependsOnRelations(entities: Entity[]): Entity[] {
   return entities;
 }
 
+/**
+ * `reviews` on the `test` cluster: a Service and a VirtualService that
+ * routes half its requests to a host that does not exist (an error of the
+ * mesh configuration validator, KIA1101) and half to a subset no
+ * DestinationRule defines (a warning, KIA1107).
+ */
+const reviewsMisconfigured = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bookinfo' } },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'reviews',
+      namespace: 'bookinfo',
+      labels: { app: 'reviews', 'backstage.io/kubernetes-id': 'reviews' },
+    },
+    spec: {
+      selector: { app: 'reviews' },
+      ports: [{ name: 'http', port: 9080, protocol: 'TCP' }],
+    },
+  },
+  {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: {
+      name: 'reviews',
+      namespace: 'bookinfo',
+      labels: { 'backstage.io/kubernetes-id': 'reviews' },
+    },
+    spec: {
+      hosts: ['reviews'],
+      http: [
+        {
+          route: [
+            { destination: { host: 'reviewz' }, weight: 50 },
+            { destination: { host: 'reviews', subset: 'v3' }, weight: 50 },
+          ],
+        },
+      ],
+    },
+  },
+];
+
 /** Requests per second `reviews` served over the last 10 minutes. */
 const reviewsTraffic = sum(
   rate(
@@ -151,6 +228,9 @@ export async function startApiTestBackend(): Promise<ApiTestBackend> {
       manifests: join(__dirname, '../../../../../examples/clusters/test'),
     });
     stops.push(() => test.stop());
+    for (const object of reviewsMisconfigured) {
+      test.apply(object);
+    }
     const end = new Date(Date.now() - 60_000);
     const prometheus = await startPrometheus({
       backfill: toOpenMetrics(bookinfoModel(), {
@@ -203,9 +283,13 @@ export async function startApiTestBackend(): Promise<ApiTestBackend> {
       },
     ]);
     stops.push(() => alertmanager.stop());
+    let scheduler: SchedulerService | undefined;
     const { server } = await startTestBackend({
       features: [
         meshLifecyclePlugin,
+        schedulerOfPlugin(s => {
+          scheduler = s;
+        }),
         catalogServiceMock.factory({
           entities: withDependsOnRelations(
             structuredClone(Object.values(apiTestEntities)),
@@ -250,7 +334,17 @@ export async function startApiTestBackend(): Promise<ApiTestBackend> {
     });
     const baseUrl = new URL('http://127.0.0.1');
     baseUrl.port = String((server.address() as AddressInfo).port);
-    return { server, baseUrl: baseUrl.origin, stop: stopAll };
+    return {
+      server,
+      baseUrl: baseUrl.origin,
+      async recordHistory() {
+        if (!scheduler) {
+          throw new AssertionError({ message: 'The plugin has no scheduler' });
+        }
+        await scheduler.triggerTask(HISTORY_TASK_ID);
+      },
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
