@@ -15,6 +15,7 @@ import { FleetReader } from './service/FleetReader';
 import { AlertsReader } from './service/AlertsReader';
 import { DependenciesReader } from './service/DependenciesReader';
 import { LifecycleReader } from './service/LifecycleReader';
+import { AnswerCache } from './service/answerCache';
 import { DatabaseLifecycleHistoryStore } from './history/LifecycleHistoryStore';
 import { lifecycleHistorySource } from './history/lifecycleHistorySource';
 import { scheduleHistory } from './history/scheduleHistory';
@@ -127,6 +128,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
             alerts,
             lifecycle: lifecycleReader,
             history,
+            answers: new AnswerCache({ cache }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

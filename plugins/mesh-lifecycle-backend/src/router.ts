@@ -9,6 +9,7 @@ import { AlertsReader } from './service/AlertsReader';
 import { DependenciesReader } from './service/DependenciesReader';
 import { FleetReader } from './service/FleetReader';
 import { LifecycleReader } from './service/LifecycleReader';
+import { AnswerCache, principalKey } from './service/answerCache';
 import { LifecycleHistoryStore } from './history/LifecycleHistoryStore';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -35,6 +36,8 @@ export async function createRouter(options: {
   lifecycle: LifecycleReader;
   history: LifecycleHistoryStore;
   catalog: CatalogService;
+  /** Keeps the costlier answers briefly, per caller. */
+  answers: AnswerCache;
 }): Promise<express.Router> {
   const {
     httpAuth,
@@ -47,6 +50,7 @@ export async function createRouter(options: {
     lifecycle,
     history,
     catalog,
+    answers,
   } = options;
   const router = Router();
 
@@ -156,7 +160,12 @@ export async function createRouter(options: {
         { credentials },
       );
       res.json(
-        await dependencies.read(declaration, { windowSeconds, credentials }),
+        await answers.get(
+          `mesh-lifecycle:dependencies:${principalKey(credentials)}:${
+            declaration.entityRef
+          }:${windowSeconds}`,
+          () => dependencies.read(declaration, { windowSeconds, credentials }),
+        ),
       );
     },
   );
@@ -184,7 +193,14 @@ export async function createRouter(options: {
       { kind, namespace, name },
       { credentials },
     );
-    res.json(await lifecycle.read(declaration, { credentials }));
+    res.json(
+      await answers.get(
+        `mesh-lifecycle:lifecycle:${principalKey(credentials)}:${
+          declaration.entityRef
+        }`,
+        () => lifecycle.read(declaration, { credentials }),
+      ),
+    );
   });
 
   const historyQuery = z

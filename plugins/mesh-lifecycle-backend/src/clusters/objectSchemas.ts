@@ -294,18 +294,41 @@ export const serviceMonitorSchema = z.object({
     .optional(),
 });
 
+const INVALID = Symbol('invalid');
+
+/** Parses already made, per schema and object. */
+const parsedBySchema = new WeakMap<z.ZodType, WeakMap<object, unknown>>();
+
 /**
  * Parses the objects of a list, keeping those that fit the schema; an object
- * that does not is reported through `onInvalid` and left out.
+ * that does not is reported through `onInvalid` and left out. The watch
+ * caches replace an object when it changes, so each object is parsed once
+ * per schema and the parse is reused while the object is cached.
  */
 export function parseObjects<T extends z.ZodType>(
   schema: T,
   objects: readonly unknown[],
   onInvalid: (message: string) => void,
 ): Array<z.infer<T>> {
+  let memo = parsedBySchema.get(schema);
+  if (!memo) {
+    memo = new WeakMap();
+    parsedBySchema.set(schema, memo);
+  }
+  const known = memo;
   return objects.flatMap(object => {
+    const cacheable = typeof object === 'object' && object !== null;
+    if (cacheable && known.has(object)) {
+      const earlier = known.get(object);
+      return earlier === INVALID ? [] : [earlier as z.infer<T>];
+    }
     const parsed = schema.safeParse(object);
-    if (parsed.success) return [parsed.data];
+    if (parsed.success) {
+      if (cacheable) known.set(object, parsed.data);
+      return [parsed.data];
+    }
+    // Reported once: the object stays invalid until it changes.
+    if (cacheable) known.set(object, INVALID);
     onInvalid(parsed.error.issues[0]?.message ?? 'invalid object');
     return [];
   });

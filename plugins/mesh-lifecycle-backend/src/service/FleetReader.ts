@@ -14,6 +14,7 @@ import {
   PromQL,
   SourceOutcome,
   istioQueries,
+  matchesLabelSelector,
   readServiceDeclaration,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { z } from 'zod';
@@ -24,7 +25,7 @@ import { MeshCluster } from './ClusterMeshReader';
 import { sourceError } from './sourceError';
 import { TrafficSource } from './TrafficReader';
 
-const PAGE_SIZE = 500;
+const PAGE_SIZE = 1_000;
 
 /** The entity fields the fleet needs: enough for `readServiceDeclaration`. */
 const ENTITY_FIELDS = [
@@ -47,13 +48,19 @@ const workloadSchema = z.object({
 });
 
 interface Workloads {
+  /** Its `backstage.io/kubernetes-id` label. */
+  id?: string;
+  labels: Record<string, string>;
   namespace: string;
   replicas: number;
   readyReplicas: number;
 }
 
-/** Per `backstage.io/kubernetes-id`, the Deployments of one cluster. */
-type ClusterWorkloads = Map<string, Workloads[]>;
+/** The Deployments of one cluster, all and per `backstage.io/kubernetes-id`. */
+interface ClusterWorkloads {
+  all: Workloads[];
+  byId: Map<string, Workloads[]>;
+}
 
 /** Per `<namespace>/<service>`, the figures of one Prometheus. */
 type SourceFigures = Map<string, FleetTrafficFigures>;
@@ -99,17 +106,31 @@ export class FleetReader {
   private readonly clusters: MeshCluster[];
   private readonly sources: TrafficSource[];
   private readonly logger: LoggerService;
+  private readonly figuresTtlMs: number;
+  /** Figures of each source and window, computed recently. */
+  private readonly recent = new Map<
+    string,
+    { until: number; figures: Promise<SourceFigures> }
+  >();
+  /** Each Deployment object of the watch caches, parsed once. */
+  private readonly parsed = new WeakMap<object, Workloads>();
 
   constructor(options: {
     catalog: CatalogService;
     clusters: MeshCluster[];
     sources: TrafficSource[];
     logger: LoggerService;
+    /**
+     * How long a source's fleet figures are reused (default 10 s, as the
+     * Prometheus answers are cached); 0 turns reuse off.
+     */
+    figuresTtlMs?: number;
   }) {
     this.catalog = options.catalog;
     this.clusters = options.clusters;
     this.sources = options.sources;
     this.logger = options.logger;
+    this.figuresTtlMs = options.figuresTtlMs ?? 10_000;
   }
 
   async read(options: {
@@ -122,7 +143,7 @@ export class FleetReader {
       Promise.all(
         this.sources.map(source =>
           outcome(source.client.name, () =>
-            this.figures(source.client, options),
+            this.recentFigures(source.client, options),
           ),
         ),
       ),
@@ -160,10 +181,7 @@ export class FleetReader {
         result.outcome.status === 'ok'
           ? {
               ...result.outcome,
-              workloads: [...(result.value?.values() ?? [])].reduce(
-                (sum, list) => sum + list.length,
-                0,
-              ),
+              workloads: result.value?.all.length ?? 0,
             }
           : result.outcome,
       ),
@@ -191,6 +209,38 @@ export class FleetReader {
     return entities.filter(
       e => e.metadata.annotations?.[ANNOTATION_KUBERNETES_ID] !== undefined,
     );
+  }
+
+  /**
+   * The source's figures, reused for a while: the cached Prometheus answers
+   * would be the same, and validating and regrouping thousands of series
+   * again costs more than the rest of a warm fleet answer.
+   */
+  private recentFigures(
+    client: PrometheusClient,
+    options: { windowSeconds: number; at?: Date },
+  ): Promise<SourceFigures> {
+    if (options.at || this.figuresTtlMs <= 0) {
+      return this.figures(client, options);
+    }
+    const key = `${client.name}\n${options.windowSeconds}`;
+    const now = Date.now();
+    const hit = this.recent.get(key);
+    if (hit && hit.until > now) {
+      return hit.figures;
+    }
+    for (const [k, entry] of this.recent) {
+      if (entry.until <= now) this.recent.delete(k);
+    }
+    const entry = {
+      until: now + this.figuresTtlMs,
+      figures: this.figures(client, options),
+    };
+    this.recent.set(key, entry);
+    entry.figures.catch(() => {
+      if (this.recent.get(key) === entry) this.recent.delete(key);
+    });
+    return entry.figures;
   }
 
   /** One query per figure for the whole fleet, grouped by service. */
@@ -229,25 +279,33 @@ export class FleetReader {
 
   /** The cluster's Deployments, grouped by their Kubernetes id label. */
   private async workloads(cluster: MeshCluster): Promise<ClusterWorkloads> {
-    const deployments = parseObjects(
-      workloadSchema,
-      await cluster.objects.list(KUBERNETES_RESOURCES.deployments),
-      message =>
-        this.logger.warn(
-          `Ignoring a Deployment on cluster ${cluster.name}: ${message}`,
-        ),
-    );
-    const grouped: ClusterWorkloads = new Map();
-    for (const d of deployments) {
-      const id = d.metadata.labels?.[ANNOTATION_KUBERNETES_ID];
-      if (id === undefined) continue;
-      const list = grouped.get(id) ?? [];
-      list.push({
-        namespace: d.metadata.namespace ?? '',
-        replicas: d.spec?.replicas ?? 1,
-        readyReplicas: d.status?.readyReplicas ?? 0,
-      });
-      grouped.set(id, list);
+    const grouped: ClusterWorkloads = { all: [], byId: new Map() };
+    for (const object of await cluster.objects.list(
+      KUBERNETES_RESOURCES.deployments,
+    )) {
+      // The caches replace an object when it changes, so its parse holds.
+      let workload = this.parsed.get(object);
+      if (!workload) {
+        const [d] = parseObjects(workloadSchema, [object], message =>
+          this.logger.warn(
+            `Ignoring a Deployment on cluster ${cluster.name}: ${message}`,
+          ),
+        );
+        if (!d) continue;
+        workload = {
+          id: d.metadata.labels?.[ANNOTATION_KUBERNETES_ID],
+          labels: d.metadata.labels ?? {},
+          namespace: d.metadata.namespace ?? '',
+          replicas: d.spec?.replicas ?? 1,
+          readyReplicas: d.status?.readyReplicas ?? 0,
+        };
+        this.parsed.set(object, workload);
+      }
+      grouped.all.push(workload);
+      if (workload.id === undefined) continue;
+      const list = grouped.byId.get(workload.id) ?? [];
+      list.push(workload);
+      grouped.byId.set(workload.id, list);
     }
     return grouped;
   }
@@ -269,7 +327,8 @@ export class FleetReader {
         error: sourceError(error),
       };
     }
-    const { kubernetesId, namespace, cluster } = declaration.target;
+    const { kubernetesId, labelSelector, namespace, cluster } =
+      declaration.target;
     const traffic = answers.prometheus.flatMap(({ source, figures }) =>
       figures &&
       kubernetesId !== undefined &&
@@ -289,7 +348,13 @@ export class FleetReader {
     const clusters = answers.clusters.flatMap(
       ({ cluster: c, workloads }): FleetClusterWorkloads[] => {
         if (!workloads || (cluster && c.name !== cluster)) return [];
-        const owned = (workloads.get(kubernetesId ?? '') ?? []).filter(
+        // As the Kubernetes plugin: by the label selector when declared.
+        const candidates = labelSelector
+          ? workloads.all.filter(w =>
+              matchesLabelSelector(labelSelector, w.labels),
+            )
+          : workloads.byId.get(kubernetesId ?? '') ?? [];
+        const owned = candidates.filter(
           w => namespace === undefined || w.namespace === namespace,
         );
         if (owned.length === 0 && !cluster) return [];

@@ -63,8 +63,8 @@ export type FleetService =
 export interface FleetResponse {
   windowSeconds: number;
   services: FleetService[];
-  /** Outcome of each Prometheus asked. */
+  /** Outcome of each Prometheus asked, with the number of services it has figures of. */
   prometheus: Array<SourceOutcome<{ series: number }>>;
-  /** Outcome of each cluster asked. */
+  /** Outcome of each cluster asked, with the number of Deployments it runs. */
   clusters: Array<SourceOutcome<{ workloads: number }>>;
 }
