@@ -1,6 +1,9 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createCatalogAnnotateAction } from './actions';
+import {
+  createCatalogAnnotateAction,
+  createManifestsGenerateAction,
+} from './actions';
 
 /**
  * Registers the Mesh Lifecycle actions with the scaffolder.
@@ -14,7 +17,10 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
     env.registerInit({
       deps: { scaffolder: scaffolderActionsExtensionPoint },
       async init({ scaffolder }) {
-        scaffolder.addActions(createCatalogAnnotateAction());
+        scaffolder.addActions(
+          createCatalogAnnotateAction(),
+          createManifestsGenerateAction(),
+        );
       },
     });
   },

@@ -1,1 +1,2 @@
 export { createCatalogAnnotateAction } from './catalogAnnotate';
+export { createManifestsGenerateAction } from './manifestsGenerate';
