@@ -259,14 +259,14 @@ async function main() {
     mtlsShare: istioQueries.mtlsShare({}, WINDOW_SECONDS),
   };
   const perQuery: Record<string, number> = {};
-  for (const [name, query] of Object.entries(fleetQueries)) {
+  for (const [label, query] of Object.entries(fleetQueries)) {
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t = performance.now();
       await direct.instant(query);
       times.push(performance.now() - t);
     }
-    perQuery[name] = Math.round(times.sort((a, b) => a - b)[1]);
+    perQuery[label] = Math.round(times.sort((a, b) => a - b)[1]);
   }
   await fleetBackend.stop();
   await infra.stop();
@@ -349,7 +349,7 @@ async function main() {
   row(
     '  each alone (median of 3)',
     Object.entries(perQuery)
-      .map(([name, ms]) => `${name} ${ms}`)
+      .map(([label, ms]) => `${label} ${ms}`)
       .join(', ')
       .concat(' ms'),
   );
