@@ -28,7 +28,10 @@ echo "--- Unit and integration tests (yarn test)"
 CI=true yarn test --json --outputFile="$results/jest.json"
 echo "--- The same tests on Node.js 22 (from the npm package node@22)"
 node22="$(npx -y -p node@22 node -e 'process.stdout.write(process.execPath)')"
+use_native_modules_for "$node22"
+trap use_host_native_modules EXIT
 CI=true "$node22" "$ROOT/.yarn/releases/yarn-4.13.0.cjs" test --json --outputFile="$results/jest-node22.json"
+use_host_native_modules
 echo "--- Build every package (yarn build)"
 yarn build
 node scripts/verify-workspace.mjs
