@@ -54,6 +54,17 @@ export async function createRouter(options: {
   } = options;
   const router = Router();
 
+  /** The caller and the declaration of the entity named by the path. */
+  const entityOf = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req);
+    const { kind, namespace, name } = req.params;
+    const declaration = await declarations.get(
+      { kind, namespace, name },
+      { credentials },
+    );
+    return { credentials, declaration };
+  };
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -70,12 +81,7 @@ export async function createRouter(options: {
   );
 
   router.get('/entities/:kind/:namespace/:name/mesh', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const { kind, namespace, name } = req.params;
-    const declaration = await declarations.get(
-      { kind, namespace, name },
-      { credentials },
-    );
+    const { declaration } = await entityOf(req);
     res.json(await mesh.read(declaration));
   });
 
@@ -120,12 +126,7 @@ export async function createRouter(options: {
         `A range of ${range} s in steps of ${stepSeconds} s gives more than ${MAX_POINTS} points; choose a larger step`,
       );
     }
-    const credentials = await httpAuth.credentials(req);
-    const { kind, namespace, name } = req.params;
-    const declaration = await declarations.get(
-      { kind, namespace, name },
-      { credentials },
-    );
+    const { declaration } = await entityOf(req);
     // Align the range on its step, so that the answer is the same for
     // everyone asking within a step (and cacheable).
     const end = new Date(
@@ -153,12 +154,7 @@ export async function createRouter(options: {
     '/entities/:kind/:namespace/:name/dependencies',
     async (req, res) => {
       const windowSeconds = readWindow(req.query);
-      const credentials = await httpAuth.credentials(req);
-      const { kind, namespace, name } = req.params;
-      const declaration = await declarations.get(
-        { kind, namespace, name },
-        { credentials },
-      );
+      const { credentials, declaration } = await entityOf(req);
       res.json(
         await answers.get(
           `mesh-lifecycle:dependencies:${principalKey(credentials)}:${
@@ -174,12 +170,7 @@ export async function createRouter(options: {
     if (Object.keys(req.query).length > 0) {
       throw new InputError('alerts takes no query parameters');
     }
-    const credentials = await httpAuth.credentials(req);
-    const { kind, namespace, name } = req.params;
-    const declaration = await declarations.get(
-      { kind, namespace, name },
-      { credentials },
-    );
+    const { declaration } = await entityOf(req);
     res.json(await alerts.read(declaration));
   });
 
@@ -187,12 +178,7 @@ export async function createRouter(options: {
     if (Object.keys(req.query).length > 0) {
       throw new InputError('lifecycle takes no query parameters');
     }
-    const credentials = await httpAuth.credentials(req);
-    const { kind, namespace, name } = req.params;
-    const declaration = await declarations.get(
-      { kind, namespace, name },
-      { credentials },
-    );
+    const { credentials, declaration } = await entityOf(req);
     res.json(
       await answers.get(
         `mesh-lifecycle:lifecycle:${principalKey(credentials)}:${
@@ -213,13 +199,8 @@ export async function createRouter(options: {
         'limit must be a whole number between 1 and 1000; nothing else is accepted',
       );
     }
-    const credentials = await httpAuth.credentials(req);
-    const { kind, namespace, name } = req.params;
     // Reading the history needs reading the entity.
-    const declaration = await declarations.get(
-      { kind, namespace, name },
-      { credentials },
-    );
+    const { declaration } = await entityOf(req);
     const answer: LifecycleHistoryResponse = {
       entityRef: declaration.entityRef,
       records: await history.history(declaration.entityRef, {

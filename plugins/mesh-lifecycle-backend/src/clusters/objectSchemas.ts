@@ -7,6 +7,20 @@ const metadata = z.object({
   annotations: z.record(z.string(), z.string()).optional(),
 });
 
+/** A Kubernetes label selector, as in a Deployment or ServiceMonitor. */
+const labelSelector = z.object({
+  matchLabels: z.record(z.string(), z.string()).optional(),
+  matchExpressions: z
+    .array(
+      z.object({
+        key: z.string(),
+        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+        values: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
+});
+
 /** Resource quantities, e.g. `{ cpu: '100m', memory: '128Mi' }`. */
 const quantities = z.record(z.string(), z.union([z.string(), z.number()]));
 
@@ -17,20 +31,7 @@ export const deploymentSchema = z.object({
   spec: z
     .object({
       replicas: z.number().optional(),
-      selector: z
-        .object({
-          matchLabels: z.record(z.string(), z.string()).optional(),
-          matchExpressions: z
-            .array(
-              z.object({
-                key: z.string(),
-                operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-                values: z.array(z.string()).optional(),
-              }),
-            )
-            .optional(),
-        })
-        .optional(),
+      selector: labelSelector.optional(),
       template: z
         .object({
           metadata: z
@@ -270,20 +271,7 @@ export const serviceMonitorSchema = z.object({
   metadata,
   spec: z
     .object({
-      selector: z
-        .object({
-          matchLabels: z.record(z.string(), z.string()).optional(),
-          matchExpressions: z
-            .array(
-              z.object({
-                key: z.string(),
-                operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-                values: z.array(z.string()).optional(),
-              }),
-            )
-            .optional(),
-        })
-        .optional(),
+      selector: labelSelector.optional(),
       namespaceSelector: z
         .object({
           any: z.boolean().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fetchUpstream } from './fetchUpstream';
 
 /** An Alertmanager the plugin asks, as configured. */
 export interface AlertmanagerSource {
@@ -97,12 +98,6 @@ export function silenceMatches(
   );
 }
 
-function errorName(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'name' in error
-    ? String(error.name)
-    : undefined;
-}
-
 /**
  * Asks one Alertmanager over its v2 HTTP API: every call has a timeout and
  * every answer is parsed before use.
@@ -140,42 +135,15 @@ export class AlertmanagerClient {
   }
 
   private async fetchJson(url: URL): Promise<unknown> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...this.source.headers,
-    };
-    if (this.source.bearerToken) {
-      headers.authorization = `Bearer ${this.source.bearerToken}`;
-    }
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers,
-        signal: AbortSignal.timeout(this.source.timeoutMs),
-      });
-    } catch (error) {
+    const { status, ok, text } = await fetchUpstream(
+      url,
+      this.source,
+      reason => new AlertmanagerError(this.source.name, reason),
+    );
+    if (!ok) {
       throw new AlertmanagerError(
         this.source.name,
-        errorName(error) === 'TimeoutError'
-          ? `no answer within ${this.source.timeoutMs} ms`
-          : `unreachable (${String(error)})`,
-      );
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw new AlertmanagerError(
-        this.source.name,
-        errorName(error) === 'TimeoutError'
-          ? `no answer within ${this.source.timeoutMs} ms`
-          : 'connection lost while reading the answer',
-      );
-    }
-    if (!response.ok) {
-      throw new AlertmanagerError(
-        this.source.name,
-        `HTTP ${response.status} from ${url.pathname}`,
+        `HTTP ${status} from ${url.pathname}`,
       );
     }
     try {
@@ -183,7 +151,7 @@ export class AlertmanagerClient {
     } catch {
       throw new AlertmanagerError(
         this.source.name,
-        `HTTP ${response.status} without a JSON body`,
+        `HTTP ${status} without a JSON body`,
       );
     }
   }

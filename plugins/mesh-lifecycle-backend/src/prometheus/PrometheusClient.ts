@@ -2,6 +2,7 @@ import { CacheService } from '@backstage/backend-plugin-api';
 import { JsonValue } from '@backstage/types';
 import { PromQL } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { z } from 'zod';
+import { fetchUpstream } from './fetchUpstream';
 
 /** A Prometheus the plugin asks, as configured. */
 export interface PrometheusSource {
@@ -84,12 +85,6 @@ const envelope = z.object({
   errorType: z.string().optional(),
   error: z.string().optional(),
 });
-
-function errorName(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'name' in error
-    ? String(error.name)
-    : undefined;
-}
 
 /** A failed call to one Prometheus; the message never holds credentials. */
 export class PrometheusError extends Error {
@@ -233,33 +228,18 @@ export class PrometheusClient {
   }
 
   private async fetchJson(url: URL): Promise<unknown> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...this.source.headers,
-    };
-    if (this.source.bearerToken) {
-      headers.authorization = `Bearer ${this.source.bearerToken}`;
-    }
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers,
-        signal: AbortSignal.timeout(this.source.timeoutMs),
-      });
-    } catch (error) {
-      const reason =
-        errorName(error) === 'TimeoutError'
-          ? `no answer within ${this.source.timeoutMs} ms`
-          : `unreachable (${String(error)})`;
-      throw new PrometheusError(this.source.name, reason);
-    }
-    const text = await response.text();
+    const { status, text } = await fetchUpstream(
+      url,
+      this.source,
+      reason => new PrometheusError(this.source.name, reason),
+    );
+    // Prometheus answers errors with a JSON envelope too, whatever the status.
     try {
       return JSON.parse(text);
     } catch {
       throw new PrometheusError(
         this.source.name,
-        `HTTP ${response.status} without a JSON body`,
+        `HTTP ${status} without a JSON body`,
       );
     }
   }
