@@ -7,6 +7,9 @@ import {
   startApiTestBackend,
 } from './__testUtils__/startApiTestBackend';
 
+// Alert rules and cached answers take seconds to turn over.
+jest.setTimeout(60_000);
+
 // The client lives in -common, which cannot depend on the backend; it is
 // tested here, against the real plugin.
 describe('MeshLifecycleClient against the running plugin', () => {

@@ -24,6 +24,9 @@ import {
   startApiTestBackend,
 } from './__testUtils__/startApiTestBackend';
 
+// Alert rules and cached answers take seconds to turn over.
+jest.setTimeout(60_000);
+
 // Operations the browser has no use for, hence no client method.
 const NOT_IN_CLIENT = new Set(['getHealth']);
 
@@ -356,7 +359,7 @@ describe('the answers of the running plugin', () => {
         .sort();
     for (
       let i = 0;
-      i < 100 &&
+      i < 150 &&
       states().join() !== 'ReviewsBusy:pending,ReviewsServing:firing';
       i++
     ) {
