@@ -359,14 +359,12 @@ function readOwnCluster(
     optInPath: configPath,
   });
 
-  const prometheusConfig = config.getOptionalConfig('prometheus');
-  const prometheus = prometheusConfig
-    ? readPrometheus(
-        prometheusConfig,
-        `${configPath}.prometheus`,
-        timeouts.prometheusMs,
-      )
-    : globalPrometheus;
+  const prometheus = readClusterPrometheus(
+    config,
+    configPath,
+    timeouts,
+    globalPrometheus,
+  );
   const environment = readOptionalString(config, 'environment', configPath);
   return {
     name,
@@ -379,6 +377,19 @@ function readOwnCluster(
     ...readAlertmanager(config, configPath, timeouts, globalAlertmanager),
     source: 'meshLifecycle',
   };
+}
+
+/** A cluster entry's own Prometheus, else the global one. */
+function readClusterPrometheus(
+  entry: Config,
+  configPath: string,
+  timeouts: MeshLifecycleTimeouts,
+  globalPrometheus: PrometheusSourceConfig | undefined,
+): PrometheusSourceConfig | undefined {
+  const own = entry.getOptionalConfig('prometheus');
+  return own
+    ? readPrometheus(own, `${configPath}.prometheus`, timeouts.prometheusMs)
+    : globalPrometheus;
 }
 
 /** Reads `meshLifecycle.kubernetesPluginClusters`, by cluster name. */
@@ -400,14 +411,12 @@ function readKubernetesPluginClusterSettings(
         `duplicate cluster name '${name}', also used at '${previous.configPath}'`,
       );
     }
-    const prometheusConfig = entry.getOptionalConfig('prometheus');
-    const prometheus = prometheusConfig
-      ? readPrometheus(
-          prometheusConfig,
-          `${configPath}.prometheus`,
-          timeouts.prometheusMs,
-        )
-      : globalPrometheus;
+    const prometheus = readClusterPrometheus(
+      entry,
+      configPath,
+      timeouts,
+      globalPrometheus,
+    );
     const environment = readOptionalString(entry, 'environment', configPath);
     const istioClusterId = readIstioClusterId(entry, configPath);
     settings.set(name, {
@@ -686,32 +695,32 @@ function issuePath(issue: z.core.$ZodIssue | undefined): string {
     .join('');
 }
 
-function readThresholds(root: Config | undefined): LifecycleThresholdOverrides {
-  const value = root?.getOptional('thresholds');
-  if (value === undefined) return {};
-  const parsed = thresholdsSchema.safeParse(value);
+/** `meshLifecycle.<key>` parsed with a schema; errors name the key's path. */
+function readWithSchema<T extends z.ZodType>(
+  root: Config | undefined,
+  key: string,
+  schema: T,
+): z.infer<T> | undefined {
+  const value = root?.getOptional(key);
+  if (value === undefined) return undefined;
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
     throw invalid(
-      `meshLifecycle.thresholds${issuePath(issue)}`,
+      `meshLifecycle.${key}${issuePath(issue)}`,
       issue?.message ?? 'is not valid',
     );
   }
   return parsed.data;
 }
 
+function readThresholds(root: Config | undefined): LifecycleThresholdOverrides {
+  return readWithSchema(root, 'thresholds', thresholdsSchema) ?? {};
+}
+
 function readPhaseRules(root: Config | undefined): {
   phaseRules?: PhaseRule[];
 } {
-  const value = root?.getOptional('phaseRules');
-  if (value === undefined) return {};
-  const parsed = phaseRulesSchema.safeParse(value);
-  if (!parsed.success) {
-    const [issue] = parsed.error.issues;
-    throw invalid(
-      `meshLifecycle.phaseRules${issuePath(issue)}`,
-      issue?.message ?? 'is not valid',
-    );
-  }
-  return { phaseRules: parsed.data };
+  const phaseRules = readWithSchema(root, 'phaseRules', phaseRulesSchema);
+  return phaseRules ? { phaseRules } : {};
 }
