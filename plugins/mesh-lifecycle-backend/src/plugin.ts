@@ -6,7 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshLifecyclePermissions } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { ClusterObjectCache } from './clusters/ClusterObjectCache';
 import { rememberServedVersion } from './clusters/discoverServedVersion';
-import { createKubeConfig, readMeshLifecycleConfig } from './config';
+import { createKubeConfig, readMeshLifecycleConfig } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { createRouter } from './router';
 import { CatalogServiceDeclarations } from './service/CatalogServiceDeclarations';
 import { ClusterMeshReader, MeshCluster } from './service/ClusterMeshReader';

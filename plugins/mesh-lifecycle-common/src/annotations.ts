@@ -102,3 +102,52 @@ export const ANNOTATION_RETIREMENT_NOTIFIED =
  * @public
  */
 export const LABEL_ENVIRONMENT = 'mesh-lifecycle.io/environment';
+
+/**
+ * Label `app.kubernetes.io/managed-by` with the value
+ * {@link MANAGED_BY_MESH_LIFECYCLE} marks cluster objects that Mesh Lifecycle
+ * created and may therefore delete.
+ *
+ * @public
+ */
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+
+/**
+ * Value of {@link LABEL_MANAGED_BY} on objects Mesh Lifecycle created.
+ *
+ * @public
+ */
+export const MANAGED_BY_MESH_LIFECYCLE = 'mesh-lifecycle';
+
+/**
+ * Label `mesh-lifecycle.io/test-environment: "true"` on a namespace created by
+ * `mesh:environment:create`. Only namespaces with this label and
+ * {@link LABEL_MANAGED_BY} are ever deleted when their time is up.
+ *
+ * @public
+ */
+export const LABEL_TEST_ENVIRONMENT = 'mesh-lifecycle.io/test-environment';
+
+/**
+ * Annotation `mesh-lifecycle.io/expires-at` (RFC 3339 time) on a test
+ * environment's namespace: when the backend's clean-up task deletes it.
+ *
+ * @public
+ */
+export const ANNOTATION_EXPIRES_AT = 'mesh-lifecycle.io/expires-at';
+
+/**
+ * Annotation `mesh-lifecycle.io/owner` on a test environment's namespace: the
+ * owner's entity ref (label values cannot hold refs; the sanitised name goes
+ * in the label {@link LABEL_OWNER}).
+ *
+ * @public
+ */
+export const ANNOTATION_OWNER = 'mesh-lifecycle.io/owner';
+
+/**
+ * Label `mesh-lifecycle.io/owner`: the owner's name, usable in selectors.
+ *
+ * @public
+ */
+export const LABEL_OWNER = 'mesh-lifecycle.io/owner';

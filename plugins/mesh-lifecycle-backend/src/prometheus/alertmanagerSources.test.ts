@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { readMeshLifecycleConfig } from '../config';
+import { readMeshLifecycleConfig } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { alertmanagerSources } from './alertmanagerSources';
 
 const cluster = (name: string, extra: object = {}) => ({

@@ -1,5 +1,5 @@
-import { MeshLifecycleConfig } from '../config';
-import { AlertmanagerSourceConfig } from '../config/MeshLifecycleConfig';
+import { MeshLifecycleConfig } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
+import { AlertmanagerSourceConfig } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { AlertmanagerSourceEntry } from '../service/AlertsReader';
 import { AlertmanagerClient } from './AlertmanagerClient';
 

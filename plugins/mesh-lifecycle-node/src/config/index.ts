@@ -8,6 +8,7 @@ export type {
   MeshLifecycleConfig,
   MeshLifecycleHistoryConfig,
   MeshLifecycleTimeouts,
+  AlertmanagerSourceConfig,
   PrometheusSourceConfig,
   SkippedClusterConfig,
 } from './MeshLifecycleConfig';
