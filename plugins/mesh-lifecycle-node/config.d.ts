@@ -169,6 +169,19 @@ export interface Config {
       frequency?: MeshLifecycleDuration;
     };
 
+    /** The test environments made by the `mesh:environment:create` action. */
+    environments?: {
+      /**
+       * How often the namespaces of expired test environments (labelled
+       * `mesh-lifecycle.io/test-environment: "true"` and
+       * `app.kubernetes.io/managed-by: mesh-lifecycle`, past their
+       * `mesh-lifecycle.io/expires-at`) are deleted on every configured
+       * cluster. One backend replica does it at a time. Same formats as
+       * `timeouts`. Default 10 minutes.
+       */
+      cleanupFrequency?: MeshLifecycleDuration;
+    };
+
     /**
      * The thresholds services are judged by. Defaults: the seed's p95
      * 1000 ms and 5xx 1 %, mTLS share 100 %, 7 quiet days before retiring,

@@ -6,7 +6,10 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshLifecyclePermissions } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { ClusterObjectCache } from './clusters/ClusterObjectCache';
 import { rememberServedVersion } from './clusters/discoverServedVersion';
-import { createKubeConfig, readMeshLifecycleConfig } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
+import {
+  createKubeConfig,
+  readMeshLifecycleConfig,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { createRouter } from './router';
 import { CatalogServiceDeclarations } from './service/CatalogServiceDeclarations';
 import { ClusterMeshReader, MeshCluster } from './service/ClusterMeshReader';
@@ -19,6 +22,7 @@ import { AnswerCache } from './service/answerCache';
 import { DatabaseLifecycleHistoryStore } from './history/LifecycleHistoryStore';
 import { lifecycleHistorySource } from './history/lifecycleHistorySource';
 import { scheduleHistory } from './history/scheduleHistory';
+import { scheduleTestEnvironmentCleanup } from './environments/expireTestEnvironments';
 import { alertmanagerSources } from './prometheus/alertmanagerSources';
 import { trafficSources } from './prometheus/trafficSources';
 
@@ -115,6 +119,13 @@ export const meshLifecyclePlugin = createBackendPlugin({
             declarations,
             lifecycle: lifecycleReader,
           }),
+        });
+        await scheduleTestEnvironmentCleanup({
+          scheduler,
+          logger,
+          clusters: meshConfig.clusters,
+          frequencyMs: meshConfig.environments.cleanupFrequencyMs,
+          clusterTimeoutMs: meshConfig.timeouts.clusterMs,
         });
         httpRouter.use(
           await createRouter({

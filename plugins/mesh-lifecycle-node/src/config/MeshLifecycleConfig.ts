@@ -150,6 +150,11 @@ export interface MeshLifecycleConfig {
   readonly timeouts: MeshLifecycleTimeouts;
   /** The lifecycle history. */
   readonly history: MeshLifecycleHistoryConfig;
+  /** The test environments made by `mesh:environment:create`. */
+  readonly environments: {
+    /** How often expired test environments are looked for and deleted. */
+    readonly cleanupFrequencyMs: number;
+  };
   /** Global threshold overrides (`meshLifecycle.thresholds`). */
   readonly thresholds: LifecycleThresholdOverrides;
   /** Phase rules replacing the defaults, if configured. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import {
+  DEFAULT_ENVIRONMENTS_CLEANUP_FREQUENCY_MS,
   DEFAULT_HISTORY_FREQUENCY_MS,
   DEFAULT_TIMEOUT_MS,
   IN_CLUSTER_CA_FILE,
@@ -58,6 +59,9 @@ describe('readMeshLifecycleConfig', () => {
         prometheusMs: DEFAULT_TIMEOUT_MS,
       },
       history: { frequencyMs: DEFAULT_HISTORY_FREQUENCY_MS },
+      environments: {
+        cleanupFrequencyMs: DEFAULT_ENVIRONMENTS_CLEANUP_FREQUENCY_MS,
+      },
       thresholds: {},
       skipped: [],
     });
@@ -123,6 +127,21 @@ describe('readMeshLifecycleConfig', () => {
     });
     expect(error.name).toBe('InputError');
     expect(error.message).toContain("'meshLifecycle.history.frequency'");
+  });
+
+  it('reads the test environment clean-up frequency and rejects a bad one', () => {
+    expect(
+      read({ meshLifecycle: { environments: { cleanupFrequency: '2m' } } })
+        .environments,
+    ).toEqual({ cleanupFrequencyMs: 120_000 });
+    expect(DEFAULT_ENVIRONMENTS_CLEANUP_FREQUENCY_MS).toBe(600_000);
+    const error = failure({
+      meshLifecycle: { environments: { cleanupFrequency: '0s' } },
+    });
+    expect(error.name).toBe('InputError');
+    expect(error.message).toContain(
+      "'meshLifecycle.environments.cleanupFrequency'",
+    );
   });
 
   it('reads a token cluster with TLS settings, environment and Prometheus', () => {

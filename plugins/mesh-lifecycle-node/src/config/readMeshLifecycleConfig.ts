@@ -32,6 +32,9 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Default of `meshLifecycle.history.frequency`: 5 minutes. */
 export const DEFAULT_HISTORY_FREQUENCY_MS = 5 * 60_000;
 
+/** Default of `meshLifecycle.environments.cleanupFrequency`: 10 minutes. */
+export const DEFAULT_ENVIRONMENTS_CLEANUP_FREQUENCY_MS = 10 * 60_000;
+
 /** CA bundle of the pod's service account, used with `inCluster` auth. */
 export const IN_CLUSTER_CA_FILE =
   '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
@@ -630,6 +633,16 @@ export function readMeshLifecycleConfig(
       frequencyMs:
         (root && readDurationMs(root, 'history.frequency', 'meshLifecycle')) ??
         DEFAULT_HISTORY_FREQUENCY_MS,
+    },
+    environments: {
+      cleanupFrequencyMs:
+        (root &&
+          readDurationMs(
+            root,
+            'environments.cleanupFrequency',
+            'meshLifecycle',
+          )) ??
+        DEFAULT_ENVIRONMENTS_CLEANUP_FREQUENCY_MS,
     },
     thresholds: readThresholds(root),
     ...readPhaseRules(root),

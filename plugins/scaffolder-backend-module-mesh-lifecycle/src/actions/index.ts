@@ -1,2 +1,7 @@
 export { createCatalogAnnotateAction } from './catalogAnnotate';
+export { createEnvironmentCreateAction } from './environmentCreate';
 export { createManifestsGenerateAction } from './manifestsGenerate';
+export {
+  createManifestsApplyAction,
+  type ManifestsApplyActionOptions,
+} from './manifestsApply';

@@ -54,10 +54,9 @@ function convert(
   if (map) {
     return isObject(value)
       ? Object.fromEntries(
-          Object.entries(value).map(([key, item]) => [
-            key,
-            convert(item, map[1], direction),
-          ]),
+          Object.entries(value).flatMap(([key, item]) =>
+            item === undefined ? [] : [[key, convert(item, map[1], direction)]],
+          ),
         )
       : value;
   }

@@ -1,0 +1,328 @@
+import {
+  ConflictError,
+  InputError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  ANNOTATION_EXPIRES_AT,
+  ANNOTATION_OWNER,
+  LABEL_MANAGED_BY,
+  LABEL_TEST_ENVIRONMENT,
+  MANAGED_BY_MESH_LIFECYCLE,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { MeshClustersService } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
+import {
+  TEST_ENVIRONMENT_DEFAULTS as D,
+  buildEnvironmentObjects,
+  parseTtl,
+} from '../environment/buildEnvironmentObjects';
+import { applyObjects } from '../kubernetes/applyObjects';
+import { examples } from './environmentCreate.examples';
+
+/** Options of {@link createEnvironmentCreateAction}. */
+export interface EnvironmentCreateActionOptions {
+  /** The clusters the action may write to, by name. */
+  clusters: MeshClustersService;
+}
+
+/** What is known of a namespace that already exists. */
+interface ExistingNamespace {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  deleting: boolean;
+}
+
+/** The HTTP status and Status message of a failure; never the request. */
+function describe(error: unknown): string {
+  if (error instanceof ApiException) {
+    let message: unknown;
+    try {
+      const body: unknown =
+        typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+      message =
+        typeof body === 'object' && body !== null && 'message' in body
+          ? body.message
+          : undefined;
+    } catch {
+      message = undefined;
+    }
+    return `HTTP ${error.code}${
+      typeof message === 'string' ? `: ${message}` : ''
+    }`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function readNamespace(
+  kubeConfig: KubeConfig,
+  name: string,
+  cluster: string,
+): Promise<ExistingNamespace | undefined> {
+  try {
+    const { metadata } = await kubeConfig
+      .makeApiClient(CoreV1Api)
+      .readNamespace({ name });
+    return {
+      labels: { ...metadata?.labels },
+      annotations: { ...metadata?.annotations },
+      deleting: metadata?.deletionTimestamp !== undefined,
+    };
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 404) return undefined;
+    throw new ServiceUnavailableError(
+      `Could not read namespace ${name} on cluster ${cluster}: ${describe(
+        error,
+      )}`,
+    );
+  }
+}
+
+function isTestEnvironment(existing: ExistingNamespace): boolean {
+  return (
+    existing.labels[LABEL_MANAGED_BY] === MANAGED_BY_MESH_LIFECYCLE &&
+    existing.labels[LABEL_TEST_ENVIRONMENT] === 'true'
+  );
+}
+
+/**
+ * `mesh:environment:create`: an isolated test environment on a configured
+ * cluster, from the seed's test phase: a Namespace with sidecar injection, a
+ * NetworkPolicy that lets in only the namespace itself, `istio-system`, the
+ * monitoring namespace and the namespaces named, and a ResourceQuota. The
+ * namespace carries its owner and an expiry, after which the Mesh Lifecycle
+ * backend deletes it.
+ *
+ * Running it again is safe: an existing environment of the same owner keeps
+ * its expiry (unless `extend`), so nothing changes; a namespace that exists
+ * but is not a Mesh Lifecycle test environment is never touched.
+ *
+ * @public
+ */
+export function createEnvironmentCreateAction(
+  options: EnvironmentCreateActionOptions,
+) {
+  const { clusters } = options;
+  return createTemplateAction({
+    id: 'mesh:environment:create',
+    description:
+      'Creates an isolated, expiring test environment on a configured cluster: a Namespace with Istio sidecar injection, a NetworkPolicy letting in only the mesh, monitoring and named namespaces, and a ResourceQuota.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: z =>
+          z
+            .string()
+            .describe(
+              'Name of a cluster configured for Mesh Lifecycle (meshLifecycle.clusters); credentials stay in the backend configuration',
+            ),
+        name: z =>
+          z
+            .string()
+            .describe('Name of the namespace to create (RFC 1123 label)'),
+        owner: z =>
+          z
+            .string()
+            .describe(
+              'Entity ref of the owning group or user, e.g. group:default/team-a',
+            ),
+        ttl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              `How long the environment lives, e.g. 30m, 48h, 7d (default: ${D.ttl}, at most ${D.maxTtl})`,
+            ),
+        extend: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'When the environment exists already, restart its time to live from now; otherwise it keeps its expiry',
+            ),
+        quota: z =>
+          z
+            .object({
+              requests: z
+                .object({
+                  cpu: z.string().optional(),
+                  memory: z.string().optional(),
+                })
+                .optional(),
+              limits: z
+                .object({
+                  cpu: z.string().optional(),
+                  memory: z.string().optional(),
+                })
+                .optional(),
+              pods: z.number().optional(),
+            })
+            .optional()
+            .describe(
+              `ResourceQuota of the namespace (default: requests ${D.quota.requests.cpu} CPU / ${D.quota.requests.memory}, limits ${D.quota.limits.cpu} CPU / ${D.quota.limits.memory}, ${D.quota.pods} pods)`,
+            ),
+        allowFromNamespaces: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'More namespaces whose pods may call in (the namespace itself, istio-system and the monitoring namespace always may)',
+            ),
+        monitoringNamespace: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              `Namespace of the monitoring stack, let in to scrape (default: ${D.monitoringNamespace})`,
+            ),
+        dryRun: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Only dry-run the objects on the cluster and report what would change',
+            ),
+      },
+      output: {
+        namespace: z => z.string().describe('The namespace of the environment'),
+        expiresAt: z =>
+          z
+            .string()
+            .describe('When the environment is deleted (RFC 3339, UTC)'),
+        objects: z =>
+          z
+            .array(
+              z.object({
+                apiVersion: z.string(),
+                kind: z.string(),
+                name: z.string(),
+                namespace: z.string().optional(),
+                outcome: z.enum([
+                  'created',
+                  'configured',
+                  'unchanged',
+                  'owned-elsewhere',
+                  'conflict',
+                  'failed',
+                ]),
+                changes: z.array(
+                  z.object({
+                    path: z.string(),
+                    before: z.unknown().optional(),
+                    after: z.unknown().optional(),
+                  }),
+                ),
+                managers: z.array(z.string()).optional(),
+                message: z.string().optional(),
+              }),
+            )
+            .describe('What was (or, in a dry run, would be) done per object'),
+      },
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      const dryRun = ctx.isDryRun === true || input.dryRun === true;
+      const known = clusters.list().map(c => c.name);
+      if (!known.includes(input.cluster)) {
+        throw new InputError(
+          `Input cluster must be the name of a cluster configured for Mesh Lifecycle (${
+            known.length > 0 ? known.join(', ') : 'none is configured'
+          }), got ${JSON.stringify(input.cluster)}`,
+        );
+      }
+      const ttlMs = parseTtl(input.ttl ?? D.ttl);
+      const now = Date.now();
+      const build = (expiresAt: Date) =>
+        buildEnvironmentObjects({
+          name: input.name,
+          owner: input.owner,
+          expiresAt,
+          quota: input.quota,
+          allowFromNamespaces: input.allowFromNamespaces,
+          monitoringNamespace: input.monitoringNamespace,
+        });
+      // Every input is checked before the cluster is asked anything.
+      let environment = build(new Date(now + ttlMs));
+      const { namespace } = environment;
+
+      const kubeConfig = clusters.kubeConfig(input.cluster);
+      const existing = await readNamespace(
+        kubeConfig,
+        namespace,
+        input.cluster,
+      );
+      if (existing) {
+        if (!isTestEnvironment(existing)) {
+          throw new ConflictError(
+            `Namespace ${namespace} exists on cluster ${input.cluster} and is not a Mesh Lifecycle test environment; choose another name`,
+          );
+        }
+        if (existing.deleting) {
+          throw new ConflictError(
+            `Test environment ${namespace} on cluster ${input.cluster} is being deleted; try again once it is gone, or choose another name`,
+          );
+        }
+        const currentOwner = existing.annotations[ANNOTATION_OWNER];
+        if (currentOwner !== undefined && currentOwner !== environment.owner) {
+          throw new ConflictError(
+            `Test environment ${namespace} on cluster ${input.cluster} belongs to ${currentOwner}, not ${environment.owner}`,
+          );
+        }
+        const current = Date.parse(
+          existing.annotations[ANNOTATION_EXPIRES_AT] ?? '',
+        );
+        if (!input.extend && Number.isFinite(current) && current > now) {
+          environment = build(new Date(current));
+        } else if (!input.extend) {
+          ctx.logger.info(
+            `Test environment ${namespace} has no future expiry; it now expires in ${
+              input.ttl ?? D.ttl
+            }`,
+          );
+        }
+      }
+
+      const result = await applyObjects({
+        kubeConfig,
+        objects: environment.objects,
+        dryRun,
+        logger: ctx.logger,
+      });
+      ctx.output('namespace', namespace);
+      ctx.output('expiresAt', environment.expiresAt);
+      ctx.output('objects', result.objects);
+
+      const refused = result.objects.filter(
+        o =>
+          o.outcome === 'conflict' ||
+          o.outcome === 'owned-elsewhere' ||
+          o.outcome === 'failed',
+      );
+      if (refused.length > 0) {
+        const list = refused
+          .map(o => `${o.kind} ${o.name}: ${o.outcome} (${o.message ?? ''})`)
+          .join('; ');
+        const message = `${
+          result.applied
+            ? 'Not every object could be written to'
+            : 'Nothing was written to'
+        } cluster ${input.cluster}: ${list}`;
+        if (refused.some(o => o.outcome !== 'failed')) {
+          throw new ConflictError(message);
+        }
+        throw new ServiceUnavailableError(message);
+      }
+      ctx.logger.info(
+        `${dryRun ? 'Dry run: ' : ''}test environment ${namespace} on cluster ${
+          input.cluster
+        }, owned by ${environment.owner}, expires at ${
+          environment.expiresAt
+        }: ${result.objects
+          .map(o => `${o.kind} ${o.name} ${o.outcome}`)
+          .join(', ')}`,
+      );
+    },
+  });
+}
