@@ -32,5 +32,6 @@ backend.add(
 backend.add(import('@mesh-lifecycle/plugin-mesh-lifecycle-backend'));
 // The demo's emulated clusters, telemetry and Prometheus (see app-config.yaml).
 backend.add(import('./demoMesh'));
+backend.add(import('./demoRepositories'));
 
 backend.start();

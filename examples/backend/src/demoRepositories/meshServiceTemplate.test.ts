@@ -1,0 +1,182 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  CompoundEntityRef,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import meshLifecycleScaffolderModule from '@mesh-lifecycle/plugin-scaffolder-backend-module-mesh-lifecycle';
+import {
+  KubernetesEmulator,
+  startKubernetesEmulator,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { readFileSync } from 'fs';
+import fs from 'fs/promises';
+import { Server } from 'http';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import request from 'supertest';
+import yaml from 'yaml';
+import demoRepositories from '.';
+
+jest.setTimeout(60_000);
+
+const TEMPLATE_FILE = join(
+  __dirname,
+  '../../../../templates/mesh-service/template.yaml',
+);
+
+function templateEntity(): Entity {
+  const entity = yaml.parse(readFileSync(TEMPLATE_FILE, 'utf8')) as Entity;
+  entity.metadata.namespace = 'default';
+  entity.metadata.annotations = {
+    'backstage.io/managed-by-location': `file:${TEMPLATE_FILE}`,
+  };
+  return entity;
+}
+
+/**
+ * The demo portal's path through the mesh-service template: publish:demo,
+ * then catalog:register reading catalog-info.yaml over HTTP from the demo
+ * repositories route (the catalog is a mock that reads the location the way
+ * the catalog's URL reader would: a plain GET).
+ */
+describe('the mesh-service template in the demo portal', () => {
+  let dir: string;
+  let emulator: KubernetesEmulator;
+  let server: Server;
+  let stop: () => Promise<void>;
+  const registered: Entity[] = [];
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(join(tmpdir(), 'mesh-service-demo-'));
+    emulator = await startKubernetesEmulator({
+      name: 'dev',
+      manifests: join(__dirname, '../../../clusters/dev/namespaces.yaml'),
+    });
+    const template = templateEntity();
+    const catalog = catalogServiceMock.mock({
+      async getEntityByRef(ref: string | CompoundEntityRef) {
+        const wanted = typeof ref === 'string' ? ref : stringifyEntityRef(ref);
+        return wanted === stringifyEntityRef(template) ? template : undefined;
+      },
+      async addLocation(location) {
+        const response = await fetch(location.target);
+        if (!response.ok) {
+          throw new Error(`GET ${location.target}: ${response.status}`);
+        }
+        const entity = yaml.parse(await response.text()) as Entity;
+        if (!location.dryRun) registered.push(entity);
+        return {
+          location: {
+            id: 'demo',
+            type: 'url',
+            target: location.target,
+            entityRef: 'location:default/demo',
+          },
+          entities: [entity],
+          exists: false,
+        };
+      },
+    });
+    const backend = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        meshLifecycleScaffolderModule,
+        demoRepositories,
+        catalog.factory,
+        mockServices.rootConfig.factory({
+          data: {
+            meshLifecycleDemo: { repositoriesDir: join(dir, 'repositories') },
+            meshLifecycle: {
+              clusters: [
+                {
+                  name: 'dev',
+                  url: emulator.url,
+                  serviceAccountToken: emulator.token,
+                  allowInsecureHttp: true,
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await emulator?.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('publishes, registers and applies a new service', async () => {
+    const auth = mockCredentials.user.header();
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('authorization', auth)
+      .send({
+        templateRef: 'template:default/mesh-service',
+        values: {
+          name: 'gift-card-service',
+          description: 'Sells and redeems gift cards',
+          owner: 'group:default/team-commerce',
+          image: 'registry.example.com/shop/gift-card-service:1.0.0',
+          port: 8080,
+          cluster: 'dev',
+          namespace: 'shop-dev',
+          callers: [],
+          publishTo: 'demo',
+        },
+      });
+    expect(created.status).toBe(201);
+    const taskPath = `/api/scaffolder/v2/tasks/${created.body.id}`;
+    let status = 'open';
+    for (let i = 0; i < 300 && !['completed', 'failed'].includes(status); i++) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+      status = (await request(server).get(taskPath).set('authorization', auth))
+        .body.status;
+    }
+    const events: Array<{
+      type: string;
+      body: { message?: string; output?: Record<string, unknown> };
+    }> = (
+      await request(server).get(`${taskPath}/events`).set('authorization', auth)
+    ).body;
+    const log = events.map(e => e.body.message).join('\n');
+    expect({ status, log }).toMatchObject({ status: 'completed' });
+
+    expect(registered).toHaveLength(1);
+    expect(stringifyEntityRef(registered[0])).toBe(
+      'component:default/gift-card-service',
+    );
+    expect(registered[0].metadata.annotations).toMatchObject({
+      'backstage.io/kubernetes-id': 'gift-card-service',
+      'backstage.io/kubernetes-namespace': 'shop-dev',
+    });
+    const output = events.find(e => e.type === 'completion')?.body.output;
+    expect(output?.links).toEqual([
+      {
+        title: 'Repository',
+        url: expect.stringMatching(
+          /\/api\/demo-repositories\/gift-card-service\/$/,
+        ),
+      },
+      {
+        title: 'Open in catalog',
+        icon: 'catalog',
+        entityRef: 'component:default/gift-card-service',
+      },
+    ]);
+    expect(
+      emulator.get('apps/v1', 'Deployment', 'shop-dev', 'gift-card-service-v1'),
+    ).toBeDefined();
+  });
+});

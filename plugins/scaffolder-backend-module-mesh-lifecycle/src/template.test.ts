@@ -1,0 +1,340 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import {
+  ANNOTATION_KUBERNETES_CLUSTER,
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_NAMESPACE,
+  buildLabelSelector,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import {
+  JsonObject,
+  KubernetesEmulator,
+  startKubernetesEmulator,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import yaml from 'yaml';
+import meshLifecycleModule from '.';
+
+jest.setTimeout(60_000);
+
+const TEMPLATE_DIR = path.resolve(__dirname, '../../../templates/mesh-service');
+const TEMPLATE_FILE = path.join(TEMPLATE_DIR, 'template.yaml');
+const NAMESPACE = 'shop-dev';
+
+/** The objects a service gets on the cluster: apiVersion and kind. */
+const SERVICE_KINDS: Array<[string, string]> = [
+  ['v1', 'ServiceAccount'],
+  ['apps/v1', 'Deployment'],
+  ['v1', 'Service'],
+  ['networking.istio.io/v1beta1', 'VirtualService'],
+  ['networking.istio.io/v1beta1', 'DestinationRule'],
+  ['security.istio.io/v1beta1', 'PeerAuthentication'],
+  ['security.istio.io/v1beta1', 'AuthorizationPolicy'],
+  ['monitoring.coreos.com/v1', 'ServiceMonitor'],
+  ['monitoring.coreos.com/v1', 'PrometheusRule'],
+];
+
+interface TaskEvent {
+  type: string;
+  body: { message?: string; status?: string; output?: JsonObject };
+}
+
+/** The template as the catalog serves it: with the location it was read from. */
+async function templateEntity(): Promise<Entity> {
+  const entity = yaml.parse(await fs.readFile(TEMPLATE_FILE, 'utf8')) as Entity;
+  entity.metadata.namespace = 'default';
+  entity.metadata.annotations = {
+    ...entity.metadata.annotations,
+    'backstage.io/managed-by-location': `file:${TEMPLATE_FILE}`,
+  };
+  return entity;
+}
+
+async function directoryContents(
+  dir: string,
+  prefix = '',
+): Promise<Array<{ path: string; base64Content: string }>> {
+  const files: Array<{ path: string; base64Content: string }> = [];
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      files.push(...(await directoryContents(full, relative)));
+    } else {
+      const content = await fs.readFile(full);
+      files.push({ path: relative, base64Content: content.toString('base64') });
+    }
+  }
+  return files;
+}
+
+function values(name: string) {
+  return {
+    name,
+    description: 'Takes orders',
+    owner: 'group:default/team-commerce',
+    system: 'system:default/online-store',
+    image: `registry.example.com/shop/${name}:1.0.0`,
+    port: 8080,
+    cluster: 'dev',
+    namespace: NAMESPACE,
+    callers: [{ namespace: 'shop-dev', serviceAccount: 'checkout-service' }],
+    // Publishing and registration need an SCM; the demo has its own test.
+    publishTo: 'none',
+  };
+}
+
+function serviceObjects(emulator: KubernetesEmulator, name: string) {
+  const selector = buildLabelSelector({
+    matchLabels: { [ANNOTATION_KUBERNETES_ID]: name },
+  });
+  return SERVICE_KINDS.flatMap(([apiVersion, kind]) =>
+    emulator.list(apiVersion, kind, NAMESPACE, selector),
+  );
+}
+
+function resourceVersions(objects: JsonObject[]): Record<string, unknown> {
+  return Object.fromEntries(
+    objects.map(o => {
+      const metadata = o.metadata as JsonObject;
+      return [`${o.kind}/${metadata.name}`, metadata.resourceVersion];
+    }),
+  );
+}
+
+describe('the mesh-service template', () => {
+  let emulator: KubernetesEmulator;
+  let server: Server;
+  let stopBackend: () => Promise<void>;
+
+  const url = (pathname: string) => {
+    const { port } = server.address() as AddressInfo;
+    const u = new URL('http://127.0.0.1');
+    u.port = String(port);
+    u.pathname = pathname;
+    return u;
+  };
+
+  const call = async (
+    method: 'GET' | 'POST',
+    pathname: string,
+    body?: object,
+  ) => {
+    const response = await fetch(url(pathname), {
+      method,
+      headers: {
+        authorization: mockCredentials.user.header(),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new Error(`${method} ${pathname}: ${response.status} ${text}`);
+    }
+    return JSON.parse(text);
+  };
+
+  /** Runs the template as the portal does and returns the task's output. */
+  const runTemplate = async (name: string): Promise<JsonObject> => {
+    const { id } = await call('POST', '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/mesh-service',
+      values: values(name),
+    });
+    const taskPath = `/api/scaffolder/v2/tasks/${encodeURIComponent(id)}`;
+    let status = 'open';
+    for (let i = 0; i < 300 && !['completed', 'failed'].includes(status); i++) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+      status = (await call('GET', taskPath)).status;
+    }
+    const events: TaskEvent[] = await call('GET', `${taskPath}/events`);
+    const completion = events.find(e => e.type === 'completion');
+    if (status !== 'completed' || !completion?.body.output) {
+      const log = events.map(e => e.body.message).join('\n');
+      throw new Error(`The task ended ${status}:\n${log}`);
+    }
+    return completion.body.output;
+  };
+
+  beforeAll(async () => {
+    emulator = await startKubernetesEmulator({
+      name: 'dev',
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name: NAMESPACE,
+            labels: { 'istio-injection': 'enabled' },
+          },
+        },
+      ],
+    });
+    const backend = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        meshLifecycleModule,
+        catalogServiceMock.factory({ entities: [await templateEntity()] }),
+        mockServices.rootConfig.factory({
+          data: {
+            meshLifecycle: {
+              clusters: [
+                {
+                  name: 'dev',
+                  url: emulator.url,
+                  serviceAccountToken: emulator.token,
+                  allowInsecureHttp: true,
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+    stopBackend = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stopBackend?.();
+    await emulator?.stop();
+  });
+
+  it('renders the skeleton and applies nothing in the scaffolder dry-run', async () => {
+    const template = await templateEntity();
+    const result = await call('POST', '/api/scaffolder/v2/dry-run', {
+      template,
+      values: values('orders-service'),
+      directoryContents: await directoryContents(TEMPLATE_DIR),
+    });
+
+    expect(serviceObjects(emulator, 'orders-service')).toEqual([]);
+    // The apply step ran, as a server-side dry-run.
+    expect(result.output.applied).toMatchObject({ dryRun: true });
+    expect(result.output.applied.created).toBeGreaterThanOrEqual(
+      SERVICE_KINDS.length,
+    );
+
+    const files = new Map<string, string>(
+      result.directoryContents.map(
+        (f: { path: string; base64Content: string }) => [
+          f.path,
+          Buffer.from(f.base64Content, 'base64').toString('utf8'),
+        ],
+      ),
+    );
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining([
+        'catalog-info.yaml',
+        'package.json',
+        'Dockerfile',
+        'src/server.js',
+        'test/server.test.js',
+        '.github/workflows/ci.yaml',
+        'manifests/deployment.yaml',
+        'manifests/peerauthentication.yaml',
+      ]),
+    );
+
+    const entity = yaml.parse(files.get('catalog-info.yaml')!) as Entity;
+    expect(stringifyEntityRef(entity)).toBe('component:default/orders-service');
+    expect(entity.spec).toMatchObject({
+      type: 'service',
+      owner: 'group:default/team-commerce',
+      system: 'system:default/online-store',
+    });
+    expect(entity.metadata.annotations).toEqual({
+      [ANNOTATION_KUBERNETES_ID]: 'orders-service',
+      [ANNOTATION_KUBERNETES_NAMESPACE]: NAMESPACE,
+      [ANNOTATION_KUBERNETES_CLUSTER]: 'dev',
+    });
+    // The labels the backend finds the service by are those the catalog names.
+    const deployment = yaml.parse(files.get('manifests/deployment.yaml')!);
+    expect(deployment.metadata.namespace).toBe(NAMESPACE);
+    expect(deployment.spec.template.metadata.labels).toMatchObject({
+      [ANNOTATION_KUBERNETES_ID]: 'orders-service',
+    });
+    expect(deployment.spec.template.spec.containers[0].ports).toContainEqual(
+      expect.objectContaining({ containerPort: 8080 }),
+    );
+
+    // GitHub Actions expressions survive the templating, ours are filled in.
+    const ci = files.get('.github/workflows/ci.yaml')!;
+    const workflow = yaml.parse(ci);
+    expect(workflow.env).toMatchObject({
+      SERVICE_NAME: 'orders-service',
+      IMAGE: 'registry.example.com/shop/orders-service:1.0.0',
+      NAMESPACE,
+    });
+    expect(Object.keys(workflow.jobs)).toEqual([
+      'code-analysis',
+      'unit-test',
+      'validate-manifests',
+      'build-image',
+      'deploy-to-test',
+    ]);
+    expect(ci).toContain('${{ secrets.KUBECONFIG_DEV }}');
+    expect(ci).toContain('{{.Group}}');
+    expect(ci).not.toContain('values.');
+    expect(files.get('README.md')).toContain(
+      'may be called by `shop-dev/checkout-service` only',
+    );
+    expect(files.get('Dockerfile')).toMatch(/^\s+PORT=8080 \\$/m);
+    expect(JSON.parse(files.get('package.json')!).name).toBe('orders-service');
+    // Plain JavaScript is copied untouched.
+    expect(files.get('src/server.js')).toBe(
+      await fs.readFile(
+        path.join(TEMPLATE_DIR, 'skeleton/src/server.js'),
+        'utf8',
+      ),
+    );
+  });
+
+  it('creates the service on the cluster, and a second run changes nothing', async () => {
+    const first = await runTemplate('orders-service');
+    const created = serviceObjects(emulator, 'orders-service');
+    expect(created.map(o => o.kind).sort()).toEqual(
+      SERVICE_KINDS.map(([, kind]) => kind).sort(),
+    );
+    expect(first.applied).toMatchObject({
+      dryRun: false,
+      created: SERVICE_KINDS.length,
+      configured: 0,
+      unchanged: 0,
+    });
+    const peerAuthentication = created.find(
+      o => o.kind === 'PeerAuthentication',
+    );
+    expect(peerAuthentication?.spec).toMatchObject({
+      mtls: { mode: 'STRICT' },
+    });
+    const policy = created.find(o => o.kind === 'AuthorizationPolicy');
+    expect(JSON.stringify(policy?.spec)).toContain(
+      'cluster.local/ns/shop-dev/sa/checkout-service',
+    );
+
+    const second = await runTemplate('orders-service');
+    expect(second.applied).toMatchObject({
+      created: 0,
+      configured: 0,
+      unchanged: SERVICE_KINDS.length,
+    });
+    expect(
+      (second.applied as { objects: Array<{ outcome: string }> }).objects.map(
+        o => o.outcome,
+      ),
+    ).toEqual(SERVICE_KINDS.map(() => 'unchanged'));
+    expect(
+      resourceVersions(serviceObjects(emulator, 'orders-service')),
+    ).toEqual(resourceVersions(created));
+  });
+});
