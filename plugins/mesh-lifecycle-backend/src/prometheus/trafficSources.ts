@@ -1,5 +1,8 @@
 import { CacheService } from '@backstage/backend-plugin-api';
-import { MeshLifecycleConfig, PrometheusSourceConfig } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
+import {
+  MeshLifecycleConfig,
+  PrometheusSourceConfig,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { TrafficSource } from '../service/TrafficReader';
 import { PrometheusClient } from './PrometheusClient';
 
