@@ -33,6 +33,18 @@ import {
   Service,
   ServiceAccount,
 } from 'kubernetes-models/v1';
+import {
+  dns1035,
+  dnsLabel,
+  dnsSubdomain,
+  fail,
+  integer,
+  labelValue,
+  port,
+  positive,
+  quantity,
+  show,
+} from '../inputChecks';
 
 /** Protocols Istio selects from a Service port name prefix. */
 export const MESH_PORT_PROTOCOLS = [
@@ -256,12 +268,6 @@ type MeshModel =
   | HorizontalPodAutoscaler
   | PodDisruptionBudget;
 
-const DNS_1035_LABEL = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
-const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN =
-  /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const QUANTITY = /^[0-9]+(?:\.[0-9]+)?(?:m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 const ISTIO_DURATION = /^[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h)$/;
 const HTTP_METHODS = [
   'GET',
@@ -279,111 +285,6 @@ const RETRY_ON = /^[a-z0-9][-a-z0-9]*(?:,[a-z0-9][-a-z0-9]*)*$/;
 // The Istio path matchers: exact, prefix (`/api/*`), suffix (`*/info`), any.
 const AUTHZ_PATH = /^(?:\*|\/[^\s*]*\*?|\*\/[^\s*]*)$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-
-function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
-
-function fail(field: string, expected: string, value: unknown): never {
-  throw new InputError(
-    `Input ${field} must be ${expected}, got ${show(value)}`,
-  );
-}
-
-function dns1035(field: string, value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    value.length > 63 ||
-    !DNS_1035_LABEL.test(value)
-  ) {
-    fail(
-      field,
-      'a DNS label of at most 63 lowercase alphanumerics or "-", starting with a letter and ending with an alphanumeric (RFC 1035)',
-      value,
-    );
-  }
-  return value;
-}
-
-function dnsLabel(field: string, value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    value.length > 63 ||
-    !DNS_LABEL.test(value)
-  ) {
-    fail(
-      field,
-      'a DNS label of at most 63 lowercase alphanumerics or "-", starting and ending with an alphanumeric (RFC 1123)',
-      value,
-    );
-  }
-  return value;
-}
-
-function dnsSubdomain(field: string, value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    value.length > 253 ||
-    !DNS_SUBDOMAIN.test(value)
-  ) {
-    fail(
-      field,
-      'a DNS subdomain of at most 253 lowercase alphanumerics, "-" or "." (RFC 1123)',
-      value,
-    );
-  }
-  return value;
-}
-
-function labelValue(field: string, value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    value.length > 63 ||
-    !LABEL_VALUE.test(value)
-  ) {
-    fail(
-      field,
-      'a label value of at most 63 alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric',
-      value,
-    );
-  }
-  return value;
-}
-
-function integer(
-  field: string,
-  value: unknown,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < min ||
-    value > max
-  ) {
-    fail(field, `an integer from ${min} to ${max}`, value);
-  }
-  return value;
-}
-
-function positive(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(field, 'a number greater than zero', value);
-  }
-  return value;
-}
-
-function port(field: string, value: unknown): number {
-  return integer(field, value, 1, 65535);
-}
-
-function quantity(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !QUANTITY.test(value)) {
-    fail(field, 'a Kubernetes quantity such as 100m, 0.5 or 128Mi', value);
-  }
-  return value;
-}
 
 function istioDuration(field: string, value: unknown): string {
   if (typeof value !== 'string' || !ISTIO_DURATION.test(value)) {

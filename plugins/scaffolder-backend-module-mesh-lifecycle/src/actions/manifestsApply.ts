@@ -12,9 +12,9 @@ import {
   MESH_LIFECYCLE_FIELD_MANAGER,
   applyObjects,
 } from '../kubernetes/applyObjects';
+import { dnsLabel } from '../inputChecks';
 import { examples } from './manifestsApply.examples';
 
-const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 const MANIFEST_FILE = /\.ya?ml$/i;
 
 /**
@@ -228,13 +228,7 @@ export function createManifestsApplyAction(
           })${got}`,
         );
       }
-      if (input.namespace !== undefined && !DNS_LABEL.test(input.namespace)) {
-        throw new InputError(
-          `Input namespace must be at most 63 lowercase alphanumerics or "-", starting and ending with an alphanumeric (RFC 1123 label), got ${JSON.stringify(
-            input.namespace,
-          )}`,
-        );
-      }
+      if (input.namespace !== undefined) dnsLabel('namespace', input.namespace);
       const folder = input.path ?? 'manifests';
       const objects = await readManifests(ctx.workspacePath, folder);
       const dryRun = input.dryRun === true || ctx.isDryRun === true;

@@ -12,6 +12,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Namespace, ResourceQuota } from 'kubernetes-models/v1';
+import { LABEL_VALUE, dnsLabel, fail, quantityAmount } from '../inputChecks';
 
 /** The label Kubernetes puts on every namespace, holding its name. */
 export const LABEL_NAMESPACE_NAME = 'kubernetes.io/metadata.name';
@@ -81,49 +82,8 @@ export interface EnvironmentObjects {
   objects: KubernetesObject[];
 }
 
-const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-const LABEL_VALUE = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
-const QUANTITY_FACTORS: Record<string, number> = {
-  '': 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
 const TTL = /^(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?$/;
 const MINUTE_MS = 60_000;
-
-function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
-
-function fail(field: string, expected: string, value: unknown): never {
-  throw new InputError(
-    `Input ${field} must be ${expected}, got ${show(value)}`,
-  );
-}
-
-/** Validates an RFC 1123 label such as a namespace name. */
-export function dnsLabel(field: string, value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    value.length > 63 ||
-    !DNS_LABEL.test(value)
-  ) {
-    fail(
-      field,
-      'a DNS label of at most 63 lowercase alphanumerics or "-", starting and ending with an alphanumeric (RFC 1123)',
-      value,
-    );
-  }
-  return value;
-}
 
 function ttlMinutes(value: string): number | undefined {
   const match = TTL.exec(value);
@@ -187,29 +147,14 @@ function ownerRef(value: unknown): { ref: string; name: string } {
   };
 }
 
-function quantity(field: string, value: unknown): number {
-  const match = typeof value === 'string' ? QUANTITY.exec(value) : null;
-  const amount = match
-    ? Number(match[1]) * QUANTITY_FACTORS[match[2] ?? '']
-    : 0;
-  if (!match || !(amount > 0)) {
-    fail(
-      field,
-      'a positive Kubernetes quantity such as 500m, 4, 0.5 or 8Gi',
-      value,
-    );
-  }
-  return amount;
-}
-
 function resolveQuota(input: EnvironmentQuotaInput | undefined) {
   const d = TEST_ENVIRONMENT_DEFAULTS.quota;
   const hard: Record<string, string> = {};
   for (const resource of ['cpu', 'memory'] as const) {
     const request = input?.requests?.[resource] ?? d.requests[resource];
     const limit = input?.limits?.[resource] ?? d.limits[resource];
-    const requested = quantity(`quota.requests.${resource}`, request);
-    if (quantity(`quota.limits.${resource}`, limit) < requested) {
+    const requested = quantityAmount(`quota.requests.${resource}`, request);
+    if (quantityAmount(`quota.limits.${resource}`, limit) < requested) {
       fail(
         `quota.limits.${resource}`,
         `at least quota.requests.${resource} (${request})`,
