@@ -284,6 +284,80 @@ describe('demo mesh started with the portal', () => {
   });
 });
 
+describe('a new service from the mesh-service template', () => {
+  // Unique per run: the demo keeps published repositories on disk.
+  const name = `e2e-orders-${Date.now().toString(36)}`;
+
+  test('is created in the portal, registered and applied to the dev cluster', async () => {
+    await page.goto(`${appUrl}/create/templates/default/mesh-service`);
+    await page.getByRole('textbox', { name: 'Name' }).fill(name);
+    await page
+      .getByRole('textbox', { name: 'Description' })
+      .fill('Takes orders, created by the browser tests');
+    // The owner picker lists the catalog's groups by title.
+    await page.getByRole('textbox', { name: 'Owner' }).click();
+    await page.getByRole('option', { name: 'Commerce Team' }).click();
+    await page.getByRole('button', { name: /^Next/ }).click();
+
+    await page
+      .getByRole('textbox', { name: 'Container image' })
+      .fill(`registry.example.com/shop/${name}:1.0.0`);
+    await page.getByRole('button', { name: /^Next/ }).click();
+    await page.getByRole('button', { name: /^Review/ }).click();
+    await shot('template-review');
+    await page.getByRole('button', { name: /^Create/ }).click();
+
+    // The task page: every step passes and the entity link appears.
+    await page
+      .getByRole('link', { name: 'Open in catalog' })
+      .waitFor({ timeout: 120_000 });
+    await page.getByText(': 9 created, 0 configured, 0 unchanged.').waitFor();
+    await shot('template-done');
+
+    const { stdout } = await promisify(execFile)('kubectl', [
+      '--kubeconfig',
+      join(root, 'examples/.demo/kubeconfig'),
+      '--context',
+      'dev',
+      'get',
+      'deployments,services,virtualservices.networking.istio.io,destinationrules.networking.istio.io,peerauthentications.security.istio.io',
+      '-n',
+      'shop-dev',
+      '-l',
+      `backstage.io/kubernetes-id=${name}`,
+      '-o',
+      'name',
+    ]);
+    for (const kind of [
+      'deployment.apps',
+      'service',
+      'virtualservice.networking.istio.io',
+      'destinationrule.networking.istio.io',
+      'peerauthentication.security.istio.io',
+    ]) {
+      assert.ok(stdout.includes(`${kind}/${name}`), stdout);
+    }
+
+    await waitUntil(
+      'the new entity in the catalog',
+      async () =>
+        (
+          await fetch(
+            `${backendUrl}/api/catalog/entities/by-name/component/default/${name}`,
+            { headers: { authorization: `Bearer ${await guestToken()}` } },
+          )
+        ).ok,
+      Date.now() + 60_000,
+    );
+    await page.getByRole('link', { name: 'Open in catalog' }).first().click();
+    await page.waitForURL(new RegExp(`/catalog/default/component/${name}`));
+    await page.getByText('Mesh lifecycle', { exact: true }).waitFor();
+    await page.getByText('Namespace: shop-dev').waitFor();
+    await page.getByText('Cluster: dev').waitFor();
+    await shot('template-entity');
+  });
+});
+
 async function guestToken() {
   const response = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
     headers: { 'x-requested-with': 'XMLHttpRequest' },
