@@ -1,5 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConflictError, InputError } from '@backstage/errors';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   ANNOTATION_EXPIRES_AT,
@@ -9,6 +11,7 @@ import {
   LABEL_OWNER,
   LABEL_TEST_ENVIRONMENT,
   MANAGED_BY_MESH_LIFECYCLE,
+  meshEnvironmentCreatePermission,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import {
   createMeshClustersService,
@@ -74,7 +77,11 @@ describe('mesh:environment:create', () => {
     await emulator.stop();
   });
 
-  function action() {
+  function action(
+    permissions: PermissionsService = mockServices.permissions({
+      result: AuthorizeResult.ALLOW,
+    }),
+  ) {
     const config = readMeshLifecycleConfig(
       mockServices.rootConfig({
         data: {
@@ -99,6 +106,7 @@ describe('mesh:environment:create', () => {
     );
     return createEnvironmentCreateAction({
       clusters: createMeshClustersService(config.clusters),
+      permissions,
     });
   }
 
@@ -280,6 +288,26 @@ describe('mesh:environment:create', () => {
           (c.verb === 'patch' && c.query.dryRun !== 'All'),
       ),
     ).toBe(0);
+  });
+
+  it('asks the permission policy for the user who runs the template', async () => {
+    const permissions = mockServices.permissions.mock({
+      authorize: async () => [{ result: AuthorizeResult.DENY }],
+    });
+    const ctx = createMockActionContext({
+      input: { cluster: 'test', name: 'team-a-denied', owner: 'team-a' },
+    });
+    await expect(action(permissions).handler(ctx)).rejects.toThrow(
+      NotAllowedError,
+    );
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [{ permission: meshEnvironmentCreatePermission }],
+      { credentials: expect.anything() },
+    );
+    expect(
+      emulator.get('v1', 'Namespace', undefined, 'team-a-denied'),
+    ).toBeUndefined();
+    expect(emulator.calls.count({ verb: 'patch' })).toBe(0);
   });
 
   it('refuses a namespace that is not a test environment, writing nothing', async () => {

@@ -1,8 +1,4 @@
-import {
-  ConflictError,
-  InputError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
@@ -11,8 +7,13 @@ import {
   LABEL_MANAGED_BY,
   LABEL_TEST_ENVIRONMENT,
   MANAGED_BY_MESH_LIFECYCLE,
+  meshEnvironmentCreatePermission,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
-import { MeshClustersService } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
+import {
+  ClusterActionOptions,
+  authorizeInitiator,
+  requireConfiguredCluster,
+} from '../clusterAccess';
 import {
   TEST_ENVIRONMENT_DEFAULTS as D,
   buildEnvironmentObjects,
@@ -22,10 +23,7 @@ import { applyObjects } from '../kubernetes/applyObjects';
 import { examples } from './environmentCreate.examples';
 
 /** Options of {@link createEnvironmentCreateAction}. */
-export interface EnvironmentCreateActionOptions {
-  /** The clusters the action may write to, by name. */
-  clusters: MeshClustersService;
-}
+export type EnvironmentCreateActionOptions = ClusterActionOptions;
 
 /** What is known of a namespace that already exists. */
 interface ExistingNamespace {
@@ -103,7 +101,7 @@ function isTestEnvironment(existing: ExistingNamespace): boolean {
 export function createEnvironmentCreateAction(
   options: EnvironmentCreateActionOptions,
 ) {
-  const { clusters } = options;
+  const { clusters, permissions } = options;
   return createTemplateAction({
     id: 'mesh:environment:create',
     description:
@@ -224,14 +222,7 @@ export function createEnvironmentCreateAction(
     async handler(ctx) {
       const { input } = ctx;
       const dryRun = ctx.isDryRun === true || input.dryRun === true;
-      const known = clusters.list().map(c => c.name);
-      if (!known.includes(input.cluster)) {
-        throw new InputError(
-          `Input cluster must be the name of a cluster configured for Mesh Lifecycle (${
-            known.length > 0 ? known.join(', ') : 'none is configured'
-          }), got ${JSON.stringify(input.cluster)}`,
-        );
-      }
+      requireConfiguredCluster(clusters, input.cluster);
       const ttlMs = parseTtl(input.ttl ?? D.ttl);
       const now = Date.now();
       const build = (expiresAt: Date) =>
@@ -247,6 +238,12 @@ export function createEnvironmentCreateAction(
       let environment = build(new Date(now + ttlMs));
       const { namespace } = environment;
 
+      await authorizeInitiator(
+        permissions,
+        ctx,
+        meshEnvironmentCreatePermission,
+        input.cluster,
+      );
       const kubeConfig = clusters.kubeConfig(input.cluster);
       const existing = await readNamespace(
         kubeConfig,

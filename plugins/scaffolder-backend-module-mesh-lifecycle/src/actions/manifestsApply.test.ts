@@ -2,7 +2,9 @@ import {
   createMockDirectory,
   mockServices,
 } from '@backstage/backend-test-utils';
-import { ConflictError, InputError } from '@backstage/errors';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   KubeConfig,
@@ -18,6 +20,7 @@ import {
   KubernetesEmulator,
   startKubernetesEmulator,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { meshManifestsApplyPermission } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import yaml from 'yaml';
 import { MESH_LIFECYCLE_FIELD_MANAGER } from '../kubernetes/applyObjects';
 import { MeshManifestsInput, buildMeshManifests } from './buildMeshManifests';
@@ -111,8 +114,16 @@ describe('mesh:manifests:apply', () => {
 
   let lastLog: string[] = [];
 
-  async function run(input: ApplyInput, options: { isDryRun?: boolean } = {}) {
-    const action = createManifestsApplyAction({ clusters });
+  async function run(
+    input: ApplyInput,
+    options: { isDryRun?: boolean; permissions?: PermissionsService } = {},
+  ) {
+    const action = createManifestsApplyAction({
+      clusters,
+      permissions:
+        options.permissions ??
+        mockServices.permissions({ result: AuthorizeResult.ALLOW }),
+    });
     const logger = mockServices.logger.mock();
     const ctx = {
       ...createMockActionContext({
@@ -319,16 +330,34 @@ describe('mesh:manifests:apply', () => {
     for (const o of objects) expect(stored(o)).toBeUndefined();
   });
 
+  it('asks the permission policy for the user who runs the template', async () => {
+    const objects = manifests();
+    writeWorkspace(objects);
+    const permissions = mockServices.permissions.mock({
+      authorize: async () => [{ result: AuthorizeResult.DENY }],
+    });
+    const denied = run({ cluster: 'dev' }, { permissions });
+    await expect(denied).rejects.toThrow(NotAllowedError);
+    await expect(denied).rejects.toThrow(
+      'not allowed to mesh-lifecycle.manifests.apply on cluster dev',
+    );
+    for (const o of objects) expect(stored(o)).toBeUndefined();
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [{ permission: meshManifestsApplyPermission }],
+      { credentials: expect.anything() },
+    );
+  });
+
   it('accepts only a configured cluster name', async () => {
     writeWorkspace(manifests());
     const unknown = run({ cluster: 'staging' });
     await expect(unknown).rejects.toThrow(InputError);
     await expect(unknown).rejects.toThrow(
-      'Input cluster must be the name of a configured cluster (dev, prod), got "staging"',
+      'Input cluster must be the name of a cluster configured for Mesh Lifecycle (dev, prod), got "staging"',
     );
     const url = run({ cluster: `${emulator.url}?token=${emulator.token}` });
     await expect(url).rejects.toThrow(
-      /^Input cluster must be the name of a configured cluster \(dev, prod\)$/,
+      /^Input cluster must be the name of a cluster configured for Mesh Lifecycle \(dev, prod\)$/,
     );
   });
 

@@ -2,8 +2,7 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubernetesObject } from '@kubernetes/client-node';
-import { isClusterName } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
-import { MeshClustersService } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
+import { meshManifestsApplyPermission } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
@@ -12,6 +11,11 @@ import {
   MESH_LIFECYCLE_FIELD_MANAGER,
   applyObjects,
 } from '../kubernetes/applyObjects';
+import {
+  ClusterActionOptions,
+  authorizeInitiator,
+  requireConfiguredCluster,
+} from '../clusterAccess';
 import { dnsLabel } from '../inputChecks';
 import { examples } from './manifestsApply.examples';
 
@@ -22,10 +26,7 @@ const MANIFEST_FILE = /\.ya?ml$/i;
  *
  * @public
  */
-export interface ManifestsApplyActionOptions {
-  /** The configured clusters, chosen by name. */
-  clusters: MeshClustersService;
-}
+export type ManifestsApplyActionOptions = ClusterActionOptions;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -135,7 +136,7 @@ function count(reports: AppliedObjectReport[], outcome: string): number {
 export function createManifestsApplyAction(
   options: ManifestsApplyActionOptions,
 ) {
-  const { clusters } = options;
+  const { clusters, permissions } = options;
   return createTemplateAction({
     id: 'mesh:manifests:apply',
     description: `Server-side applies (field manager ${MESH_LIFECYCLE_FIELD_MANAGER}) the Kubernetes manifests of a workspace folder to a configured cluster, after a server-side dry-run of every object; refuses objects managed by GitOps or progressive delivery controllers unless forced.`,
@@ -216,23 +217,18 @@ export function createManifestsApplyAction(
     },
     async handler(ctx) {
       const { input } = ctx;
-      const configured = clusters.list().map(c => c.name);
-      if (!configured.includes(input.cluster)) {
-        // Echo only what looks like a name: a pasted URL or token stays out of logs.
-        const got = isClusterName(input.cluster)
-          ? `, got ${JSON.stringify(input.cluster)}`
-          : '';
-        throw new InputError(
-          `Input cluster must be the name of a configured cluster (${
-            configured.length > 0 ? configured.join(', ') : 'none configured'
-          })${got}`,
-        );
-      }
+      requireConfiguredCluster(clusters, input.cluster);
       if (input.namespace !== undefined) dnsLabel('namespace', input.namespace);
       const folder = input.path ?? 'manifests';
       const objects = await readManifests(ctx.workspacePath, folder);
       const dryRun = input.dryRun === true || ctx.isDryRun === true;
       const force = input.force === true;
+      await authorizeInitiator(
+        permissions,
+        ctx,
+        meshManifestsApplyPermission,
+        input.cluster,
+      );
 
       const result = await applyObjects({
         kubeConfig: clusters.kubeConfig(input.cluster),
