@@ -99,6 +99,14 @@ describe('startPostgres', () => {
     expect(await accepts(port)).toBe(false);
     expect(existsSync(other.dataDir)).toBe(false);
   });
+
+  it('reports the last lines of stderr when the server does not start', async () => {
+    await expect(
+      startPostgres({ settings: { no_such_setting: 'on' } }),
+    ).rejects.toThrow(
+      /^PostgreSQL exited with code \d+ before it was ready; last lines of its stderr:\n.*no_such_setting/s,
+    );
+  });
 });
 
 describe('findPostgresBinaries', () => {

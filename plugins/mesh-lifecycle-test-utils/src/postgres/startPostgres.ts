@@ -1,8 +1,8 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chown, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createManagedProcess } from '../process/createManagedProcess';
 import { findFreePort } from '../prometheus/findFreePort';
 import { findPostgresBinaries } from './findPostgresBinaries';
 
@@ -61,32 +61,9 @@ export interface PostgresInstance {
   stop(): Promise<void>;
 }
 
-const STDERR_TAIL_LINES = 40;
 const STOP_TIMEOUT_MS = 10_000;
 /** `initdb` refuses to run as root; Debian's postgresql package creates this user. */
 const SYSTEM_USER = 'postgres';
-
-/** Keeps the last lines a process wrote to stderr. */
-function tailOf(child: ChildProcess): () => string {
-  let tail = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    tail = (tail + chunk.toString())
-      .split('\n')
-      .slice(-STDERR_TAIL_LINES)
-      .join('\n');
-  });
-  return () => tail;
-}
-
-/** Resolves with the exit code (or the spawn error) of a process. */
-function exitOf(child: ChildProcess): Promise<string> {
-  return new Promise(resolve => {
-    child.once('error', err => resolve(`failed to run: ${err.message}`));
-    child.once('exit', (code, signal) =>
-      resolve(`exited with ${signal ?? `code ${code}`}`),
-    );
-  });
-}
 
 /**
  * The uid and gid to run the server as: none (the current user) unless the
@@ -109,52 +86,16 @@ function serverUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-async function run(
-  binary: string,
-  args: string[],
-  options: { cwd: string; user?: { uid: number; gid: number } },
-): Promise<void> {
-  const child = spawn(binary, args, {
-    cwd: options.cwd,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LC_ALL: 'C' },
-    ...options.user,
-  });
-  const stderr = tailOf(child);
-  const exit = await exitOf(child);
-  if (exit !== 'exited with code 0') {
-    throw new Error(`${binary} ${exit}:\n${stderr()}`);
-  }
-}
-
 /**
- * Waits until `postmaster.pid` says `ready`, which is what `pg_ctl -w` waits
+ * Whether `postmaster.pid` says `ready`, which is what `pg_ctl -w` waits
  * for: the server accepts connections.
  */
-async function waitUntilReady(
-  dataDir: string,
-  exited: Promise<string>,
-  timeoutMs: number,
-): Promise<void> {
-  let exit: string | undefined;
-  exited.then(reason => {
-    exit = reason;
-  });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exit) throw new Error(`PostgreSQL ${exit} before it was ready`);
-    try {
-      const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8'))
-        .split('\n')
-        .map(line => line.trim());
-      // Line 8 is the postmaster's status (PostgreSQL 10 and later).
-      if (lines[7] === 'ready') return;
-    } catch {
-      // not written yet
-    }
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-  throw new Error(`PostgreSQL was not ready within ${timeoutMs} ms`);
+async function isReady(dataDir: string): Promise<boolean> {
+  const lines = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8'))
+    .split('\n')
+    .map(line => line.trim());
+  // Line 8 is the postmaster's status (PostgreSQL 10 and later).
+  return lines[7] === 'ready';
 }
 
 function connectionUrl(connection: PostgresConnection): string {
@@ -184,7 +125,18 @@ export async function startPostgres(
     binDir: options.binDir ?? process.env.POSTGRES_BIN_DIR,
   });
   const user = serverUser();
-  const home = await mkdtemp(join(tmpdir(), 'postgres-harness-'));
+  const server = await createManagedProcess({
+    name: 'PostgreSQL',
+    tempDirPrefix: 'postgres-harness-',
+    user,
+    env: { ...process.env, LC_ALL: 'C' },
+    // SIGINT is PostgreSQL's fast shutdown: it ends open sessions.
+    stopSignal: 'SIGINT',
+    stopGraceMs: STOP_TIMEOUT_MS,
+    // Immediate shutdown: its backends end too, and nothing can be awaited then.
+    exitSignal: 'SIGQUIT',
+  });
+  const home = server.dir;
   const dataDir = join(home, 'data');
   const passwordFile = join(home, 'password');
   const connection: PostgresConnection = {
@@ -194,26 +146,6 @@ export async function startPostgres(
     password: options.password ?? randomBytes(18).toString('base64url'),
     database: 'postgres',
   };
-  let child: ChildProcess | undefined;
-  let exited: Promise<string> = Promise.resolve('not started');
-  // Immediate shutdown: its backends end too, and nothing can be awaited here.
-  const killOnExit = () => child?.kill('SIGQUIT');
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      if (child && child.exitCode === null && child.signalCode === null) {
-        // SIGINT is PostgreSQL's fast shutdown: it ends open sessions.
-        child.kill('SIGINT');
-        const timer = setTimeout(() => child?.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(timer);
-      }
-      process.off('exit', killOnExit);
-      await rm(home, { recursive: true, force: true });
-    })();
-    return stopping;
-  };
 
   try {
     await writeFile(passwordFile, `${connection.password}\n`, { mode: 0o600 });
@@ -221,19 +153,15 @@ export async function startPostgres(
       await chown(home, user.uid, user.gid);
       await chown(passwordFile, user.uid, user.gid);
     }
-    await run(
-      join(binDir, 'initdb'),
-      [
-        `--pgdata=${dataDir}`,
-        `--username=${connection.user}`,
-        `--pwfile=${passwordFile}`,
-        '--auth=scram-sha-256',
-        '--encoding=UTF8',
-        '--no-locale',
-        '--no-sync',
-      ],
-      { cwd: home, user },
-    );
+    await server.run(join(binDir, 'initdb'), [
+      `--pgdata=${dataDir}`,
+      `--username=${connection.user}`,
+      `--pwfile=${passwordFile}`,
+      '--auth=scram-sha-256',
+      '--encoding=UTF8',
+      '--no-locale',
+      '--no-sync',
+    ]);
     await rm(passwordFile);
     const version = (
       await readFile(join(dataDir, 'PG_VERSION'), 'utf8')
@@ -249,7 +177,7 @@ export async function startPostgres(
       full_page_writes: 'off',
       ...options.settings,
     };
-    child = spawn(
+    await server.start(
       join(binDir, 'postgres'),
       [
         '-D',
@@ -260,32 +188,21 @@ export async function startPostgres(
         ]),
       ],
       {
-        cwd: home,
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, LC_ALL: 'C' },
-        ...user,
+        isReady: () => isReady(dataDir),
+        timeoutMs: options.startTimeoutMs ?? 30_000,
+        pollIntervalMs: 50,
       },
     );
-    process.once('exit', killOnExit);
-    const stderr = tailOf(child);
-    exited = exitOf(child);
-    try {
-      await waitUntilReady(dataDir, exited, options.startTimeoutMs ?? 30_000);
-    } catch (error) {
-      throw new Error(
-        `${(error as Error).message}; last lines of its stderr:\n${stderr()}`,
-      );
-    }
 
     return {
       connection: { ...connection },
       url: connectionUrl(connection),
       version,
       dataDir,
-      stop,
+      stop: server.stop,
     };
   } catch (error) {
-    await stop();
+    await server.stop();
     throw error;
   }
 }

@@ -1,8 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { createManagedProcess } from '../process/createManagedProcess';
 import { findExecutable } from './findExecutable';
 import { findFreePort } from './findFreePort';
 import {
@@ -110,43 +109,7 @@ export interface PrometheusInstance {
   stop(): Promise<void>;
 }
 
-const STDERR_TAIL_LINES = 40;
 const STOP_TIMEOUT_MS = 5000;
-
-/** Keeps the last lines a stream wrote. */
-function tailOf(child: ChildProcess): () => string {
-  let tail = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    tail = (tail + chunk.toString())
-      .split('\n')
-      .slice(-STDERR_TAIL_LINES)
-      .join('\n');
-  });
-  return () => tail;
-}
-
-/** Resolves with the exit code (or the spawn error) of a process. */
-function exitOf(child: ChildProcess): Promise<string> {
-  return new Promise(resolve => {
-    child.once('error', err => resolve(`failed to run: ${err.message}`));
-    child.once('exit', (code, signal) =>
-      resolve(`exited with ${signal ?? `code ${code}`}`),
-    );
-  });
-}
-
-async function backfill(promtool: string, input: string, dataDir: string) {
-  const child = spawn(
-    promtool,
-    ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, dataDir],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const stderr = tailOf(child);
-  const exit = await exitOf(child);
-  if (exit !== 'exited with code 0') {
-    throw new Error(`promtool backfill ${exit}:\n${stderr()}`);
-  }
-}
 
 function scrapeConfig(target: ScrapeTarget) {
   const url = new URL(target.url);
@@ -157,29 +120,6 @@ function scrapeConfig(target: ScrapeTarget) {
     metrics_path: url.pathname,
     static_configs: [{ targets: [url.host] }],
   };
-}
-
-async function waitUntilReady(
-  url: string,
-  exited: Promise<string>,
-  timeoutMs: number,
-): Promise<void> {
-  let exit: string | undefined;
-  exited.then(reason => {
-    exit = reason;
-  });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exit) throw new Error(`Prometheus ${exit} before it was ready`);
-    try {
-      const response = await fetch(`${url}/-/ready`);
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-  throw new Error(`Prometheus was not ready within ${timeoutMs} ms`);
 }
 
 /**
@@ -203,28 +143,15 @@ export async function startPrometheus(
           options.promtoolBinary ?? process.env.PROMTOOL_BINARY ?? 'promtool',
           'PROMTOOL_BINARY',
         );
-  const home = await mkdtemp(join(tmpdir(), 'prometheus-harness-'));
+  const server = await createManagedProcess({
+    name: 'Prometheus',
+    tempDirPrefix: 'prometheus-harness-',
+    stopGraceMs: STOP_TIMEOUT_MS,
+  });
+  const home = server.dir;
   const dataDir = join(home, 'data');
   const configFile = join(home, 'prometheus.yml');
   const rulesFile = join(home, 'rules.yml');
-  let child: ChildProcess | undefined;
-  let exited: Promise<string> = Promise.resolve('not started');
-  const killOnExit = () => child?.kill('SIGKILL');
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      if (child && child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child?.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(timer);
-      }
-      process.off('exit', killOnExit);
-      await rm(home, { recursive: true, force: true });
-    })();
-    return stopping;
-  };
 
   try {
     await writeFile(rulesFile, stringify(options.rules ?? { groups: [] }));
@@ -243,13 +170,24 @@ export async function startPrometheus(
       const input = join(home, 'backfill.om');
       for (const text of [options.backfill].flat()) {
         await writeFile(input, text);
-        await backfill(promtool, input, dataDir);
+        await server.run(
+          promtool,
+          [
+            'tsdb',
+            'create-blocks-from',
+            'openmetrics',
+            '--quiet',
+            input,
+            dataDir,
+          ],
+          'promtool backfill',
+        );
       }
       await rm(input);
     }
     const port = options.port ?? (await findFreePort());
     const url = `http://127.0.0.1:${port}`;
-    child = spawn(
+    await server.start(
       binary,
       [
         `--config.file=${configFile}`,
@@ -260,18 +198,11 @@ export async function startPrometheus(
         '--web.enable-lifecycle',
         ...(options.extraArgs ?? []),
       ],
-      { cwd: home, stdio: ['ignore', 'ignore', 'pipe'] },
+      {
+        isReady: async () => (await fetch(`${url}/-/ready`)).status === 200,
+        timeoutMs: options.startTimeoutMs ?? 30_000,
+      },
     );
-    process.once('exit', killOnExit);
-    const stderr = tailOf(child);
-    exited = exitOf(child);
-    try {
-      await waitUntilReady(url, exited, options.startTimeoutMs ?? 30_000);
-    } catch (error) {
-      throw new Error(
-        `${(error as Error).message}; last lines of its stderr:\n${stderr()}`,
-      );
-    }
 
     return {
       url,
@@ -301,10 +232,10 @@ export async function startPrometheus(
           );
         }
       },
-      stop,
+      stop: server.stop,
     };
   } catch (error) {
-    await stop();
+    await server.stop();
     throw error;
   }
 }
