@@ -8,6 +8,7 @@ import { ClusterObjectCache } from './clusters/ClusterObjectCache';
 import { rememberServedVersion } from './clusters/discoverServedVersion';
 import {
   createKubeConfig,
+  createMeshClustersService,
   readMeshLifecycleConfig,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { createRouter } from './router';
@@ -139,6 +140,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
             alerts,
             lifecycle: lifecycleReader,
             history,
+            clusters: createMeshClustersService(meshConfig.clusters),
             answers: new AnswerCache({ cache }),
           }),
         );

@@ -14,9 +14,11 @@ import { LifecycleHistoryStore } from './history/LifecycleHistoryStore';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  ClustersResponse,
   FleetPhasesResponse,
   LifecycleHistoryResponse,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { MeshClustersService } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { ServiceDeclarations } from './service/types';
 
 /** Most points a traffic series may have. */
@@ -36,6 +38,8 @@ export async function createRouter(options: {
   lifecycle: LifecycleReader;
   history: LifecycleHistoryStore;
   catalog: CatalogService;
+  /** The configured clusters; only their names and environments are served. */
+  clusters: Pick<MeshClustersService, 'list'>;
   /** Keeps the costlier answers briefly, per caller. */
   answers: AnswerCache;
 }): Promise<express.Router> {
@@ -50,6 +54,7 @@ export async function createRouter(options: {
     lifecycle,
     history,
     catalog,
+    clusters,
     answers,
   } = options;
   const router = Router();
@@ -239,6 +244,22 @@ export async function createRouter(options: {
     const windowSeconds = readWindow(req.query);
     const credentials = await httpAuth.credentials(req);
     res.json(await fleet.read({ credentials, windowSeconds }));
+  });
+
+  router.get('/clusters', async (req, res) => {
+    if (Object.keys(req.query).length > 0) {
+      throw new InputError('clusters takes no query parameters');
+    }
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    // Picked field by field, so that nothing else of a cluster's
+    // configuration can ever reach the browser.
+    const answer: ClustersResponse = {
+      clusters: clusters.list().map(({ name, environment }) => ({
+        name,
+        ...(environment !== undefined ? { environment } : {}),
+      })),
+    };
+    res.json(answer);
   });
 
   return router;

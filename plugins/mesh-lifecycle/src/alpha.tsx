@@ -7,6 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { MeshLifecycleClient, meshLifecycleApiRef } from './api';
 import { isMeshService } from './isMeshService';
@@ -45,9 +46,20 @@ const entityLifecycleCard = EntityCardBlueprint.make({
   },
 });
 
+const clusterPickerFormField = FormFieldBlueprint.make({
+  name: 'cluster-picker',
+  params: {
+    field: () =>
+      import('./components/MeshClusterPicker/MeshClusterPickerFormField').then(
+        m => m.MeshClusterPickerFormField,
+      ),
+  },
+});
+
 /**
  * The mesh-lifecycle plugin for apps on the new frontend system: the API
- * client, the fleet page (with its nav entry) and the lifecycle entity card.
+ * client, the fleet page (with its nav entry), the lifecycle entity card and
+ * the scaffolder field `ui:field: MeshClusterPicker`.
  *
  * @alpha
  */
@@ -55,5 +67,10 @@ export default createFrontendPlugin({
   pluginId: 'mesh-lifecycle',
   info: { packageJson: () => import('../package.json') },
   routes: { fleet: fleetRouteRef },
-  extensions: [meshLifecycleApi, fleetPage, entityLifecycleCard],
+  extensions: [
+    meshLifecycleApi,
+    fleetPage,
+    entityLifecycleCard,
+    clusterPickerFormField,
+  ],
 });

@@ -10,7 +10,17 @@ export {
   meshLifecyclePlugin,
   EntityMeshLifecycleCard,
   MeshLifecycleFleetPage,
+  MeshClusterPickerFieldExtension,
 } from './plugin';
+export {
+  MeshClusterPicker,
+  MeshClusterPickerFieldSchema,
+  meshClusterPickerValidation,
+} from './components/MeshClusterPicker';
+export type {
+  MeshClusterPickerProps,
+  MeshClusterPickerUiOptions,
+} from './components/MeshClusterPicker';
 export { meshLifecycleApiRef, MeshLifecycleClient } from './api';
 export type { MeshLifecycleApi } from './api';
 export { isMeshService } from './isMeshService';

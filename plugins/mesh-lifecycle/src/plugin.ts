@@ -6,7 +6,14 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { MeshLifecycleClient, meshLifecycleApiRef } from './api';
+import {
+  MESH_CLUSTER_PICKER_NAME,
+  MeshClusterPicker,
+  MeshClusterPickerFieldSchema,
+  meshClusterPickerValidation,
+} from './components/MeshClusterPicker';
 import { rootRouteRef } from './routes';
 
 /**
@@ -40,6 +47,22 @@ export const MeshLifecycleFleetPage = meshLifecyclePlugin.provide(
     name: 'MeshLifecycleFleetPage',
     component: () => import('./components/FleetPage').then(m => m.FleetPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * Scaffolder field `ui:field: MeshClusterPicker`: picks one of the clusters
+ * configured for Mesh Lifecycle (`ui:options.allowedEnvironments` narrows
+ * them). Place it inside the app's `<ScaffolderFieldExtensions>`.
+ *
+ * @public
+ */
+export const MeshClusterPickerFieldExtension = meshLifecyclePlugin.provide(
+  createScaffolderFieldExtension({
+    name: MESH_CLUSTER_PICKER_NAME,
+    component: MeshClusterPicker,
+    validation: meshClusterPickerValidation,
+    schema: MeshClusterPickerFieldSchema.schema,
   }),
 );
 

@@ -232,6 +232,16 @@ describe('MeshLifecycleClient against the running plugin', () => {
     });
   });
 
+  it('reads the configured clusters, by name and environment', async () => {
+    const { clusters } = await client.getClusters();
+    expect(asked).toEqual(['/api/mesh-lifecycle/clusters']);
+    expect(clusters).toEqual([
+      { name: 'prod', environment: 'production' },
+      { name: 'gone' },
+      { name: 'test', environment: 'test' },
+    ]);
+  });
+
   it('sends each part of the reference as one path segment', async () => {
     const promise = client.getMesh({
       kind: 'component',

@@ -587,6 +587,28 @@ describe('the answers of the running plugin', () => {
     ).toEqual(history.body.records[0]);
   });
 
+  it('documents the configured clusters, by name and environment only', async () => {
+    const response = await check(
+      await request(backend.server).get('/api/mesh-lifecycle/clusters'),
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      clusters: [
+        { name: 'prod', environment: 'production' },
+        { name: 'gone' },
+        { name: 'test', environment: 'test' },
+      ],
+    });
+    await expect(
+      expectMatchesSpec({
+        ...response,
+        body: {
+          clusters: [{ name: 'prod', url: 'http://127.0.0.1:1' }],
+        },
+      }),
+    ).rejects.toThrow();
+  });
+
   it('documents the error answers', async () => {
     const badRequests = [
       request(backend.server).get(entity('broken-service', 'declaration')),
@@ -622,6 +644,7 @@ describe('the answers of the running plugin', () => {
       request(backend.server).get(
         '/api/mesh-lifecycle/fleet/phases?colour=blue',
       ),
+      request(backend.server).get('/api/mesh-lifecycle/clusters?colour=blue'),
     ];
     const answers = await Promise.all(
       [
@@ -638,11 +661,15 @@ describe('the answers of the running plugin', () => {
         request(backend.server)
           .get('/api/mesh-lifecycle/fleet/phases')
           .set('authorization', mockCredentials.none.header()),
+        request(backend.server)
+          .get('/api/mesh-lifecycle/clusters')
+          .set('authorization', mockCredentials.none.header()),
       ].map(async pending => check(await pending)),
     );
     expect(answers.map(a => a.status)).toEqual([
       ...badRequests.map(() => 400),
       ...ENTITY_ROUTES.flatMap(() => [404, 401]),
+      401,
       401,
       401,
     ]);

@@ -5,3 +5,4 @@ export * from './fleet';
 export * from './alerts';
 export * from './history';
 export * from './lifecycle';
+export * from './clusters';

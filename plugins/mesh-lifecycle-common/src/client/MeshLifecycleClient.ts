@@ -2,6 +2,7 @@ import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { InputError, ResponseError } from '@backstage/errors';
 import {
   AlertsResponse,
+  ClustersResponse,
   DependenciesResponse,
   FleetPhasesResponse,
   FleetResponse,
@@ -82,6 +83,11 @@ export interface MeshLifecycleApi {
   ): Promise<LifecycleHistoryResponse>;
   /** The latest recorded lifecycle of every service the caller may see. */
   getFleetPhases(): Promise<FleetPhasesResponse>;
+  /**
+   * The clusters configured for Mesh Lifecycle, by name and environment (no
+   * URLs, no credentials), in configuration order.
+   */
+  getClusters(): Promise<ClustersResponse>;
 }
 
 /**
@@ -187,6 +193,10 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
 
   async getFleetPhases(): Promise<FleetPhasesResponse> {
     return this.request(['fleet', 'phases']);
+  }
+
+  async getClusters(): Promise<ClustersResponse> {
+    return this.request(['clusters']);
   }
 
   private async request<T>(
