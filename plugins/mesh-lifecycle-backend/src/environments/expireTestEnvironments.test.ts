@@ -13,8 +13,6 @@ import {
   startKubernetesEmulator,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { createServer, request as httpRequest } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { meshLifecyclePlugin } from '../plugin';
 import {
   ENVIRONMENTS_CLEANUP_TASK_ID,
@@ -92,44 +90,26 @@ function clusterConfig(
   ).clusters;
 }
 
-/** A pass-through proxy to an emulator that keeps the bodies of DELETEs. */
-async function recordingProxy(target: KubernetesEmulator) {
-  const deletes: Array<{ path: string; body: unknown }> = [];
-  const upstream = new URL(target.url);
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (req.method === 'DELETE') {
-        deletes.push({
-          path: req.url ?? '',
-          body: body.length ? JSON.parse(body.toString('utf8')) : undefined,
-        });
-      }
-      const forward = httpRequest(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        answer => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.end(body);
-    });
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    deletes,
-    stop: () => new Promise<void>(resolve => server.close(() => resolve())),
-  };
+/**
+ * Runs `change` as soon as the DELETE of a namespace has reached the emulator
+ * (a latency fault holds it back), i.e. after the namespace was listed and
+ * judged, before the delete is carried out.
+ */
+async function whenDeleteArrives(
+  emulator: KubernetesEmulator,
+  name: string,
+  change: () => void,
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (
+    emulator.calls.count({ verb: 'delete', resource: 'namespaces', name }) === 0
+  ) {
+    if (Date.now() > deadline) {
+      throw new Error(`the DELETE of ${name} never arrived`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+  change();
 }
 
 describe('expireTestEnvironments', () => {
@@ -228,38 +208,55 @@ describe('expireTestEnvironments', () => {
     }
   });
 
-  it('deletes with uid and resourceVersion preconditions', async () => {
-    const proxy = await recordingProxy(east);
-    try {
-      const before = east.get('v1', 'Namespace', undefined, 'env-expired');
-      const outcomes = await expireTestEnvironments({
-        clusters: clusterConfig([
-          { name: 'east', url: proxy.url, token: east.token },
-        ]),
-        now: NOW,
-        logger: mockServices.logger.mock(),
-      });
-      expect(outcomes[0]).toMatchObject({
-        deleted: [{ namespace: 'env-expired' }],
-      });
-      const metadata = before?.metadata as {
-        uid: string;
-        resourceVersion: string;
-      };
-      expect(proxy.deletes).toEqual([
-        {
-          path: '/api/v1/namespaces/env-expired',
-          body: expect.objectContaining({
-            preconditions: {
-              uid: metadata.uid,
-              resourceVersion: metadata.resourceVersion,
-            },
-          }),
-        },
-      ]);
-    } finally {
-      await proxy.stop();
+  it('deletes no namespace replaced or changed between list and delete', async () => {
+    east.apply(namespace('env-expired-2', OURS, PAST));
+    const listed = east.get('v1', 'Namespace', undefined, 'env-expired');
+    for (const path of [
+      '/api/v1/namespaces/env-expired',
+      '/api/v1/namespaces/env-expired-2',
+    ]) {
+      east.faults.add({ method: 'DELETE', path, latencyMs: 1000 });
     }
+    const running = expireTestEnvironments({
+      clusters: clusterConfig([
+        { name: 'east', url: east.url, token: east.token },
+      ]),
+      now: NOW,
+      logger: mockServices.logger.mock(),
+    });
+    await Promise.all([
+      whenDeleteArrives(east, 'env-expired', () => {
+        // Deleted and created again under the same name: a new uid.
+        east.remove('v1', 'Namespace', undefined, 'env-expired');
+        east.apply(namespace('env-expired', OURS, PAST));
+      }),
+      whenDeleteArrives(east, 'env-expired-2', () => {
+        // Its expiry extended: the same uid, a new resourceVersion.
+        east.apply(namespace('env-expired-2', OURS, FUTURE));
+      }),
+    ]);
+    const [outcome] = await running;
+
+    expect(outcome).toMatchObject({
+      status: 'ok',
+      deleted: [],
+      skipped: expect.arrayContaining([
+        { namespace: 'env-expired', reason: 'changed-since-listed' },
+        { namespace: 'env-expired-2', reason: 'changed-since-listed' },
+      ]),
+      failed: [],
+    });
+    const replaced = east.get('v1', 'Namespace', undefined, 'env-expired');
+    expect(replaced?.metadata).toMatchObject({
+      uid: expect.any(String),
+      annotations: { [ANNOTATION_EXPIRES_AT]: PAST },
+    });
+    expect((replaced?.metadata as { uid: string }).uid).not.toBe(
+      (listed?.metadata as { uid: string }).uid,
+    );
+    expect(
+      east.get('v1', 'Namespace', undefined, 'env-expired-2')?.metadata,
+    ).toMatchObject({ annotations: { [ANNOTATION_EXPIRES_AT]: FUTURE } });
   });
 
   it('reports a refused precondition as changed and another failure as failed', async () => {

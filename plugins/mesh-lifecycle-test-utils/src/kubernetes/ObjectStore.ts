@@ -23,6 +23,7 @@ import {
   badRequest,
   conflict,
   expired,
+  namespaceTerminating,
   notFound,
 } from './status';
 import { validateObject } from './validation';
@@ -73,6 +74,25 @@ export interface WriteOptions {
   writeStatus?: boolean;
   /** Which subresource is written: `status` updates only the status. */
   subresource?: 'status';
+  /**
+   * Write namespaced objects whether or not their Namespace exists (in-process
+   * seeding). Otherwise, like a real API server, a write into a namespace that
+   * does not exist answers 404 NotFound, and a create into a namespace being
+   * deleted 403 Forbidden.
+   */
+  allowMissingNamespace?: boolean;
+}
+
+/** `DeleteOptions.preconditions`: what the object must still be for the delete to happen. */
+export interface DeletePreconditions {
+  uid?: string;
+  resourceVersion?: string;
+}
+
+/** Options of a delete. */
+export interface DeleteOptions extends WriteOptions {
+  /** A mismatch answers 409 Conflict and deletes nothing. */
+  preconditions?: DeletePreconditions;
 }
 
 interface HistoryEntry {
@@ -91,6 +111,9 @@ interface Watcher {
 
 const NAME_SUFFIX_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
+/** The storage key of core/v1 namespaces (see ResourceRegistry). */
+const NAMESPACES = '/namespaces';
+
 function timestamp(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
@@ -103,6 +126,20 @@ function keyOf(namespace: string | undefined, name: string): string {
 function specPart(obj: JsonObject): JsonObject {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
   return rest;
+}
+
+/** The object without the times of `metadata.managedFields`, which alone do not make a write. */
+function withoutManagedFieldsTimes(obj: JsonObject): JsonObject {
+  const copy = cloneJson(obj);
+  const metadata = metadataOf(copy);
+  if (Array.isArray(metadata.managedFields)) {
+    metadata.managedFields = metadata.managedFields.map(entry => {
+      if (!isJsonObject(entry)) return entry;
+      const { time: _time, ...rest } = entry;
+      return rest;
+    });
+  }
+  return copy;
 }
 
 /** The object without the fields the server rewrites on every write. */
@@ -192,6 +229,37 @@ export class ObjectStore {
       throw notFound(this.target(resource, name));
     }
     return obj;
+  }
+
+  /**
+   * The NamespaceLifecycle admission of a real API server: no write into a
+   * namespace that does not exist (404), no create into one being deleted (403).
+   */
+  private admitNamespace(
+    resource: ResourceType,
+    obj: JsonObject,
+    operation: 'create' | 'update',
+    options: WriteOptions,
+  ): void {
+    if (!resource.namespaced || options.allowMissingNamespace) return;
+    const metadata = metadataOf(obj);
+    const namespace = stringField(metadata, 'namespace') ?? 'default';
+    const stored = this.buckets
+      .get(NAMESPACES)
+      ?.get(keyOf(undefined, namespace));
+    if (!stored) {
+      throw notFound({ resource: 'namespaces', group: '', name: namespace });
+    }
+    const terminating =
+      metadataOf(stored).deletionTimestamp !== undefined ||
+      objectField(stored, 'status')?.phase === 'Terminating';
+    if (operation === 'create' && terminating) {
+      const name =
+        stringField(metadata, 'name') ||
+        stringField(metadata, 'generateName') ||
+        'Unknown';
+      throw namespaceTerminating(this.target(resource, name), namespace);
+    }
   }
 
   private commit(
@@ -346,6 +414,7 @@ export class ObjectStore {
     options: WriteOptions = {},
   ): JsonObject {
     const obj = this.checkBody(resource, body, namespace);
+    this.admitNamespace(resource, obj, 'create', options);
     const metadata = metadataOf(obj);
     const generateName = stringField(metadata, 'generateName');
     if (!metadata.name && generateName) {
@@ -417,6 +486,7 @@ export class ObjectStore {
   ): JsonObject {
     const existing = this.stored(resource, namespace, name);
     let obj = this.checkBody(resource, body, namespace);
+    this.admitNamespace(resource, obj, 'update', options);
     const metadata = metadataOf(obj);
     if (metadata.name !== undefined && metadata.name !== name) {
       throw badRequest(
@@ -495,6 +565,12 @@ export class ObjectStore {
       target: this.target(resource, name),
     });
     metadataOf(merged).name = name;
+    this.admitNamespace(
+      resource,
+      body,
+      existing ? 'update' : 'create',
+      options,
+    );
     if (!existing) {
       const managedFields = metadataOf(merged).managedFields;
       const created = this.create(resource, namespace, merged, {
@@ -514,7 +590,12 @@ export class ObjectStore {
       metadata.generation = Number(metadataOf(existing).generation ?? 0) + 1;
     }
     validateObject(resource, obj);
-    if (jsonEqual(obj, existing)) {
+    if (
+      jsonEqual(
+        withoutManagedFieldsTimes(obj),
+        withoutManagedFieldsTimes(existing),
+      )
+    ) {
       return this.present(resource, existing);
     }
     return this.persist(resource, 'MODIFIED', obj, existing, options);
@@ -522,15 +603,17 @@ export class ObjectStore {
 
   /**
    * Deletes an object. With finalizers it only gets a deletionTimestamp (and
-   * `pending` is true) until an update removes them.
+   * `pending` is true) until an update removes them. Preconditions that do not
+   * match answer 409 Conflict.
    */
   delete(
     resource: ResourceType,
     namespace: string | undefined,
     name: string,
-    options: WriteOptions = {},
+    options: DeleteOptions = {},
   ): { object: JsonObject; pending: boolean } {
     const existing = this.stored(resource, namespace, name);
+    this.checkPreconditions(resource, existing, options.preconditions);
     const finalizers = metadataOf(existing).finalizers;
     if (Array.isArray(finalizers) && finalizers.length > 0) {
       if (metadataOf(existing).deletionTimestamp !== undefined) {
@@ -549,6 +632,42 @@ export class ObjectStore {
       object: this.persist(resource, 'DELETED', obj, existing, options),
       pending: false,
     };
+  }
+
+  /**
+   * Delete preconditions, with the messages of a real API server: the
+   * namespace registry's own, or the generic registry's (which names the kind).
+   */
+  private checkPreconditions(
+    resource: ResourceType,
+    existing: JsonObject,
+    preconditions: DeletePreconditions | undefined,
+  ): void {
+    const metadata = metadataOf(existing);
+    const name = String(metadata.name ?? '');
+    const namespaces = resource.storageKey === NAMESPACES;
+    const target = namespaces
+      ? this.target(resource, name)
+      : { resource: resource.kind, group: resource.group, name };
+    const checks: Array<['uid' | 'resourceVersion', string, string]> = [
+      ['uid', 'UID', 'The object might have been deleted and then recreated'],
+      [
+        'resourceVersion',
+        'ResourceVersion',
+        'The object might have been modified',
+      ],
+    ];
+    for (const [field, label, hint] of checks) {
+      const expected = preconditions?.[field];
+      const actual = String(metadata[field] ?? '');
+      if (expected === undefined || expected === actual) continue;
+      throw conflict(
+        target,
+        namespaces
+          ? `Precondition failed: ${label} in precondition: ${expected}, ${label} in object meta: ${actual}`
+          : `the ${label} in the precondition (${expected}) does not match the ${label} in record (${actual}). ${hint}`,
+      );
+    }
   }
 
   /** Compacts the event history: watches from any earlier resourceVersion get 410 Expired. */

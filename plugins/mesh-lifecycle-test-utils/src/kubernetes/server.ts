@@ -11,7 +11,12 @@ import {
   metadataOf,
   objectField,
 } from './json';
-import { ObjectQuery, ObjectStore, WatchEvent } from './ObjectStore';
+import {
+  DeletePreconditions,
+  ObjectQuery,
+  ObjectStore,
+  WatchEvent,
+} from './ObjectStore';
 import { applyPatchOfType } from './patch';
 import { ResourceRegistry, ResourceType, apiVersionOf } from './resources';
 import { ResourceRoute, Route, VersionInfo, resolveRoute } from './route';
@@ -94,6 +99,46 @@ function objectBody(value: JsonValue): JsonObject {
     throw badRequest('the request body must be a JSON object');
   }
   return value;
+}
+
+/**
+ * The parts of a DELETE's `DeleteOptions` body the emulator honours: the
+ * preconditions and `dryRun: ["All"]` (clients send either in the body).
+ */
+function deleteOptionsOf(text: string): {
+  preconditions?: DeletePreconditions;
+  dryRun: boolean;
+} {
+  if (text.trim() === '') return { dryRun: false };
+  const body = objectBody(parseBody(text, 'application/json'));
+  const preconditions = body.preconditions ?? null;
+  if (preconditions !== null && !isJsonObject(preconditions)) {
+    throw badRequest('preconditions must be an object');
+  }
+  const read = (field: 'uid' | 'resourceVersion') => {
+    const value = preconditions?.[field] ?? null;
+    if (value !== null && typeof value !== 'string') {
+      throw badRequest(`preconditions.${field} must be a string`);
+    }
+    return value === null ? {} : { [field]: value };
+  };
+  const dryRun = body.dryRun ?? null;
+  if (
+    dryRun !== null &&
+    (!Array.isArray(dryRun) || dryRun.some(value => value !== 'All'))
+  ) {
+    throw badRequest(
+      `unsupported dry run value ${JSON.stringify(
+        dryRun,
+      )}, only "All" is supported`,
+    );
+  }
+  return {
+    ...(preconditions
+      ? { preconditions: { ...read('uid'), ...read('resourceVersion') } }
+      : {}),
+    dryRun: Array.isArray(dryRun) && dryRun.length > 0,
+  };
 }
 
 /** Handles the HTTP requests of one emulator: faults, auth, discovery, resources and watches. */
@@ -370,12 +415,12 @@ export class ApiServer {
         sendJson(res, 200, await this.patch(request, write));
         return;
       case 'delete': {
-        const { object, pending } = store.delete(
-          resource,
-          namespace,
-          name,
-          write,
-        );
+        const options = deleteOptionsOf(await readBody(req));
+        const { object, pending } = store.delete(resource, namespace, name, {
+          ...write,
+          dryRun: write.dryRun || options.dryRun,
+          preconditions: options.preconditions,
+        });
         const uid = String(metadataOf(object).uid ?? '');
         sendJson(
           res,

@@ -98,6 +98,10 @@ function deployment(
   };
 }
 
+function namespaceObject(name: string) {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+}
+
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const strategic = setHeaderOptions(
   'Content-Type',
@@ -110,7 +114,9 @@ describe('startKubernetesEmulator', () => {
   let apps: AppsV1Api;
 
   beforeEach(async () => {
-    emulator = await startKubernetesEmulator();
+    emulator = await startKubernetesEmulator({
+      objects: [namespaceObject('shop')],
+    });
     const kc = clientFor(emulator);
     core = kc.makeApiClient(CoreV1Api);
     apps = kc.makeApiClient(AppsV1Api);
@@ -171,8 +177,9 @@ describe('startKubernetesEmulator', () => {
       code: 404,
       reason: 'NotFound',
       message: 'configmaps "nope" not found',
-      details: { name: 'nope', group: '', kind: 'configmaps' },
     });
+    // Like the API server, the core group is left out of the details.
+    expect(missing.details).toEqual({ name: 'nope', kind: 'configmaps' });
   });
 
   it('lists with label selectors, field selectors, paging and across namespaces', async () => {
@@ -405,6 +412,261 @@ describe('startKubernetesEmulator', () => {
       core.readNamespacedConfigMap({ name: 'held', namespace: 'shop' }),
     );
     expect(gone.code).toBe(404);
+  });
+
+  it('refuses writes into a namespace that does not exist, and creates into one being deleted', async () => {
+    const objects = KubernetesObjectApi.makeApiClient(clientFor(emulator));
+    const notFound = {
+      httpCode: 404,
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'namespaces "nowhere" not found',
+      reason: 'NotFound',
+      details: { name: 'nowhere', kind: 'namespaces' },
+      code: 404,
+    };
+    const configMap = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cm', namespace: 'nowhere' },
+      data: { a: '1' },
+    };
+    for (const dryRun of [undefined, 'All']) {
+      expect(
+        await failure(
+          core.createNamespacedConfigMap({
+            namespace: 'nowhere',
+            body: configMap,
+            dryRun,
+          }),
+        ),
+      ).toEqual(notFound);
+      expect(
+        await failure(
+          objects.patch(
+            configMap,
+            undefined,
+            dryRun,
+            'mesh-lifecycle',
+            undefined,
+            PatchStrategy.ServerSideApply,
+          ),
+        ),
+      ).toEqual(notFound);
+    }
+    // Only a fixture can hold an object in a missing namespace; writing it is refused, deleting it is not.
+    emulator.apply(configMap);
+    const seeded = await core.readNamespacedConfigMap({
+      name: 'cm',
+      namespace: 'nowhere',
+    });
+    expect(
+      await failure(
+        core.replaceNamespacedConfigMap({
+          name: 'cm',
+          namespace: 'nowhere',
+          body: { ...seeded, data: { a: '2' } },
+        }),
+      ),
+    ).toEqual(notFound);
+    expect(
+      await failure(
+        core.patchNamespacedConfigMap(
+          { name: 'cm', namespace: 'nowhere', body: { data: { a: '3' } } },
+          merge,
+        ),
+      ),
+    ).toEqual(notFound);
+    await core.deleteNamespacedConfigMap({ name: 'cm', namespace: 'nowhere' });
+    expect(emulator.get('v1', 'ConfigMap', 'nowhere', 'cm')).toBeUndefined();
+    await core.createNamespace({ body: { metadata: { name: 'nowhere' } } });
+    const applied = await objects.patch<V1ConfigMap>(
+      configMap,
+      undefined,
+      undefined,
+      'mesh-lifecycle',
+      undefined,
+      PatchStrategy.ServerSideApply,
+    );
+    expect(applied.metadata?.uid).toBeDefined();
+
+    await core.createNamespace({
+      body: { metadata: { name: 'closing', finalizers: ['example.com/hold'] } },
+    });
+    emulator.apply({
+      ...configMap,
+      metadata: { name: 'old', namespace: 'closing' },
+    });
+    await core.deleteNamespace({ name: 'closing' });
+    const terminating = await failure(
+      core.createNamespacedConfigMap({
+        namespace: 'closing',
+        body: { metadata: { name: 'new' } },
+        dryRun: 'All',
+      }),
+    );
+    expect(terminating).toEqual({
+      httpCode: 403,
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message:
+        'configmaps "new" is forbidden: unable to create new content in namespace closing because it is being terminated',
+      reason: 'Forbidden',
+      details: {
+        name: 'new',
+        kind: 'configmaps',
+        causes: [
+          {
+            reason: 'NamespaceTerminating',
+            message: 'namespace closing is being terminated',
+            field: 'metadata.namespace',
+          },
+        ],
+      },
+      code: 403,
+    });
+    // Objects already there may still be changed while the namespace goes.
+    const changed = await core.patchNamespacedConfigMap(
+      { name: 'old', namespace: 'closing', body: { data: { a: '4' } } },
+      merge,
+    );
+    expect(changed.data).toEqual({ a: '4' });
+  });
+
+  it('does not write a server-side apply that changes nothing', async () => {
+    const objects = KubernetesObjectApi.makeApiClient(clientFor(emulator));
+    const apply = (manager: string, data: Record<string, string>) =>
+      objects.patch<V1ConfigMap>(
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'applied', namespace: 'shop' },
+          data,
+        } as KubernetesObject,
+        undefined,
+        undefined,
+        manager,
+        undefined,
+        PatchStrategy.ServerSideApply,
+      );
+    const first = await apply('mesh-lifecycle', { a: '1' });
+    const firstVersion = first.metadata?.resourceVersion;
+    const firstTime = first.metadata?.managedFields?.[0].time;
+    expect(firstTime).toBeInstanceOf(Date);
+    // managedFields times have a precision of seconds: let the clock pass the first one.
+    await waitFor(
+      () => Date.now() >= (firstTime?.getTime() ?? 0) + 1000,
+      'the next second',
+      2000,
+    );
+    const watch = await fetch(
+      `${emulator.url}/api/v1/namespaces/shop/configmaps?watch=true&timeoutSeconds=1&resourceVersion=${firstVersion}`,
+      { headers: { authorization: `Bearer ${emulator.token}` } },
+    );
+
+    const again = await apply('mesh-lifecycle', { a: '1' });
+    expect(again.metadata?.resourceVersion).toBe(firstVersion);
+    expect(again.metadata?.managedFields).toEqual(
+      first.metadata?.managedFields,
+    );
+    // Another manager taking shared ownership changes managedFields: that is written.
+    const shared = await apply('other', { a: '1' });
+    expect(Number(shared.metadata?.resourceVersion)).toBeGreaterThan(
+      Number(firstVersion),
+    );
+    expect(shared.metadata?.managedFields?.map(f => f.manager)).toEqual([
+      'mesh-lifecycle',
+      'other',
+    ]);
+
+    const events = (await watch.text())
+      .trim()
+      .split('\n')
+      .map(line => JSON.parse(line));
+    expect(
+      events.map(e => `${e.type} ${e.object.metadata.resourceVersion}`),
+    ).toEqual([`MODIFIED ${shared.metadata?.resourceVersion}`]);
+  });
+
+  it('deletes only when the DeleteOptions preconditions match', async () => {
+    const created = await core.createNamespace({
+      body: { metadata: { name: 'env' } },
+    });
+    const uid = created.metadata?.uid ?? '';
+    const resourceVersion = created.metadata?.resourceVersion ?? '';
+    const deleteEnv = (preconditions: {
+      uid?: string;
+      resourceVersion?: string;
+    }) =>
+      core.deleteNamespace({
+        name: 'env',
+        body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions },
+      });
+
+    expect(
+      await failure(deleteEnv({ uid: 'other-uid', resourceVersion })),
+    ).toEqual({
+      httpCode: 409,
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: `Operation cannot be fulfilled on namespaces "env": Precondition failed: UID in precondition: other-uid, UID in object meta: ${uid}`,
+      reason: 'Conflict',
+      details: { name: 'env', kind: 'namespaces' },
+      code: 409,
+    });
+    const stale = await failure(deleteEnv({ uid, resourceVersion: '1' }));
+    expect(stale).toMatchObject({ code: 409, reason: 'Conflict' });
+    expect(stale.message).toBe(
+      `Operation cannot be fulfilled on namespaces "env": Precondition failed: ResourceVersion in precondition: 1, ResourceVersion in object meta: ${resourceVersion}`,
+    );
+    expect(emulator.get('v1', 'Namespace', undefined, 'env')).toBeDefined();
+    await deleteEnv({ uid, resourceVersion });
+    expect(emulator.get('v1', 'Namespace', undefined, 'env')).toBeUndefined();
+
+    // Other resources answer with the generic registry's message, naming the kind.
+    const deployed = await apps.createNamespacedDeployment({
+      namespace: 'shop',
+      body: deployment('web'),
+    });
+    const replaced = await failure(
+      apps.deleteNamespacedDeployment({
+        name: 'web',
+        namespace: 'shop',
+        body: { preconditions: { uid: 'old-uid' } },
+      }),
+    );
+    expect(replaced).toMatchObject({
+      code: 409,
+      reason: 'Conflict',
+      message: `Operation cannot be fulfilled on Deployment.apps "web": the UID in the precondition (old-uid) does not match the UID in record (${deployed.metadata?.uid}). The object might have been deleted and then recreated`,
+      details: { name: 'web', group: 'apps', kind: 'Deployment' },
+    });
+    const modified = await failure(
+      apps.deleteNamespacedDeployment({
+        name: 'web',
+        namespace: 'shop',
+        body: { preconditions: { resourceVersion: '1' } },
+      }),
+    );
+    expect(modified.message).toBe(
+      `Operation cannot be fulfilled on Deployment.apps "web": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${deployed.metadata?.resourceVersion}). The object might have been modified`,
+    );
+    // dryRun in the body is honoured as in the query.
+    await apps.deleteNamespacedDeployment({
+      name: 'web',
+      namespace: 'shop',
+      body: {
+        dryRun: ['All'],
+        preconditions: { uid: deployed.metadata?.uid },
+      },
+    });
+    expect(emulator.get('apps/v1', 'Deployment', 'shop', 'web')).toBeDefined();
   });
 
   it('rejects invalid objects with 422 Status bodies naming the field', async () => {

@@ -175,7 +175,13 @@ export async function startKubernetesEmulator(
     const metadata = metadataOf(obj);
     const namespace = stringField(metadata, 'namespace');
     const objectName = stringField(metadata, 'name');
-    const write = { fieldManager: 'emulator', writeStatus: true };
+    // Lenient where a real server is not: fixtures may seed objects before
+    // (or without) their Namespace.
+    const write = {
+      fieldManager: 'emulator',
+      writeStatus: true,
+      allowMissingNamespace: true,
+    };
     if (objectName && find(resource, namespace, objectName)) {
       delete metadata.resourceVersion;
       return store.update(resource, namespace, objectName, obj, write);

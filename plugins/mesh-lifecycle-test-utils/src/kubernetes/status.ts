@@ -83,14 +83,24 @@ function qualifiedResource(resource: string, group: string): string {
   return group ? `${resource}.${group}` : resource;
 }
 
+/** The details naming an object; like the API server, empty (core) group and name are left out. */
+function detailsOf(target: StatusTarget): KubernetesStatus['details'] {
+  return {
+    ...(target.name ? { name: target.name } : {}),
+    ...(target.group ? { group: target.group } : {}),
+    kind: target.resource,
+  };
+}
+
 /** 404 NotFound for an object. */
 export function notFound(target: StatusTarget): StatusError {
   const what = qualifiedResource(target.resource, target.group);
-  return failure(404, 'NotFound', `${what} "${target.name ?? ''}" not found`, {
-    name: target.name,
-    group: target.group,
-    kind: target.resource,
-  });
+  return failure(
+    404,
+    'NotFound',
+    `${what} "${target.name ?? ''}" not found`,
+    detailsOf(target),
+  );
 }
 
 /** 404 NotFound for a URL that serves nothing. */
@@ -110,11 +120,7 @@ export function alreadyExists(target: StatusTarget): StatusError {
     409,
     'AlreadyExists',
     `${what} "${target.name ?? ''}" already exists`,
-    {
-      name: target.name,
-      group: target.group,
-      kind: target.resource,
-    },
+    detailsOf(target),
   );
 }
 
@@ -131,12 +137,7 @@ export function conflict(
     `Operation cannot be fulfilled on ${what} "${
       target.name ?? ''
     }": ${detail}`,
-    {
-      name: target.name,
-      group: target.group,
-      kind: target.resource,
-      ...(causes ? { causes } : {}),
-    },
+    { ...detailsOf(target), ...(causes ? { causes } : {}) },
   );
 }
 
@@ -149,9 +150,7 @@ export function applyConflict(
     causes.length === 1 ? '1 conflict' : `${causes.length} conflicts`;
   const list = causes.map(c => `${c.message}: ${c.field}`).join('\n');
   return failure(409, 'Conflict', `Apply failed with ${count}: ${list}`, {
-    name: target.name,
-    group: target.group,
-    kind: target.resource,
+    ...detailsOf(target),
     causes,
   });
 }
@@ -172,12 +171,7 @@ export function invalid(
     422,
     'Invalid',
     `${qualifiedKind} "${name}" is invalid: ${joined}`,
-    {
-      name,
-      group,
-      kind,
-      causes,
-    },
+    { ...detailsOf({ resource: kind, group, name }), causes },
   );
 }
 
@@ -216,7 +210,39 @@ export function forbidden(request: ForbiddenRequest): StatusError {
     403,
     'Forbidden',
     `${subject} is forbidden: User "${request.user}" cannot ${request.verb} resource "${resource}" in API group "${request.group}" ${scope}`,
-    { name: request.name, group: request.group, kind: request.resource },
+    detailsOf({
+      resource: request.resource,
+      group: request.group,
+      name: request.name,
+    }),
+  );
+}
+
+/**
+ * 403 Forbidden of the NamespaceLifecycle admission: nothing new may be
+ * created in a namespace that is being deleted.
+ */
+export function namespaceTerminating(
+  target: StatusTarget,
+  namespace: string,
+): StatusError {
+  const what = qualifiedResource(target.resource, target.group);
+  return failure(
+    403,
+    'Forbidden',
+    `${what} "${
+      target.name ?? ''
+    }" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+    {
+      ...detailsOf(target),
+      causes: [
+        {
+          reason: 'NamespaceTerminating',
+          message: `namespace ${namespace} is being terminated`,
+          field: 'metadata.namespace',
+        },
+      ],
+    },
   );
 }
 
@@ -258,11 +284,6 @@ export function deleted(target: StatusTarget, uid: string): KubernetesStatus {
     status: 'Success',
     message: '',
     code: 200,
-    details: {
-      name: target.name,
-      group: target.group,
-      kind: target.resource,
-      uid,
-    },
+    details: { ...detailsOf(target), uid },
   };
 }
