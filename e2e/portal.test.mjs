@@ -299,6 +299,8 @@ describe('a new service from the mesh-service template', () => {
     await page.getByRole('option', { name: 'Commerce Team' }).click();
     await page.getByRole('button', { name: /^Next/ }).click();
 
+    // The cluster picker offers the configured clusters; dev is the default.
+    await page.getByText('dev (development)').waitFor();
     await page
       .getByRole('textbox', { name: 'Container image' })
       .fill(`registry.example.com/shop/${name}:1.0.0`);
