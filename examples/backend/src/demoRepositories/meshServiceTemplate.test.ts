@@ -8,7 +8,12 @@ import {
   Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  createTemplateAction,
+  scaffolderActionsExtensionPoint,
+} from '@backstage/plugin-scaffolder-node';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import meshLifecycleScaffolderModule from '@mesh-lifecycle/plugin-scaffolder-backend-module-mesh-lifecycle';
 import {
@@ -46,12 +51,58 @@ function templateEntity(): Entity {
  * repositories route (the catalog is a mock that reads the location the way
  * the catalog's URL reader would: a plain GET).
  */
+/**
+ * What the template hands to `publish:github`: GitHub cannot be reached from
+ * the tests, so a stand-in action records its input and the workspace it was
+ * given, and answers as publish:github does.
+ */
+const githubPublications: Array<{ input: unknown; catalogInfo: string }> = [];
+const standInGithub = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'stand-in-github',
+  register(env) {
+    env.registerInit({
+      deps: { scaffolder: scaffolderActionsExtensionPoint },
+      async init({ scaffolder }) {
+        scaffolder.addActions(
+          createTemplateAction({
+            id: 'publish:github',
+            schema: {
+              input: {
+                repoUrl: z => z.string(),
+                description: z => z.string().optional(),
+                defaultBranch: z => z.string().optional(),
+                repoVisibility: z => z.string().optional(),
+              },
+            },
+            async handler(ctx) {
+              githubPublications.push({
+                input: ctx.input,
+                catalogInfo: await fs.readFile(
+                  join(ctx.workspacePath, 'catalog-info.yaml'),
+                  'utf8',
+                ),
+              });
+              ctx.output('remoteUrl', 'https://github.com/acme/gift-cards');
+              ctx.output(
+                'repoContentsUrl',
+                'https://github.com/acme/gift-cards/blob/main',
+              );
+            },
+          }),
+        );
+      },
+    });
+  },
+});
+
 describe('the mesh-service template in the demo portal', () => {
   let dir: string;
   let emulator: KubernetesEmulator;
   let server: Server;
   let stop: () => Promise<void>;
   const registered: Entity[] = [];
+  const locations: string[] = [];
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(join(tmpdir(), 'mesh-service-demo-'));
@@ -66,6 +117,20 @@ describe('the mesh-service template in the demo portal', () => {
         return wanted === stringifyEntityRef(template) ? template : undefined;
       },
       async addLocation(location) {
+        locations.push(location.target);
+        if (location.target.startsWith('https://github.com/')) {
+          // The real catalog would read it from GitHub.
+          return {
+            location: {
+              id: 'github',
+              type: 'url',
+              target: location.target,
+              entityRef: 'location:default/github',
+            },
+            entities: [],
+            exists: false,
+          };
+        }
         const response = await fetch(location.target);
         if (!response.ok) {
           throw new Error(`GET ${location.target}: ${response.status}`);
@@ -89,6 +154,7 @@ describe('the mesh-service template in the demo portal', () => {
         scaffolderPlugin,
         meshLifecycleScaffolderModule,
         demoRepositories,
+        standInGithub,
         catalog.factory,
         mockServices.rootConfig.factory({
           data: {
@@ -117,25 +183,13 @@ describe('the mesh-service template in the demo portal', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('publishes, registers and applies a new service', async () => {
+  /** Runs the template through the scaffolder's API; the completed task's events. */
+  async function runTemplate(values: Record<string, unknown>) {
     const auth = mockCredentials.user.header();
     const created = await request(server)
       .post('/api/scaffolder/v2/tasks')
       .set('authorization', auth)
-      .send({
-        templateRef: 'template:default/mesh-service',
-        values: {
-          name: 'gift-card-service',
-          description: 'Sells and redeems gift cards',
-          owner: 'group:default/team-commerce',
-          image: 'registry.example.com/shop/gift-card-service:1.0.0',
-          port: 8080,
-          cluster: 'dev',
-          namespace: 'shop-dev',
-          callers: [],
-          publishTo: 'demo',
-        },
-      });
+      .send({ templateRef: 'template:default/mesh-service', values });
     expect(created.status).toBe(201);
     const taskPath = `/api/scaffolder/v2/tasks/${created.body.id}`;
     let status = 'open';
@@ -152,6 +206,21 @@ describe('the mesh-service template in the demo portal', () => {
     ).body;
     const log = events.map(e => e.body.message).join('\n');
     expect({ status, log }).toMatchObject({ status: 'completed' });
+    return events.find(e => e.type === 'completion')?.body.output;
+  }
+
+  it('publishes, registers and applies a new service', async () => {
+    const output = await runTemplate({
+      name: 'gift-card-service',
+      description: 'Sells and redeems gift cards',
+      owner: 'group:default/team-commerce',
+      image: 'registry.example.com/shop/gift-card-service:1.0.0',
+      port: 8080,
+      cluster: 'dev',
+      namespace: 'shop-dev',
+      callers: [],
+      publishTo: 'demo',
+    });
 
     expect(registered).toHaveLength(1);
     expect(stringifyEntityRef(registered[0])).toBe(
@@ -161,7 +230,6 @@ describe('the mesh-service template in the demo portal', () => {
       'backstage.io/kubernetes-id': 'gift-card-service',
       'backstage.io/kubernetes-namespace': 'shop-dev',
     });
-    const output = events.find(e => e.type === 'completion')?.body.output;
     expect(output?.links).toEqual([
       {
         title: 'Repository',
@@ -177,6 +245,41 @@ describe('the mesh-service template in the demo portal', () => {
     ]);
     expect(
       emulator.get('apps/v1', 'Deployment', 'shop-dev', 'gift-card-service-v1'),
+    ).toBeDefined();
+  });
+  it('publishes to GitHub when chosen and registers from the repository', async () => {
+    const output = await runTemplate({
+      name: 'gift-card-ledger',
+      description: 'Keeps the gift card ledger',
+      owner: 'group:default/team-commerce',
+      image: 'registry.example.com/shop/gift-card-ledger:1.0.0',
+      port: 8080,
+      cluster: 'dev',
+      namespace: 'shop-dev',
+      callers: [],
+      publishTo: 'github',
+      repoUrl: 'github.com?owner=acme&repo=gift-cards',
+    });
+    expect(githubPublications).toHaveLength(1);
+    expect(githubPublications[0].input).toMatchObject({
+      repoUrl: 'github.com?owner=acme&repo=gift-cards',
+      description: 'Keeps the gift card ledger',
+      defaultBranch: 'main',
+    });
+    const entity = yaml.parse(githubPublications[0].catalogInfo) as Entity;
+    expect(entity.metadata.annotations).toMatchObject({
+      'github.com/project-slug': 'acme/gift-cards',
+      'backstage.io/kubernetes-id': 'gift-card-ledger',
+    });
+    expect(locations).toContain(
+      'https://github.com/acme/gift-cards/blob/main/catalog-info.yaml',
+    );
+    expect(output?.links).toContainEqual({
+      title: 'Repository',
+      url: 'https://github.com/acme/gift-cards',
+    });
+    expect(
+      emulator.get('apps/v1', 'Deployment', 'shop-dev', 'gift-card-ledger-v1'),
     ).toBeDefined();
   });
 });
