@@ -291,6 +291,13 @@ interface MeshLifecyclePrometheusConfig {
    */
   timeout?: MeshLifecycleDuration;
   /**
+   * The Prometheus evaluates Mesh Lifecycle's recording rules
+   * (`meshLifecycleRecordingRules()` of `-common`, documented in the README):
+   * the fleet view then reads each service's recorded 5-minute p95 instead of
+   * aggregating every request-duration bucket series. Default `false`.
+   */
+  recordingRules?: boolean;
+  /**
    * Allow a plain `http:` url when credentials (`bearerToken` or any header)
    * are sent or the host is not loopback. Default `false`.
    */

@@ -7,8 +7,14 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   FleetResponse,
   FleetService,
+  RECORDED_P95_LATENCY_5M,
+  count,
+  meshLifecycleRecordingRules,
+  multiply,
+  selector,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import {
+  PrometheusRuleFile,
   createServiceEntity,
   groundTruth,
   startKubernetesEmulator,
@@ -176,5 +182,127 @@ describe('GET /fleet', () => {
     } finally {
       await Promise.all([prometheus.stop(), prod.stop()]);
     }
+  });
+});
+
+describe('GET /fleet with recording rules', () => {
+  const fleet = generateFleet({ count: 4, clusters: ['prod'] });
+  const rules = meshLifecycleRecordingRules({ interval: '1s' });
+
+  /** The fleet answer from a Prometheus with these rules, configured with recordingRules: true. */
+  async function fleetWithRules(ruleFile: PrometheusRuleFile) {
+    const now = Date.now();
+    const prometheus = await startPrometheus({
+      // Until now only: Prometheus appends the recorded samples after the
+      // newest backfilled block ("out of bounds" before it).
+      backfill: toOpenMetrics(fleet.models.prod, {
+        start: new Date(now - 900_000),
+        end: new Date(now),
+        stepSeconds: 30,
+      }),
+      rules: ruleFile,
+    });
+    const prod = await startKubernetesEmulator({
+      name: 'prod',
+      objects: fleet.objects.prod,
+    });
+    const logger = mockServices.logger.mock();
+    try {
+      if (ruleFile.groups.length > 0) {
+        // Until the first evaluation has recorded every service.
+        const recorded = String(count(selector(RECORDED_P95_LATENCY_5M, {})));
+        for (let i = 0; i < 100; i++) {
+          const data = await prometheus.query(recorded);
+          const [sample] = data.resultType === 'vector' ? data.result : [];
+          if (sample && Number(sample.value[1]) === fleet.services.length) {
+            break;
+          }
+          await new Promise(resolve => setTimeout(resolve, 200));
+        }
+      }
+      const { server } = await startTestBackend({
+        features: [
+          meshLifecyclePlugin,
+          logger.factory,
+          catalogServiceMock.factory({ entities: fleet.entities }),
+          mockServices.rootConfig.factory({
+            data: {
+              meshLifecycle: {
+                clusters: [
+                  {
+                    name: 'prod',
+                    url: prod.url,
+                    serviceAccountToken: prod.token,
+                    allowInsecureHttp: true,
+                    prometheus: { url: prometheus.url, recordingRules: true },
+                  },
+                ],
+              },
+            },
+          }),
+        ],
+      });
+      const before = await instantQueries(prometheus.url);
+      const response = await request(server)
+        .get('/api/mesh-lifecycle/fleet?window=300')
+        .set('authorization', mockCredentials.user.header());
+      expect(response.status).toBe(200);
+      const at = Date.now();
+      const p95 = (name: string) => {
+        const service = (response.body as FleetResponse).services.find(
+          x => x.entityRef === `component:default/${name}`,
+        );
+        if (service?.status !== 'ok') throw new Error(name);
+        return service.traffic[0].figures.p95LatencyMs;
+      };
+      const truth = (name: string) =>
+        groundTruth(fleet.models.prod, {
+          destination: name,
+          from: new Date(at - 300_000),
+          to: new Date(at),
+        }).estimatedLatencyMs.p95;
+      return {
+        p95,
+        truth,
+        queries: (await instantQueries(prometheus.url)) - before,
+        warnings: jest.mocked(logger.warn).mock.calls.map(([m]) => m),
+      };
+    } finally {
+      await Promise.all([prometheus.stop(), prod.stop()]);
+    }
+  }
+
+  it('reads each service p95 from the series the shipped rules record', async () => {
+    const answer = await fleetWithRules({ groups: [rules] });
+    expect(answer.queries).toBe(5);
+    for (const { name } of fleet.services) {
+      expect(off(answer.p95(name), answer.truth(name))).toBeLessThan(0.02);
+    }
+    expect(answer.warnings).toEqual([]);
+  });
+
+  it('takes the recorded series, not the buckets', async () => {
+    // A rule recording twice the p95 shows which one the answer comes from.
+    const doubled = {
+      ...rules,
+      rules: rules.rules.map(r => ({ ...r, expr: multiply(2, r.expr) })),
+    };
+    const answer = await fleetWithRules({ groups: [doubled] });
+    for (const { name } of fleet.services) {
+      expect(off(answer.p95(name), 2 * answer.truth(name))).toBeLessThan(0.02);
+    }
+  });
+
+  it('computes from the buckets, with a warning, when the rules are missing', async () => {
+    const answer = await fleetWithRules({ groups: [] });
+    expect(answer.queries).toBe(6);
+    for (const { name } of fleet.services) {
+      expect(off(answer.p95(name), answer.truth(name))).toBeLessThan(0.02);
+    }
+    expect(answer.warnings).toEqual([
+      expect.stringContaining(
+        `is configured with recordingRules but has no ${RECORDED_P95_LATENCY_5M} series`,
+      ),
+    ]);
   });
 });

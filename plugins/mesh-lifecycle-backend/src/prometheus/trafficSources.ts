@@ -39,6 +39,7 @@ export function trafficSources(
   return [...byUrl.values()].map(({ source, clusters }) => ({
     clusters,
     istioClusterIds,
+    recordingRules: source.recordingRules === true,
     client: new PrometheusClient({
       source: {
         name: `prometheus ${new URL(source.url).host}`,

@@ -13,6 +13,8 @@ import {
   ISTIO_SERVICE_LABELS,
   PromQL,
   SourceOutcome,
+  RECORDED_P95_LATENCY_5M,
+  hasRecordedP95,
   istioQueries,
   matchesLabelSelector,
   readServiceDeclaration,
@@ -20,7 +22,7 @@ import {
 import { z } from 'zod';
 import { parseObjects } from '../clusters/objectSchemas';
 import { KUBERNETES_RESOURCES } from '../clusters/resources';
-import { PrometheusClient, VectorSample } from '../prometheus/PrometheusClient';
+import { VectorSample } from '../prometheus/PrometheusClient';
 import { MeshCluster } from './ClusterMeshReader';
 import { sourceError } from './sourceError';
 import { TrafficSource } from './TrafficReader';
@@ -108,6 +110,8 @@ export class FleetReader {
   private readonly logger: LoggerService;
   private readonly figuresTtlMs: number;
   /** Figures of each source and window, computed recently. */
+  /** Sources configured with recording rules found without them (warned once). */
+  private readonly missingRecordings = new Set<string>();
   private readonly recent = new Map<
     string,
     { until: number; figures: Promise<SourceFigures> }
@@ -143,7 +147,7 @@ export class FleetReader {
       Promise.all(
         this.sources.map(source =>
           outcome(source.client.name, () =>
-            this.recentFigures(source.client, options),
+            this.recentFigures(source, options),
           ),
         ),
       ),
@@ -217,13 +221,13 @@ export class FleetReader {
    * again costs more than the rest of a warm fleet answer.
    */
   private recentFigures(
-    client: PrometheusClient,
+    source: TrafficSource,
     options: { windowSeconds: number; at?: Date },
   ): Promise<SourceFigures> {
     if (options.at || this.figuresTtlMs <= 0) {
-      return this.figures(client, options);
+      return this.figures(source, options);
     }
-    const key = `${client.name}\n${options.windowSeconds}`;
+    const key = `${source.client.name}\n${options.windowSeconds}`;
     const now = Date.now();
     const hit = this.recent.get(key);
     if (hit && hit.until > now) {
@@ -234,7 +238,7 @@ export class FleetReader {
     }
     const entry = {
       until: now + this.figuresTtlMs,
-      figures: this.figures(client, options),
+      figures: this.figures(source, options),
     };
     this.recent.set(key, entry);
     entry.figures.catch(() => {
@@ -243,22 +247,42 @@ export class FleetReader {
     return entry.figures;
   }
 
-  /** One query per figure for the whole fleet, grouped by service. */
+  /**
+   * One query per figure for the whole fleet, grouped by service; the p95
+   * from the recorded series where the source records them.
+   */
   private async figures(
-    client: PrometheusClient,
+    source: TrafficSource,
     options: { windowSeconds: number; at?: Date },
   ): Promise<SourceFigures> {
+    const { client } = source;
     const fleet = {};
     const window = options.windowSeconds;
     const ask = async (query: PromQL) =>
       byService(await client.instant(query, options.at));
-    const [rate, success, r5xx, p95, mtls] = await Promise.all([
+    const recorded = source.recordingRules && hasRecordedP95(window);
+    const [rate, success, r5xx, recordedP95, mtls] = await Promise.all([
       ask(istioQueries.requestRate(fleet, window)),
       ask(istioQueries.successRatio(fleet, window)),
       ask(istioQueries.errorRatio(fleet, window, '5xx')),
-      ask(istioQueries.latencyQuantile(fleet, window, 0.95)),
+      ask(
+        recorded
+          ? istioQueries.recordedP95Latency(fleet)
+          : istioQueries.latencyQuantile(fleet, window, 0.95),
+      ),
       ask(istioQueries.mtlsShare(fleet, window)),
     ]);
+    let p95 = recordedP95;
+    if (recorded && p95.size === 0 && rate.size > 0) {
+      // Configured, but nothing is recorded: the rules are not installed.
+      if (!this.missingRecordings.has(client.name)) {
+        this.missingRecordings.add(client.name);
+        this.logger.warn(
+          `${client.name} is configured with recordingRules but has no ${RECORDED_P95_LATENCY_5M} series; computing the fleet p95 from the buckets until the rules are installed`,
+        );
+      }
+      p95 = await ask(istioQueries.latencyQuantile(fleet, window, 0.95));
+    }
     const figures: SourceFigures = new Map();
     const keys = new Set([...rate.keys(), ...p95.keys()]);
     for (const key of keys) {

@@ -19,6 +19,8 @@ import { sourceError } from './sourceError';
 /** A Prometheus and the clusters it watches. */
 export interface TrafficSource {
   client: PrometheusClient;
+  /** It evaluates Mesh Lifecycle's recording rules (config `recordingRules`). */
+  recordingRules?: boolean;
   /** Names of the clusters it watches; empty for a global Prometheus. */
   clusters: string[];
   /**

@@ -42,12 +42,19 @@ export { histogramQuantile } from './histogramQuantile';
 export { offset } from './offset';
 export { timestamp } from './timestamp';
 export { vector } from './vector';
-export { istioQueries, ISTIO_SERVICE_LABELS } from './istioQueries';
+export {
+  istioQueries,
+  ISTIO_SERVICE_LABELS,
+  RECORDED_P95_LATENCY_5M,
+  hasRecordedP95,
+  meshLifecycleRecordingRules,
+} from './istioQueries';
 export type {
   IstioTarget,
   IstioFleet,
   IstioScope,
   IstioQueryOptions,
+  RecordingRule,
 } from './istioQueries';
 export { buildLabelSelector } from './buildLabelSelector';
 export type {

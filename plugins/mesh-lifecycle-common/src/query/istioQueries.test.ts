@@ -1,5 +1,10 @@
 import { InputError } from '@backstage/errors';
-import { istioQueries } from './istioQueries';
+import {
+  RECORDED_P95_LATENCY_5M,
+  hasRecordedP95,
+  istioQueries,
+  meshLifecycleRecordingRules,
+} from './istioQueries';
 
 const target = { service: 'reviews', namespace: 'bookinfo' };
 const G = 'destination_service_name, destination_service_namespace';
@@ -154,5 +159,48 @@ describe('istioQueries for the fleet', () => {
     expect(() =>
       istioQueries.requestRate({ namespaces: ['ok', '.*'] }, 300),
     ).toThrow('Invalid namespace ".*"');
+  });
+});
+
+describe('recorded p95 latency', () => {
+  it('records each service p95 per Istio cluster from the server-side histogram', () => {
+    expect(meshLifecycleRecordingRules({ interval: 30 })).toEqual({
+      name: 'mesh-lifecycle',
+      interval: '30s',
+      rules: [
+        {
+          record: RECORDED_P95_LATENCY_5M,
+          expr: 'histogram_quantile(0.95, sum by (destination_service_name, destination_service_namespace, destination_cluster, le) (rate(istio_request_duration_milliseconds_bucket{reporter="destination"}[5m])))',
+        },
+      ],
+    });
+    expect(meshLifecycleRecordingRules()).not.toHaveProperty('interval');
+    expect(() => meshLifecycleRecordingRules({ interval: '30 s' })).toThrow(
+      InputError,
+    );
+  });
+
+  it('reads the recorded series for a fleet or a service, never raw buckets', () => {
+    expect(istioQueries.recordedP95Latency({})).toBe(
+      `max by (destination_service_name, destination_service_namespace) (${RECORDED_P95_LATENCY_5M})`,
+    );
+    expect(
+      istioQueries.recordedP95Latency({
+        service: 'cart',
+        namespace: 'shop',
+        cluster: 'prod',
+      }),
+    ).toBe(
+      `max by (destination_service_name, destination_service_namespace) (${RECORDED_P95_LATENCY_5M}{destination_service_name="cart", destination_service_namespace="shop", destination_cluster="prod"})`,
+    );
+    expect(() =>
+      istioQueries.recordedP95Latency({ namespaces: ['a"b'] }),
+    ).toThrow(InputError);
+  });
+
+  it('stands in only for a 5-minute window', () => {
+    expect(hasRecordedP95(300)).toBe(true);
+    expect(hasRecordedP95(600)).toBe(false);
+    expect(hasRecordedP95(60)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { sum } from './aggregate';
+import { max, sum } from './aggregate';
 import { divide } from './binaryOp';
 import { histogramQuantile } from './histogramQuantile';
 import {
@@ -10,7 +10,7 @@ import {
   isDnsLabel,
 } from './kubernetesNames';
 import { PromQL } from './PromQL';
-import { DurationInput } from './promDuration';
+import { DurationInput, promDuration } from './promDuration';
 import { rate } from './rate';
 import {
   LabelMatchers,
@@ -73,6 +73,18 @@ export const ISTIO_SERVICE_LABELS = [
   'destination_service_name',
   'destination_service_namespace',
 ] as const;
+
+/**
+ * The series recorded by {@link meshLifecycleRecordingRules}: each service's
+ * p95 server-side latency in milliseconds over 5 minutes, per Istio cluster.
+ *
+ * @public
+ */
+export const RECORDED_P95_LATENCY_5M =
+  'destination_service:istio_request_duration_milliseconds:p95_rate5m';
+
+/** The window the recorded series are computed over, in seconds. */
+const RECORDED_WINDOW_SECONDS = 300;
 
 const REQUESTS = 'istio_requests_total';
 const DURATION_BUCKETS = 'istio_request_duration_milliseconds_bucket';
@@ -333,4 +345,79 @@ export const istioQueries = {
       },
     );
   },
+
+  /**
+   * The p95 latency of {@link istioQueries.latencyQuantile} read from the
+   * series {@link meshLifecycleRecordingRules} records, instead of computing
+   * `histogram_quantile` over every bucket series of the fleet: what makes a
+   * large fleet's cold view fast. Only for a 5-minute window. A service seen
+   * in several Istio clusters gets the highest of their p95s (quantiles cannot
+   * be merged); pin a cluster to get its own.
+   */
+  recordedP95Latency(scope: IstioScope): PromQL {
+    const f = scopeFilter(scope);
+    return max(
+      selector(RECORDED_P95_LATENCY_5M, {
+        destination_service_name: match(f.service),
+        destination_service_namespace: match(f.namespace),
+        destination_cluster: f.cluster,
+      }),
+      { by: [...ISTIO_SERVICE_LABELS] },
+    );
+  },
 };
+
+/**
+ * Whether {@link istioQueries.recordedP95Latency} can stand in for a p95 over
+ * a window of this many seconds.
+ *
+ * @public
+ */
+export function hasRecordedP95(windowSeconds: number): boolean {
+  return windowSeconds === RECORDED_WINDOW_SECONDS;
+}
+
+/**
+ * A Prometheus recording rule.
+ *
+ * @public
+ */
+export interface RecordingRule {
+  record: string;
+  expr: PromQL;
+}
+
+/**
+ * The recording rules Mesh Lifecycle reads when a Prometheus source is
+ * configured with `recordingRules: true`, as one rule group for a Prometheus
+ * rule file or a PrometheusRule (`spec.groups`). Install them where the fleet
+ * is large: the fleet view then reads one series per service instead of
+ * aggregating every request-duration bucket series on each cold view.
+ *
+ * @public
+ */
+export function meshLifecycleRecordingRules(
+  options: { interval?: number | string } = {},
+): { name: string; interval?: string; rules: RecordingRule[] } {
+  return {
+    name: 'mesh-lifecycle',
+    ...(options.interval !== undefined
+      ? { interval: promDuration(options.interval) }
+      : {}),
+    rules: [
+      {
+        record: RECORDED_P95_LATENCY_5M,
+        expr: histogramQuantile(
+          0.95,
+          sum(
+            rate(
+              selector(DURATION_BUCKETS, { reporter: 'destination' }),
+              RECORDED_WINDOW_SECONDS,
+            ),
+            { by: [...ISTIO_SERVICE_LABELS, 'destination_cluster', 'le'] },
+          ),
+        ),
+      },
+    ],
+  };
+}

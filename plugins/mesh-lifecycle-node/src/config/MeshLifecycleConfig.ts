@@ -54,6 +54,11 @@ export interface PrometheusSourceConfig {
   readonly bearerToken?: string;
   /** Timeout of each query, in milliseconds. */
   readonly timeoutMs: number;
+  /**
+   * Whether it evaluates Mesh Lifecycle's recording rules (Prometheus only;
+   * never set for an Alertmanager).
+   */
+  readonly recordingRules?: boolean;
 }
 
 /**

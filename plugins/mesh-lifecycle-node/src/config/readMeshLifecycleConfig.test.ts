@@ -291,6 +291,33 @@ describe('readMeshLifecycleConfig', () => {
     expect(config.clusters[1].prometheus?.timeoutMs).toBe(2000);
   });
 
+  it('reads whether a Prometheus evaluates the recording rules', () => {
+    const config = read({
+      meshLifecycle: {
+        prometheus: { url: 'http://127.0.0.1:9090', recordingRules: true },
+        clusters: [
+          cluster(),
+          cluster({
+            name: 'dev',
+            prometheus: { url: 'https://prom-dev.example.com' },
+          }),
+        ],
+      },
+    });
+    expect(config.clusters[0].prometheus?.recordingRules).toBe(true);
+    expect(config.clusters[1].prometheus).not.toHaveProperty('recordingRules');
+    expect(JSON.parse(JSON.stringify(config.prometheus))).toMatchObject({
+      recordingRules: true,
+    });
+    expect(() =>
+      read({
+        meshLifecycle: {
+          prometheus: { url: 'http://127.0.0.1:9090', recordingRules: 'sometimes' },
+        },
+      }),
+    ).toThrow(/recordingRules/);
+  });
+
   it('reads Alertmanagers, global and per cluster, keeping their secrets out of output', () => {
     const AM_TOKEN = 'am-sekret-41d0';
     const config = read({

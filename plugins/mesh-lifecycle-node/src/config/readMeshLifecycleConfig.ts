@@ -201,11 +201,13 @@ function readPrometheus(
   });
   const timeoutMs =
     readDurationMs(config, 'timeout', configPath) ?? defaultTimeoutMs;
+  const recordingRules = config.getOptionalBoolean('recordingRules');
   const source: PrometheusSourceConfig = {
     url,
     headers,
     timeoutMs,
     ...(bearerToken !== undefined ? { bearerToken } : {}),
+    ...(recordingRules ? { recordingRules } : {}),
   };
   return withRedactedSecrets(source, s => ({
     url: s.url,
@@ -214,6 +216,7 @@ function readPrometheus(
     ),
     ...(s.bearerToken !== undefined ? { bearerToken: REDACTED } : {}),
     timeoutMs: s.timeoutMs,
+    ...(s.recordingRules ? { recordingRules: true } : {}),
   }));
 }
 
