@@ -11,6 +11,12 @@ import {
   startPrometheus,
   toOpenMetrics,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import {
+  RECORDED_P95_LATENCY_5M,
+  count,
+  meshLifecycleRecordingRules,
+  selector,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { generateFleet } from '../src/__testUtils__/generateFleet';
 import {
   BENCH_CLUSTERS,
@@ -53,16 +59,18 @@ async function main() {
   setupMs.emulators = Date.now() - t;
 
   t = Date.now();
-  // Constant traffic from 6 minutes ago until 4 minutes from now, every
-  // 2 minutes: enough for 5-minute rates at any moment of the run, and a
-  // backfill of reasonable size (about 6 samples per series).
+  // Constant traffic from 6 minutes ago until now, every minute: enough for
+  // 5-minute rates during the next four minutes (the run takes about two),
+  // and a backfill of reasonable size (7 samples per series). It ends now
+  // because Prometheus appends the recording rules' samples only after the
+  // newest backfilled block.
   const now = Date.now();
   let series = 0;
   const backfill = BENCH_CLUSTERS.map(name => {
     const text = toOpenMetrics(fleet.models[name], {
       start: new Date(now - 360_000),
-      end: new Date(now + 240_000),
-      stepSeconds: 120,
+      end: new Date(now),
+      stepSeconds: 60,
     });
     series += text.split('\n').length / 6;
     return text;
@@ -72,10 +80,22 @@ async function main() {
   const prometheus: PrometheusInstance = await startPrometheus({
     backfill,
     startTimeoutMs: 120_000,
+    rules: { groups: [meshLifecycleRecordingRules({ interval: '30s' })] },
   });
   running.push(prometheus);
   setupMs.prometheus = Date.now() - t;
   backfill.length = 0;
+  // The recording rules' first evaluation, for the backend that reads them.
+  t = Date.now();
+  const recorded = String(count(selector(RECORDED_P95_LATENCY_5M, {})));
+  for (let i = 0; ; i++) {
+    const data = await prometheus.query(recorded);
+    const [sample] = data.resultType === 'vector' ? data.result : [];
+    if (sample && Number(sample.value[1]) > 0) break;
+    if (i > 300) throw new Error('The recording rules recorded nothing');
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+  setupMs.recordingRules = Date.now() - t;
 
   process.on('message', async (request: InfraRequest) => {
     if (request.type === 'calls') {

@@ -1,4 +1,7 @@
 import { InputError } from '@backstage/errors';
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'yaml';
 import {
   RECORDED_P95_LATENCY_5M,
   hasRecordedP95,
@@ -196,6 +199,19 @@ describe('recorded p95 latency', () => {
     expect(() =>
       istioQueries.recordedP95Latency({ namespaces: ['a"b'] }),
     ).toThrow(InputError);
+  });
+
+  it('ships the same rules as a PrometheusRule for adopters', () => {
+    const file = yaml.parse(
+      fs.readFileSync(
+        path.join(__dirname, '../../prometheus/recording-rules.yaml'),
+        'utf8',
+      ),
+    );
+    expect(file.kind).toBe('PrometheusRule');
+    expect(file.spec.groups).toEqual([
+      meshLifecycleRecordingRules({ interval: '30s' }),
+    ]);
   });
 
   it('stands in only for a 5-minute window', () => {
