@@ -300,7 +300,8 @@ describe('applyObjects', () => {
       kubeConfig,
       objects: [namespace, account],
     });
-    expect(report(result.objects, 'Namespace').outcome).toBe('unchanged');
+    // Created by someone else without a marker: adopted, not refused.
+    expect(report(result.objects, 'Namespace').outcome).toBe('configured');
     expect(report(result.objects, 'ServiceAccount')).toMatchObject({
       outcome: 'owned-elsewhere',
       managers: [
@@ -365,20 +366,67 @@ describe('applyObjects', () => {
     for (const o of objects) expect(stored(o)).toBeUndefined();
   });
 
-  it('finds a refusal in a namespace it creates only when writing', async () => {
+  it('creates a new namespace first and writes nothing into it that the server refuses', async () => {
     const objects = manifests();
     const deployment = deploymentOf(objects);
     deployment.spec = { ...deployment.spec, replicas: 'two' };
+    const planned = await applyObjects({ kubeConfig, objects, dryRun: true });
+    // A dry-run cannot look inside a namespace that does not exist yet.
+    expect(report(planned.objects, 'Deployment')).toMatchObject({
+      outcome: 'created',
+      message: 'not dry-run: namespace shop is created by this apply',
+    });
+
     const result = await applyObjects({ kubeConfig, objects });
     expect(result.applied).toBe(true);
     expect(report(result.objects, 'Deployment')).toMatchObject({
       outcome: 'failed',
       message: expect.stringMatching(/spec\.replicas: Invalid value/),
     });
-    expect(stored(deployment)).toBeUndefined();
     expect(
-      stored(objects.find(o => o.kind === 'Service') as TestObject),
+      stored(objects.find(o => o.kind === 'Namespace') as TestObject),
     ).toBeDefined();
+    for (const o of objects.filter(x => x.kind !== 'Namespace')) {
+      expect(stored(o)).toBeUndefined();
+    }
+  });
+
+  it('adopts an identical object created by someone else, then leaves it alone', async () => {
+    const objects = manifests();
+    const [namespace, account] = ['Namespace', 'ServiceAccount'].map(
+      kind => objects.find(o => o.kind === kind) as TestObject,
+    );
+    await client.create(namespace, undefined, undefined, 'kubectl-create');
+    await client.create(account, undefined, undefined, 'kubectl-create');
+
+    const first = await applyObjects({
+      kubeConfig,
+      objects: [namespace, account],
+    });
+    expect(first.objects.map(o => [o.kind, o.outcome, o.changes])).toEqual([
+      ['Namespace', 'configured', []],
+      ['ServiceAccount', 'configured', []],
+    ]);
+    expect(report(first.objects, 'ServiceAccount').message).toContain(
+      'adopts it',
+    );
+    const managers = (
+      (
+        stored(account)?.metadata as {
+          managedFields?: Array<{ manager: string; operation: string }>;
+        }
+      ).managedFields ?? []
+    ).map(f => `${f.manager}:${f.operation}`);
+    expect(managers).toContain(`${MESH_LIFECYCLE_FIELD_MANAGER}:Apply`);
+
+    const again = await applyObjects({
+      kubeConfig,
+      objects: [namespace, account],
+    });
+    expect(again.objects.map(o => o.outcome)).toEqual([
+      'unchanged',
+      'unchanged',
+    ]);
   });
 
   it('fails kinds the cluster does not serve and objects without a name', async () => {

@@ -599,16 +599,72 @@ class ObjectApplier {
     }
     let outcome: ApplyOutcome = 'created';
     if (current) outcome = changes.length > 0 ? 'configured' : 'unchanged';
+    // Same content, but created by someone else: applying makes the fields
+    // ours, so that removing one from the manifest later removes it.
+    const adopt =
+      outcome === 'unchanged' &&
+      current !== undefined &&
+      ownsSomething(object.body) &&
+      !appliedByUs(current);
+    if (adopt) outcome = 'configured';
+    let message: string | undefined;
+    if (managers.length > 0 && outcome !== 'unchanged') {
+      message = `takes over from ${managers.join(', ')}`;
+    } else if (adopt) {
+      message = `adopts it: no change, but its fields become ${MESH_LIFECYCLE_FIELD_MANAGER}'s`;
+    }
     return {
       ...base,
       outcome,
       changes,
       ...taken,
-      ...(managers.length > 0 && outcome !== 'unchanged'
-        ? { message: `takes over from ${managers.join(', ')}` }
-        : {}),
+      ...(message ? { message } : {}),
     };
   }
+}
+
+/** Whether our field manager has applied the object (it owns fields). */
+function appliedByUs(current: JsonObject): boolean {
+  const entries = metadataOf(current).managedFields;
+  return (
+    Array.isArray(entries) &&
+    entries.some(
+      entry =>
+        isJsonObject(entry) &&
+        entry.manager === MESH_LIFECYCLE_FIELD_MANAGER &&
+        entry.operation === 'Apply',
+    )
+  );
+}
+
+/**
+ * Whether applying the manifest gives its manager fields: anything besides
+ * the object's identity (a bare Namespace, say, owns none).
+ */
+function ownsSomething(body: JsonObject): boolean {
+  const { labels, annotations } = metadataOf(body);
+  const hasEntries = (value: JsonValue | undefined) =>
+    isJsonObject(value) && Object.keys(value).length > 0;
+  return (
+    Object.keys(body).some(
+      key => !['apiVersion', 'kind', 'metadata', 'status'].includes(key),
+    ) ||
+    hasEntries(labels) ||
+    hasEntries(annotations)
+  );
+}
+
+/** An outcome that stops the whole apply (unless forced, for ownership). */
+function isRefusal(report: AppliedObjectReport): boolean {
+  return (
+    report.outcome === 'failed' ||
+    report.outcome === 'conflict' ||
+    report.outcome === 'owned-elsewhere'
+  );
+}
+
+function isWrite(report: AppliedObjectReport): boolean {
+  return report.outcome === 'created' || report.outcome === 'configured';
 }
 
 function objectLabel(report: AppliedObjectReport): string {
@@ -677,35 +733,21 @@ export async function applyObjects(
     plans.push({
       object: item,
       report,
-      write: report.outcome === 'created' || report.outcome === 'configured',
+      write: isWrite(report),
       notDryRun,
     });
   }
 
   const reports = () => plans.map(p => ('report' in p ? p.report : p));
-  const blocked = reports().some(
-    r =>
-      r.outcome === 'failed' ||
-      r.outcome === 'conflict' ||
-      r.outcome === 'owned-elsewhere',
-  );
-  if (dryRun || blocked) {
+  if (dryRun || reports().some(isRefusal)) {
     return { dryRun, applied: false, objects: reports() };
   }
 
   let applied = false;
-  for (const plan of plans) {
-    if (!('report' in plan) || !plan.write) continue;
+  const write = async (plan: Plan) => {
     try {
-      const answer = await applier.apply(plan.object, { dryRun: false, force });
+      await applier.apply(plan.object, { dryRun: false, force });
       applied = true;
-      if (plan.notDryRun) {
-        const { message: _notDryRun, ...rest } = plan.report;
-        plan.report = {
-          ...rest,
-          changes: changesOf(plan.object.kind, undefined, answer),
-        };
-      }
       logger?.debug(`Applied ${objectLabel(plan.report)}`);
     } catch (error) {
       const failure = failureOf(error);
@@ -716,6 +758,27 @@ export async function applyObjects(
         message: failure.message,
       };
     }
+  };
+  const planned = plans.filter((p): p is Plan => 'report' in p);
+  const heldBack = planned.filter(p => p.notDryRun);
+  // The Namespaces this apply creates first, then a dry-run of what goes into
+  // them, so that a refusal there stops the rest before it is written.
+  if (heldBack.length > 0) {
+    for (const plan of planned) {
+      if (plan.write && plan.object.kind === 'Namespace') await write(plan);
+    }
+    for (const plan of heldBack) {
+      plan.report = await applier.plan(plan.object);
+      plan.write = isWrite(plan.report);
+    }
+    if (reports().some(isRefusal)) {
+      return { dryRun, applied, objects: reports() };
+    }
+  }
+  for (const plan of planned) {
+    if (!plan.write) continue;
+    if (heldBack.length > 0 && plan.object.kind === 'Namespace') continue;
+    await write(plan);
   }
   return { dryRun, applied, objects: reports() };
 }
