@@ -1,4 +1,9 @@
 import { InputError } from '@backstage/errors';
+import {
+  isDnsLabel,
+  isDnsSubdomain,
+  isLabelValue,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 
 /**
  * Checks of action inputs shared by the actions: each returns the value when
@@ -6,10 +11,6 @@ import { InputError } from '@backstage/errors';
  */
 
 const DNS_1035_LABEL = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
-const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN =
-  /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
-export const LABEL_VALUE = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 
 /** A value as shown in an error message. */
@@ -42,11 +43,7 @@ export function dns1035(field: string, value: unknown): string {
 
 /** An RFC 1123 label: a namespace or cluster name. */
 export function dnsLabel(field: string, value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    value.length > 63 ||
-    !DNS_LABEL.test(value)
-  ) {
+  if (!isDnsLabel(value)) {
     fail(
       field,
       'a DNS label of at most 63 lowercase alphanumerics or "-", starting and ending with an alphanumeric (RFC 1123)',
@@ -58,11 +55,7 @@ export function dnsLabel(field: string, value: unknown): string {
 
 /** An RFC 1123 subdomain: a service account or object name. */
 export function dnsSubdomain(field: string, value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    value.length > 253 ||
-    !DNS_SUBDOMAIN.test(value)
-  ) {
+  if (!isDnsSubdomain(value)) {
     fail(
       field,
       'a DNS subdomain of at most 253 lowercase alphanumerics, "-" or "." (RFC 1123)',
@@ -74,11 +67,7 @@ export function dnsSubdomain(field: string, value: unknown): string {
 
 /** A Kubernetes label value. */
 export function labelValue(field: string, value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    value.length > 63 ||
-    !LABEL_VALUE.test(value)
-  ) {
+  if (!isLabelValue(value) || value === '') {
     fail(
       field,
       'a label value of at most 63 alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric',

@@ -63,7 +63,12 @@ export type {
   LabelSelectorString,
 } from './buildLabelSelector';
 export { parseLabelSelector } from './parseLabelSelector';
-export { isClusterName } from './kubernetesNames';
+export {
+  isClusterName,
+  isDnsLabel,
+  isDnsSubdomain,
+  isLabelValue,
+} from './kubernetesNames';
 export { matchesLabelSelector } from './matchesLabelSelector';
 export { buildFieldSelector } from './buildFieldSelector';
 export type {

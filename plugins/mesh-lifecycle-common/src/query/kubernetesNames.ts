@@ -19,7 +19,7 @@ export function show(value: unknown): string {
 /**
  * RFC 1123 label: namespaces, service names.
  *
- * @internal
+ * @public
  */
 export function isDnsLabel(value: unknown): value is string {
   return (
@@ -30,7 +30,7 @@ export function isDnsLabel(value: unknown): value is string {
 /**
  * RFC 1123 subdomain: most object names.
  *
- * @internal
+ * @public
  */
 export function isDnsSubdomain(value: unknown): value is string {
   return (
@@ -56,7 +56,7 @@ export function isLabelKey(value: unknown): value is string {
 /**
  * Kubernetes label value: empty, or a name part of at most 63 characters.
  *
- * @internal
+ * @public
  */
 export function isLabelValue(value: unknown): value is string {
   return (

@@ -9,10 +9,11 @@ import {
   LABEL_OWNER,
   LABEL_TEST_ENVIRONMENT,
   MANAGED_BY_MESH_LIFECYCLE,
+  isLabelValue,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Namespace, ResourceQuota } from 'kubernetes-models/v1';
-import { LABEL_VALUE, dnsLabel, fail, quantityAmount } from '../inputChecks';
+import { dnsLabel, fail, quantityAmount } from '../inputChecks';
 
 /** The label Kubernetes puts on every namespace, holding its name. */
 export const LABEL_NAMESPACE_NAME = 'kubernetes.io/metadata.name';
@@ -134,7 +135,7 @@ function ownerRef(value: unknown): { ref: string; name: string } {
   }
   const kind = ref.kind.toLocaleLowerCase('en-US');
   if (kind !== 'group' && kind !== 'user') fail('owner', expected, value);
-  if (ref.name.length > 63 || !LABEL_VALUE.test(ref.name)) {
+  if (ref.name === '' || !isLabelValue(ref.name)) {
     fail(
       'owner',
       `${expected}, whose name fits in a label value (at most 63 alphanumerics, "-", "_" or ".")`,
