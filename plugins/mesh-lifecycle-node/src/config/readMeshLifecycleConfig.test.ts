@@ -312,7 +312,10 @@ describe('readMeshLifecycleConfig', () => {
     expect(() =>
       read({
         meshLifecycle: {
-          prometheus: { url: 'http://127.0.0.1:9090', recordingRules: 'sometimes' },
+          prometheus: {
+            url: 'http://127.0.0.1:9090',
+            recordingRules: 'sometimes',
+          },
         },
       }),
     ).toThrow(/recordingRules/);
