@@ -45,7 +45,7 @@ export function MeshClusterPicker(props: MeshClusterPickerProps) {
     disabled: disabled || readonly,
     margin: 'normal' as const,
     fullWidth: true,
-    error: (rawErrors?.length ?? 0) > 0 && !formData,
+    error: (rawErrors?.length ?? 0) > 0,
     FormHelperTextProps: { style: { marginLeft: 0 } },
   };
 
