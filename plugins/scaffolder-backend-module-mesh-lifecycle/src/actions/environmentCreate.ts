@@ -20,6 +20,7 @@ import {
   parseTtl,
 } from '../environment/buildEnvironmentObjects';
 import { applyObjects } from '../kubernetes/applyObjects';
+import { objectReportsSchema } from './objectReportsSchema';
 import { examples } from './environmentCreate.examples';
 
 /** Options of {@link createEnvironmentCreateAction}. */
@@ -190,33 +191,10 @@ export function createEnvironmentCreateAction(
             .string()
             .describe('When the environment is deleted (RFC 3339, UTC)'),
         objects: z =>
-          z
-            .array(
-              z.object({
-                apiVersion: z.string(),
-                kind: z.string(),
-                name: z.string(),
-                namespace: z.string().optional(),
-                outcome: z.enum([
-                  'created',
-                  'configured',
-                  'unchanged',
-                  'owned-elsewhere',
-                  'conflict',
-                  'failed',
-                ]),
-                changes: z.array(
-                  z.object({
-                    path: z.string(),
-                    before: z.unknown().optional(),
-                    after: z.unknown().optional(),
-                  }),
-                ),
-                managers: z.array(z.string()).optional(),
-                message: z.string().optional(),
-              }),
-            )
-            .describe('What was (or, in a dry run, would be) done per object'),
+          objectReportsSchema(
+            z,
+            'What was (or, in a dry run, would be) done per object',
+          ),
       },
     },
     async handler(ctx) {

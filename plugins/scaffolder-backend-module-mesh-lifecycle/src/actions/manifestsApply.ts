@@ -10,6 +10,7 @@ import {
   AppliedObjectReport,
   MESH_LIFECYCLE_FIELD_MANAGER,
   applyObjects,
+  objectLabel,
 } from '../kubernetes/applyObjects';
 import {
   ClusterActionOptions,
@@ -17,6 +18,7 @@ import {
   requireConfiguredCluster,
 } from '../clusterAccess';
 import { dnsLabel } from '../inputChecks';
+import { objectReportsSchema } from './objectReportsSchema';
 import { examples } from './manifestsApply.examples';
 
 const MANIFEST_FILE = /\.ya?ml$/i;
@@ -115,11 +117,6 @@ async function readManifests(
   return objects;
 }
 
-function label(report: AppliedObjectReport): string {
-  const where = report.namespace ? ` in namespace ${report.namespace}` : '';
-  return `${report.kind} ${report.name}${where}`;
-}
-
 function count(reports: AppliedObjectReport[], outcome: string): number {
   return reports.filter(r => r.outcome === outcome).length;
 }
@@ -181,33 +178,10 @@ export function createManifestsApplyAction(
       },
       output: {
         objects: z =>
-          z
-            .array(
-              z.object({
-                apiVersion: z.string(),
-                kind: z.string(),
-                name: z.string(),
-                namespace: z.string().optional(),
-                outcome: z.enum([
-                  'created',
-                  'configured',
-                  'unchanged',
-                  'owned-elsewhere',
-                  'conflict',
-                  'failed',
-                ]),
-                changes: z.array(
-                  z.object({
-                    path: z.string(),
-                    before: z.unknown().optional(),
-                    after: z.unknown().optional(),
-                  }),
-                ),
-                managers: z.array(z.string()).optional(),
-                message: z.string().optional(),
-              }),
-            )
-            .describe('What the apply did (or would do) to each object'),
+          objectReportsSchema(
+            z,
+            'What the apply did (or would do) to each object',
+          ),
         created: z => z.number().describe('Objects created'),
         configured: z => z.number().describe('Objects changed'),
         unchanged: z =>
@@ -243,7 +217,7 @@ export function createManifestsApplyAction(
       for (const r of result.objects) {
         const detail = r.message ? ` (${r.message})` : '';
         ctx.logger.info(
-          `${label(r)} ${verb} ${r.outcome} on ${input.cluster}${detail}`,
+          `${objectLabel(r)} ${verb} ${r.outcome} on ${input.cluster}${detail}`,
         );
         if (r.changes.length > 0 && r.outcome !== 'created') {
           ctx.logger.info(
@@ -257,7 +231,7 @@ export function createManifestsApplyAction(
         // A refusal of the cluster, neither bad input nor a conflict.
         throw new Error(
           `The cluster ${input.cluster} refused ${failed
-            .map(r => `${label(r)}: ${r.message ?? 'failed'}`)
+            .map(r => `${objectLabel(r)}: ${r.message ?? 'failed'}`)
             .join('; ')}${result.applied ? '' : '. Nothing was written'}`,
         );
       }
@@ -269,7 +243,7 @@ export function createManifestsApplyAction(
           `Nothing was written to ${input.cluster}: ${blocked
             .map(
               r =>
-                `${label(r)} is ${
+                `${objectLabel(r)} is ${
                   r.outcome === 'conflict' ? 'in conflict with' : 'managed by'
                 } ${(r.managers ?? []).join(', ') || 'another manager'}`,
             )

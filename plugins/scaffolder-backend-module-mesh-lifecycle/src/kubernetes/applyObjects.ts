@@ -29,13 +29,17 @@ export const MESH_LIFECYCLE_FIELD_MANAGER = 'mesh-lifecycle';
  *
  * @public
  */
-export type ApplyOutcome =
-  | 'created'
-  | 'configured'
-  | 'unchanged'
-  | 'owned-elsewhere'
-  | 'conflict'
-  | 'failed';
+export const APPLY_OUTCOMES = [
+  'created',
+  'configured',
+  'unchanged',
+  'owned-elsewhere',
+  'conflict',
+  'failed',
+] as const;
+
+/** What happened (or, in a dry run, would happen) to one object. */
+export type ApplyOutcome = (typeof APPLY_OUTCOMES)[number];
 
 /**
  * One field an apply changes (`before` absent: added; `after` absent: removed).
@@ -667,8 +671,9 @@ function isWrite(report: AppliedObjectReport): boolean {
   return report.outcome === 'created' || report.outcome === 'configured';
 }
 
-function objectLabel(report: AppliedObjectReport): string {
-  const where = report.namespace ? ` in ${report.namespace}` : '';
+/** An object as log lines and errors name it: `Deployment cart in namespace shop`. */
+export function objectLabel(report: AppliedObjectReport): string {
+  const where = report.namespace ? ` in namespace ${report.namespace}` : '';
   return `${report.kind} ${report.name}${where}`;
 }
 
