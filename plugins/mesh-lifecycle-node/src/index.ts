@@ -15,3 +15,8 @@ export type {
   MeshClusterSummary,
   MeshClustersService,
 } from './meshClustersService';
+export {
+  describeKubernetesFailure,
+  kubernetesFailure,
+} from './kubernetesFailure';
+export type { KubernetesFailure } from './kubernetesFailure';

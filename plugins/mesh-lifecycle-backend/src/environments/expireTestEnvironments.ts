@@ -11,6 +11,7 @@ import {
 import {
   ClusterConfig,
   createKubeConfig,
+  describeKubernetesFailure,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { z } from 'zod';
 
@@ -47,8 +48,6 @@ const namespaceListSchema = z.object({
     }),
   ),
 });
-
-const statusSchema = z.object({ message: z.string() });
 
 /** A cluster to clean: its name and how to reach it. */
 export interface CleanupCluster {
@@ -97,26 +96,6 @@ export interface ExpireTestEnvironmentsOptions {
   logger: LoggerService;
   /** Timeout of each call to a cluster's API server (default 10 s). */
   timeoutMs?: number;
-}
-
-/**
- * A failure as it may be logged: the HTTP status and the Status message of
- * the API server, or the error's message (client-node puts no credentials in
- * either).
- */
-function describe(error: unknown): string {
-  if (error instanceof ApiException) {
-    let message: string | undefined;
-    try {
-      const body: unknown =
-        typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
-      message = statusSchema.safeParse(body).data?.message;
-    } catch {
-      message = undefined;
-    }
-    return `HTTP ${error.code}${message ? `: ${message}` : ''}`;
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string) {
@@ -235,11 +214,14 @@ async function expireOnCluster(
         } else if (error instanceof ApiException && error.code === 404) {
           skip(name, 'gone');
         } else {
-          outcome.failed.push({ namespace: name, error: describe(error) });
+          outcome.failed.push({
+            namespace: name,
+            error: describeKubernetesFailure(error),
+          });
           logger.warn(
             `Could not delete expired test environment ${name} on cluster ${
               cluster.name
-            }: ${describe(error)}`,
+            }: ${describeKubernetesFailure(error)}`,
           );
         }
       }
@@ -273,7 +255,7 @@ export async function expireTestEnvironments(
           timeoutMs,
         );
       } catch (error) {
-        const message = describe(error);
+        const message = describeKubernetesFailure(error);
         logger.warn(
           `Could not clean up the test environments of cluster ${config.name}: ${message}`,
         );

@@ -14,6 +14,7 @@ import {
   authorizeInitiator,
   requireConfiguredCluster,
 } from '../clusterAccess';
+import { describeKubernetesFailure } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import {
   TEST_ENVIRONMENT_DEFAULTS as D,
   buildEnvironmentObjects,
@@ -34,26 +35,6 @@ interface ExistingNamespace {
 }
 
 /** The HTTP status and Status message of a failure; never the request. */
-function describe(error: unknown): string {
-  if (error instanceof ApiException) {
-    let message: unknown;
-    try {
-      const body: unknown =
-        typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
-      message =
-        typeof body === 'object' && body !== null && 'message' in body
-          ? body.message
-          : undefined;
-    } catch {
-      message = undefined;
-    }
-    return `HTTP ${error.code}${
-      typeof message === 'string' ? `: ${message}` : ''
-    }`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function readNamespace(
   kubeConfig: KubeConfig,
   name: string,
@@ -71,7 +52,7 @@ async function readNamespace(
   } catch (error) {
     if (error instanceof ApiException && error.code === 404) return undefined;
     throw new ServiceUnavailableError(
-      `Could not read namespace ${name} on cluster ${cluster}: ${describe(
+      `Could not read namespace ${name} on cluster ${cluster}: ${describeKubernetesFailure(
         error,
       )}`,
     );

@@ -7,6 +7,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
+import { kubernetesFailure } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { z } from 'zod';
 import { fromClientModel, toClientModel } from './clientModels';
 
@@ -165,24 +166,6 @@ const SERVER_METADATA = [
 ];
 
 const REDACTED = '<redacted>';
-
-const statusSchema = z.object({
-  message: z.string().optional(),
-  reason: z.string().optional(),
-  details: z
-    .object({
-      causes: z
-        .array(
-          z.object({
-            reason: z.string().optional(),
-            message: z.string().optional(),
-            field: z.string().optional(),
-          }),
-        )
-        .optional(),
-    })
-    .optional(),
-});
 
 const managedFieldsSchema = z.array(
   z.object({ manager: z.string().optional() }).passthrough(),
@@ -381,40 +364,22 @@ function externalOwners(current: JsonObject): string[] {
   return [...found];
 }
 
-interface KubernetesFailure {
+interface ApplyFailure {
   code?: number;
   message: string;
+  /** The managers an apply conflicts with, from the Status causes. */
   managers: string[];
 }
 
 /** The Kubernetes Status of a failed request; only its message, never the request. */
-function failureOf(error: unknown): KubernetesFailure {
-  if (error instanceof ApiException) {
-    const code = typeof error.code === 'number' ? error.code : undefined;
-    let body: unknown = error.body;
-    if (typeof body === 'string') {
-      try {
-        body = JSON.parse(body);
-      } catch {
-        body = undefined;
-      }
-    }
-    const status = statusSchema.safeParse(body);
-    const causes = status.success ? status.data.details?.causes ?? [] : [];
-    const managers = new Set<string>();
-    for (const cause of causes) {
-      const match = /conflict with "([^"]+)"/.exec(cause.message ?? '');
-      if (match) managers.add(match[1]);
-    }
-    const message =
-      (status.success ? status.data.message : undefined) ??
-      `HTTP ${code ?? 'error'}`;
-    return { code, message, managers: [...managers] };
+function failureOf(error: unknown): ApplyFailure {
+  const { code, message, causes } = kubernetesFailure(error);
+  const managers = new Set<string>();
+  for (const cause of causes) {
+    const match = /conflict with "([^"]+)"/.exec(cause.message ?? '');
+    if (match) managers.add(match[1]);
   }
-  return {
-    message: error instanceof Error ? error.message : String(error),
-    managers: [],
-  };
+  return { code, message, managers: [...managers] };
 }
 
 function rankOf(kind: string): number {
@@ -542,7 +507,7 @@ class ObjectApplier {
       };
     }
     const owners = current ? externalOwners(current) : [];
-    let conflict: KubernetesFailure | undefined;
+    let conflict: ApplyFailure | undefined;
     let answer: JsonObject | undefined;
     if (owners.length === 0 || this.force) {
       try {
