@@ -334,6 +334,23 @@ describe('mesh:environment:create', () => {
     expect(versions('pr-11')).toEqual(written);
   });
 
+  it('loses a race for a new namespace with a ConflictError, writing nothing else', async () => {
+    // Someone creates the namespace between this run's check and its create.
+    emulator.faults.add({
+      method: 'POST',
+      path: '/api/v1/namespaces',
+      status: 409,
+      times: 1,
+    });
+    await expect(
+      run({ cluster: 'test', name: 'pr-13', owner: 'team-a' }),
+    ).rejects.toThrow(
+      'Namespace pr-13 was created on cluster test by someone else while this ran',
+    );
+    expect(emulator.calls.count({ verb: 'patch' })).toBe(0);
+    expect(emulator.list('networking.k8s.io/v1', 'NetworkPolicy')).toEqual([]);
+  });
+
   it.each([
     [{ cluster: 'staging' }, /^Input cluster .*\(test, prod\), got "staging"$/],
     [{ name: 'PR_12' }, /^Input name /],

@@ -1,6 +1,11 @@
 import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObject,
+} from '@kubernetes/client-node';
 import {
   ANNOTATION_EXPIRES_AT,
   ANNOTATION_OWNER,
@@ -20,7 +25,10 @@ import {
   buildEnvironmentObjects,
   parseTtl,
 } from '../environment/buildEnvironmentObjects';
-import { applyObjects } from '../kubernetes/applyObjects';
+import {
+  MESH_LIFECYCLE_FIELD_MANAGER,
+  applyObjects,
+} from '../kubernetes/applyObjects';
 import { objectReportsSchema } from './objectReportsSchema';
 import { examples } from './environmentCreate.examples';
 
@@ -34,7 +42,7 @@ interface ExistingNamespace {
   deleting: boolean;
 }
 
-/** The HTTP status and Status message of a failure; never the request. */
+/** What is known of the namespace on the cluster; undefined when there is none. */
 async function readNamespace(
   kubeConfig: KubeConfig,
   name: string,
@@ -53,6 +61,33 @@ async function readNamespace(
     if (error instanceof ApiException && error.code === 404) return undefined;
     throw new ServiceUnavailableError(
       `Could not read namespace ${name} on cluster ${cluster}: ${describeKubernetesFailure(
+        error,
+      )}`,
+    );
+  }
+}
+
+async function createNamespace(
+  kubeConfig: KubeConfig,
+  objects: KubernetesObject[],
+  cluster: string,
+): Promise<void> {
+  const namespace = objects.find(o => o.kind === 'Namespace');
+  if (!namespace?.metadata?.name) return;
+  const { name } = namespace.metadata;
+  try {
+    await kubeConfig.makeApiClient(CoreV1Api).createNamespace({
+      body: namespace,
+      fieldManager: MESH_LIFECYCLE_FIELD_MANAGER,
+    });
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 409) {
+      throw new ConflictError(
+        `Namespace ${name} was created on cluster ${cluster} by someone else while this ran; run again to see whose it is`,
+      );
+    }
+    throw new ServiceUnavailableError(
+      `Could not create namespace ${name} on cluster ${cluster}: ${describeKubernetesFailure(
         error,
       )}`,
     );
@@ -240,6 +275,13 @@ export function createEnvironmentCreateAction(
         }
       }
 
+      const creates = !existing && !dryRun;
+      if (creates) {
+        // Created, not applied: if another run (or anyone) creates the same
+        // namespace meanwhile, one of the two gets a 409 instead of both
+        // passing the ownership check above.
+        await createNamespace(kubeConfig, environment.objects, input.cluster);
+      }
       const result = await applyObjects({
         kubeConfig,
         objects: environment.objects,
@@ -248,7 +290,15 @@ export function createEnvironmentCreateAction(
       });
       ctx.output('namespace', namespace);
       ctx.output('expiresAt', environment.expiresAt);
-      ctx.output('objects', result.objects);
+      // The namespace this run created is applied (adopted) right after.
+      const objects = result.objects.map(o => {
+        if (!creates || o.kind !== 'Namespace' || o.outcome !== 'configured') {
+          return o;
+        }
+        const { message: _adopted, ...created } = o;
+        return { ...created, outcome: 'created' as const };
+      });
+      ctx.output('objects', objects);
 
       const refused = result.objects.filter(
         o =>
@@ -275,9 +325,7 @@ export function createEnvironmentCreateAction(
           input.cluster
         }, owned by ${environment.owner}, expires at ${
           environment.expiresAt
-        }: ${result.objects
-          .map(o => `${o.kind} ${o.name} ${o.outcome}`)
-          .join(', ')}`,
+        }: ${objects.map(o => `${o.kind} ${o.name} ${o.outcome}`).join(', ')}`,
       );
     },
   });
