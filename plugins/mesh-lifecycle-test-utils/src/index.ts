@@ -11,3 +11,4 @@ export * from './prometheus';
 export * from './postgres';
 export * from './telemetry';
 export * from './kubernetes';
+export * from './scaffolder';

@@ -15,6 +15,7 @@ import {
 import {
   JsonObject,
   KubernetesEmulator,
+  runScaffolderTask,
   startKubernetesEmulator,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { Server } from 'node:http';
@@ -42,11 +43,6 @@ const SERVICE_KINDS: Array<[string, string]> = [
   ['monitoring.coreos.com/v1', 'ServiceMonitor'],
   ['monitoring.coreos.com/v1', 'PrometheusRule'],
 ];
-
-interface TaskEvent {
-  type: string;
-  body: { message?: string; status?: string; output?: JsonObject };
-}
 
 /** The template as the catalog serves it: with the location it was read from. */
 async function templateEntity(): Promise<Entity> {
@@ -146,23 +142,16 @@ describe('the mesh-service template', () => {
 
   /** Runs the template as the portal does and returns the task's output. */
   const runTemplate = async (name: string): Promise<JsonObject> => {
-    const { id } = await call('POST', '/api/scaffolder/v2/tasks', {
+    const result = await runScaffolderTask({
+      baseUrl: url('/').toString(),
+      authorization: mockCredentials.user.header(),
       templateRef: 'template:default/mesh-service',
       values: values(name),
     });
-    const taskPath = `/api/scaffolder/v2/tasks/${encodeURIComponent(id)}`;
-    let status = 'open';
-    for (let i = 0; i < 300 && !['completed', 'failed'].includes(status); i++) {
-      await new Promise(resolve => setTimeout(resolve, 100));
-      status = (await call('GET', taskPath)).status;
+    if (result.status !== 'completed' || !result.output) {
+      throw new Error(`The task ended ${result.status}:\n${result.log}`);
     }
-    const events: TaskEvent[] = await call('GET', `${taskPath}/events`);
-    const completion = events.find(e => e.type === 'completion');
-    if (status !== 'completed' || !completion?.body.output) {
-      const log = events.map(e => e.body.message).join('\n');
-      throw new Error(`The task ended ${status}:\n${log}`);
-    }
-    return completion.body.output;
+    return result.output;
   };
 
   beforeAll(async () => {

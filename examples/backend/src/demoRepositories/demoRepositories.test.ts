@@ -9,6 +9,8 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { readFileSync } from 'fs';
 import fs from 'fs/promises';
 import { Server } from 'http';
+import { AddressInfo } from 'net';
+import { runScaffolderTask } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
@@ -28,46 +30,18 @@ function templateEntity(): Entity {
   return entity;
 }
 
-interface TaskResult {
-  status: string;
-  output?: Record<string, string>;
-  log: string;
-}
-
 describe('the demo repositories', () => {
   let dir: string;
   let server: Server;
   let stop: () => Promise<void>;
 
-  const runTemplate = async (name: string): Promise<TaskResult> => {
-    const auth = mockCredentials.user.header();
-    const created = await request(server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('authorization', auth)
-      .send({
-        templateRef: 'template:default/publish-demo-test',
-        values: { name },
-      });
-    expect(created.status).toBe(201);
-    const taskPath = `/api/scaffolder/v2/tasks/${created.body.id}`;
-    let status = 'open';
-    for (let i = 0; i < 200 && !['completed', 'failed'].includes(status); i++) {
-      await new Promise(resolve => setTimeout(resolve, 100));
-      status = (await request(server).get(taskPath).set('authorization', auth))
-        .body.status;
-    }
-    const events: Array<{
-      type: string;
-      body: { message?: string; output?: Record<string, string> };
-    }> = (
-      await request(server).get(`${taskPath}/events`).set('authorization', auth)
-    ).body;
-    return {
-      status,
-      output: events.find(e => e.type === 'completion')?.body.output,
-      log: events.map(e => e.body.message).join('\n'),
-    };
-  };
+  const runTemplate = (name: string) =>
+    runScaffolderTask({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      authorization: mockCredentials.user.header(),
+      templateRef: 'template:default/publish-demo-test',
+      values: { name },
+    });
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(join(tmpdir(), 'demo-repositories-'));
@@ -95,7 +69,8 @@ describe('the demo repositories', () => {
   it('publishes the workspace and serves it, unauthenticated, to the catalog', async () => {
     const result = await runTemplate('orders-service');
     expect(result.status).toBe('completed');
-    const { catalogInfoUrl, repoContentsUrl, remoteUrl } = result.output!;
+    const { catalogInfoUrl, repoContentsUrl, remoteUrl } =
+      result.output as Record<string, string>;
     expect(new URL(catalogInfoUrl).pathname).toBe(
       '/api/demo-repositories/orders-service/catalog-info.yaml',
     );

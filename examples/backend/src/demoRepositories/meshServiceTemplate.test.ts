@@ -19,13 +19,15 @@ import meshLifecycleScaffolderModule from '@mesh-lifecycle/plugin-scaffolder-bac
 import {
   KubernetesEmulator,
   startKubernetesEmulator,
+  JsonObject,
+  runScaffolderTask,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { readFileSync } from 'fs';
 import fs from 'fs/promises';
 import { Server } from 'http';
+import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import request from 'supertest';
 import yaml from 'yaml';
 import demoRepositories from '.';
 
@@ -183,30 +185,16 @@ describe('the mesh-service template in the demo portal', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  /** Runs the template through the scaffolder's API; the completed task's events. */
-  async function runTemplate(values: Record<string, unknown>) {
-    const auth = mockCredentials.user.header();
-    const created = await request(server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('authorization', auth)
-      .send({ templateRef: 'template:default/mesh-service', values });
-    expect(created.status).toBe(201);
-    const taskPath = `/api/scaffolder/v2/tasks/${created.body.id}`;
-    let status = 'open';
-    for (let i = 0; i < 300 && !['completed', 'failed'].includes(status); i++) {
-      await new Promise(resolve => setTimeout(resolve, 100));
-      status = (await request(server).get(taskPath).set('authorization', auth))
-        .body.status;
-    }
-    const events: Array<{
-      type: string;
-      body: { message?: string; output?: Record<string, unknown> };
-    }> = (
-      await request(server).get(`${taskPath}/events`).set('authorization', auth)
-    ).body;
-    const log = events.map(e => e.body.message).join('\n');
+  /** Runs the template through the scaffolder's API; the completed task's output. */
+  async function runTemplate(values: JsonObject) {
+    const { status, log, output } = await runScaffolderTask({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      authorization: mockCredentials.user.header(),
+      templateRef: 'template:default/mesh-service',
+      values,
+    });
     expect({ status, log }).toMatchObject({ status: 'completed' });
-    return events.find(e => e.type === 'completion')?.body.output;
+    return output;
   }
 
   it('publishes, registers and applies a new service', async () => {

@@ -1,0 +1,5 @@
+export { runScaffolderTask } from './runScaffolderTask';
+export type {
+  RunScaffolderTaskOptions,
+  ScaffolderTaskResult,
+} from './runScaffolderTask';
