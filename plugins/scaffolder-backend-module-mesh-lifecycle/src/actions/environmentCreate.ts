@@ -30,6 +30,7 @@ import {
   applyObjects,
 } from '../kubernetes/applyObjects';
 import { objectReportsSchema } from './objectReportsSchema';
+import { resourcesSchema } from './resourcesSchema';
 import { examples } from './environmentCreate.examples';
 
 /** Options of {@link createEnvironmentCreateAction}. */
@@ -158,22 +159,8 @@ export function createEnvironmentCreateAction(
               'When the environment exists already, restart its time to live from now; otherwise it keeps its expiry',
             ),
         quota: z =>
-          z
-            .object({
-              requests: z
-                .object({
-                  cpu: z.string().optional(),
-                  memory: z.string().optional(),
-                })
-                .optional(),
-              limits: z
-                .object({
-                  cpu: z.string().optional(),
-                  memory: z.string().optional(),
-                })
-                .optional(),
-              pods: z.number().optional(),
-            })
+          resourcesSchema(z)
+            .extend({ pods: z.number().optional() })
             .optional()
             .describe(
               `ResourceQuota of the namespace (default: requests ${D.quota.requests.cpu} CPU / ${D.quota.requests.memory}, limits ${D.quota.limits.cpu} CPU / ${D.quota.limits.memory}, ${D.quota.pods} pods)`,

@@ -10,6 +10,7 @@ import {
   MESH_PORT_PROTOCOLS,
   buildMeshManifests,
 } from './buildMeshManifests';
+import { resourcesSchema } from './resourcesSchema';
 import { examples } from './manifestsGenerate.examples';
 
 /**
@@ -117,21 +118,7 @@ export function createManifestsGenerateAction() {
             .optional()
             .describe('Secrets whose keys become environment variables'),
         resources: z =>
-          z
-            .object({
-              requests: z
-                .object({
-                  cpu: z.string().optional(),
-                  memory: z.string().optional(),
-                })
-                .optional(),
-              limits: z
-                .object({
-                  cpu: z.string().optional(),
-                  memory: z.string().optional(),
-                })
-                .optional(),
-            })
+          resourcesSchema(z)
             .optional()
             .describe(
               'Resource requests and limits (default: requests 100m/128Mi, limits 500m/512Mi)',
