@@ -14,6 +14,7 @@ import {
 } from '../prometheus/AlertmanagerClient';
 import { PrometheusAlertingRule } from '../prometheus/PrometheusClient';
 import { promqlSelectors } from '../prometheus/promqlMatchers';
+import { unconfiguredCluster } from './pinnedCluster';
 import { sourceError } from './sourceError';
 import { TrafficSource } from './TrafficReader';
 
@@ -199,13 +200,17 @@ export function ruleForService(
 export class AlertsReader {
   private readonly sources: TrafficSource[];
   private readonly alertmanagers: AlertmanagerSourceEntry[];
+  private readonly clusterNames?: readonly string[];
 
   constructor(options: {
     sources: TrafficSource[];
     alertmanagers?: AlertmanagerSourceEntry[];
+    /** The configured clusters, to tell an entity pinned to another one. */
+    clusterNames?: readonly string[];
   }) {
     this.sources = options.sources;
     this.alertmanagers = options.alertmanagers ?? [];
+    this.clusterNames = options.clusterNames;
   }
 
   async read(declaration: ServiceDeclaration): Promise<AlertsResponse> {
@@ -219,6 +224,10 @@ export class AlertsReader {
       name: kubernetesId,
       ...(namespace ? { namespace } : {}),
     };
+    const unconfigured = unconfiguredCluster(declaration, this.clusterNames);
+    if (unconfigured) {
+      return { entityRef: declaration.entityRef, sources: [unconfigured] };
+    }
     const watches = (clusters: string[]) =>
       !cluster || clusters.length === 0 || clusters.includes(cluster);
 

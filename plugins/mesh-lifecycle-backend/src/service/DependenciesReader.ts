@@ -29,6 +29,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { z } from 'zod';
 import { PrometheusClient, VectorSample } from '../prometheus/PrometheusClient';
+import { unconfiguredCluster } from './pinnedCluster';
 import { sourceError } from './sourceError';
 import { TrafficSource, istioClusterFilter } from './TrafficReader';
 
@@ -176,10 +177,17 @@ function rate(sample: VectorSample): number {
 export class DependenciesReader {
   private readonly sources: TrafficSource[];
   private readonly catalog: CatalogService;
+  private readonly clusterNames?: readonly string[];
 
-  constructor(options: { sources: TrafficSource[]; catalog: CatalogService }) {
+  constructor(options: {
+    sources: TrafficSource[];
+    catalog: CatalogService;
+    /** The configured clusters, to tell an entity pinned to another one. */
+    clusterNames?: readonly string[];
+  }) {
     this.sources = options.sources;
     this.catalog = options.catalog;
+    this.clusterNames = options.clusterNames;
   }
 
   async read(
@@ -197,9 +205,13 @@ export class DependenciesReader {
       );
     }
     const service = { service: kubernetesId, namespace };
-    const sources = this.sources.filter(
-      s => !cluster || s.clusters.length === 0 || s.clusters.includes(cluster),
-    );
+    const unconfigured = unconfiguredCluster(declaration, this.clusterNames);
+    const sources = unconfigured
+      ? []
+      : this.sources.filter(
+          s =>
+            !cluster || s.clusters.length === 0 || s.clusters.includes(cluster),
+        );
     const observed = await Promise.all(
       sources.map(async (source): Promise<Observed> => {
         const istioCluster = istioClusterFilter(source, cluster);
@@ -310,7 +322,7 @@ export class DependenciesReader {
       entityRef: declaration.entityRef,
       windowSeconds: options.windowSeconds,
       catalog,
-      sources: sourcesOut,
+      sources: unconfigured ? [unconfigured] : sourcesOut,
       unobserved: {
         dependents: unobserved(view.dependents, seenDependents),
         dependencies: unobserved(view.dependencies, seenDependencies),

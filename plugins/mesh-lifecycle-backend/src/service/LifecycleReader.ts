@@ -8,6 +8,7 @@ import {
   GateClusterEvidence,
   GateInput,
   LifecycleResponse,
+  LifecyclePhase,
   LifecycleThresholdOverrides,
   MeshConfigSnapshot,
   MeshResponse,
@@ -41,6 +42,7 @@ import { AlertsReader } from './AlertsReader';
 import { ClusterMeshReader, MeshCluster } from './ClusterMeshReader';
 import { DependenciesReader } from './DependenciesReader';
 import { ownedBy } from './ownership';
+import { unconfiguredCluster } from './pinnedCluster';
 import { sourceError } from './sourceError';
 import { TrafficReader } from './TrafficReader';
 
@@ -68,6 +70,9 @@ export class LifecycleReader {
   private readonly logger: LoggerService;
   private readonly thresholds: LifecycleThresholdOverrides;
   private readonly rules?: readonly PhaseRule[];
+  private readonly recordedPhase?: (
+    entityRef: string,
+  ) => Promise<LifecyclePhase | undefined>;
 
   constructor(options: {
     clusters: MeshCluster[];
@@ -78,6 +83,11 @@ export class LifecycleReader {
     logger: LoggerService;
     thresholds?: LifecycleThresholdOverrides;
     rules?: readonly PhaseRule[];
+    /**
+     * The phase last recorded in the history: kept when missing evidence
+     * leaves the phase uncertain.
+     */
+    recordedPhase?: (entityRef: string) => Promise<LifecyclePhase | undefined>;
   }) {
     this.clusters = options.clusters;
     this.mesh = options.mesh;
@@ -87,6 +97,7 @@ export class LifecycleReader {
     this.logger = options.logger;
     this.thresholds = options.thresholds ?? {};
     this.rules = options.rules;
+    this.recordedPhase = options.recordedPhase;
   }
 
   async read(
@@ -104,6 +115,10 @@ export class LifecycleReader {
     const clusters = pinned
       ? this.clusters.filter(c => c.name === pinned)
       : this.clusters;
+    const unconfigured = unconfiguredCluster(
+      declaration,
+      this.clusters.map(c => c.name),
+    );
 
     const [
       mesh,
@@ -113,13 +128,16 @@ export class LifecycleReader {
       alerts,
       dependencies,
       quiet,
+      recorded,
     ] = await Promise.all([
       this.mesh.read(declaration),
-      Promise.all(
-        clusters.map(c =>
-          this.settle(c.name, this.clusterObjects(c, declaration)),
-        ),
-      ),
+      unconfigured
+        ? [{ ...unconfigured, error: { ...unconfigured.error } }]
+        : Promise.all(
+            clusters.map(c =>
+              this.settle(c.name, this.clusterObjects(c, declaration)),
+            ),
+          ),
       hasTelemetry
         ? this.traffic.read(declaration, { windowSeconds: GATE_WINDOW_SECONDS })
         : undefined,
@@ -141,6 +159,7 @@ export class LifecycleReader {
             thresholds.retireQuietDays * 86_400,
           )
         : undefined,
+      this.recorded(declaration.entityRef),
     ]);
 
     const retiring =
@@ -158,6 +177,7 @@ export class LifecycleReader {
       mesh,
       traffic: trend,
       rules: this.rules,
+      ...(recorded ? { recorded } : {}),
     });
 
     const validation: LifecycleResponse['validation'] = objects.map(o =>
@@ -185,13 +205,28 @@ export class LifecycleReader {
         figures: s.figures,
         windowSeconds: GATE_WINDOW_SECONDS,
       })),
-      ...firstOutcome(quiet, 'quiet', s => ({ requests: s.requests })),
+      ...(quiet
+        ? {
+            quiet: quiet.map(q =>
+              q.status === 'ok'
+                ? {
+                    source: q.source,
+                    requests: q.requests,
+                    callerRequests: q.callerRequests,
+                    telemetryCoversWindow: q.telemetryCoversWindow,
+                  }
+                : { source: q.source, error: q.error.message },
+            ),
+          }
+        : {}),
       ...alertRules(alerts),
       ...dependents(dependencies),
     };
     const gates = evaluateGates(phase.phase, gateInput);
 
-    const healthSource = healthTraffic?.sources.find(s => s.status === 'ok');
+    const healthSource = healthTraffic?.sources.find(
+      s => s.status === 'ok' && s.figures.requestsPerSecond !== null,
+    );
     const health = assessHealth({
       clusters: mesh.clusters.map(c =>
         c.status === 'ok'
@@ -200,6 +235,9 @@ export class LifecycleReader {
       ),
       figures: healthSource?.status === 'ok' ? healthSource.figures : undefined,
       figuresSource: healthSource?.source,
+      ...(healthSource
+        ? {}
+        : { figuresMissing: figuresMissing(healthTraffic) }),
       alerts: (alerts?.sources ?? []).flatMap(s =>
         s.status === 'ok'
           ? s.rules.map(r => ({
@@ -221,6 +259,23 @@ export class LifecycleReader {
       validation,
       thresholds,
     };
+  }
+
+  /** The last recorded phase; none when the history cannot tell. */
+  private async recorded(
+    entityRef: string,
+  ): Promise<LifecyclePhase | undefined> {
+    if (!this.recordedPhase) return undefined;
+    try {
+      return await this.recordedPhase(entityRef);
+    } catch (error) {
+      this.logger.warn(
+        `Could not read the recorded phase of ${entityRef}: ${
+          sourceError(error).message
+        }`,
+      );
+      return undefined;
+    }
   }
 
   private async trend(
@@ -466,6 +521,23 @@ function firstOutcome<T, K extends 'quiet' | 'traffic', R>(
       error: failed.status === 'error' ? failed.error.message : 'no answer',
     },
   } as Partial<Record<K, { source: string; error: string }>>;
+}
+
+/** Why no Prometheus gave request figures, for the health verdict. */
+function figuresMissing(traffic: TrafficResponse | undefined): string {
+  if (!traffic) {
+    return 'it has no backstage.io/kubernetes-id and -namespace to find its telemetry by';
+  }
+  if (traffic.sources.length === 0) return 'no Prometheus watches it';
+  return traffic.sources
+    .map(s =>
+      s.status === 'ok'
+        ? `${s.source} has no request series of it${
+            s.warnings?.length ? ` (${s.warnings.join('; ')})` : ''
+          }`
+        : `${s.source} did not answer: ${s.error.message}`,
+    )
+    .join('; ');
 }
 
 function alertRules(alerts: AlertsResponse | undefined): Partial<GateInput> {

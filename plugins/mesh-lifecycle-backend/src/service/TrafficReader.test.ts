@@ -150,7 +150,61 @@ describe('TrafficReader against the real Prometheus', () => {
       (backfilled.requestsPerSecond * (end.getTime() - start.getTime())) / 1000;
     if (counted.status !== 'ok') throw new Error(counted.error.message);
     expect(off(counted.requests, expected)).toBeLessThan(0.05);
+    // Its callers' sidecars saw the same requests.
+    expect(off(counted.callerRequests, expected)).toBeLessThan(0.05);
+    // The backfill began half an hour ago: nothing reaches back an hour.
+    expect(counted.telemetryCoversWindow).toBe(false);
     expect(gone.status).toBe('error');
+  });
+
+  it('tells whether the telemetry reaches back over the whole window', async () => {
+    const reader = new TrafficReader({
+      sources: [source('prometheus:prod', prometheus.url, ['prod'])],
+    });
+    const [within] = await reader.inboundRequests(reviews, 1200);
+    expect(within).toMatchObject({ status: 'ok', telemetryCoversWindow: true });
+  });
+
+  it('answers "no series" for a service Prometheus never saw, not zero requests', async () => {
+    const reader = new TrafficReader({
+      sources: [source('prometheus:prod', prometheus.url, ['prod'])],
+    });
+    const [outcome] = await reader.inboundRequests(
+      { ...reviews, target: { ...reviews.target, kubernetesId: 'idle' } },
+      1200,
+    );
+    expect(outcome).toEqual({
+      source: 'prometheus:prod',
+      status: 'ok',
+      requests: null,
+      callerRequests: null,
+      telemetryCoversWindow: true,
+    });
+  });
+
+  it('says that the cluster an entity is pinned to is not configured', async () => {
+    const reader = new TrafficReader({
+      sources: [source('prometheus:prod', prometheus.url, [])],
+      clusterNames: ['prod', 'dev'],
+    });
+    const pinned = {
+      ...reviews,
+      target: { ...reviews.target, cluster: 'production' },
+    };
+    const expected = {
+      source: 'cluster production',
+      status: 'error',
+      error: {
+        name: 'NotFoundError',
+        message: expect.stringContaining(
+          'cluster "production", named by the backstage.io/kubernetes-cluster annotation of component:default/reviews, is not configured; the configured clusters are dev, prod',
+        ),
+      },
+    };
+    expect(
+      (await reader.read(pinned, { windowSeconds: 300, at: end })).sources,
+    ).toEqual([expected]);
+    expect(await reader.inboundRequests(pinned, 600)).toEqual([expected]);
   });
 
   it('reports a Prometheus that is down as that source’s error, and answers from the rest', async () => {
@@ -254,6 +308,33 @@ describe('TrafficReader on a Prometheus that watches several clusters', () => {
         off(outcome.figures.requestsPerSecond, truthOf(model)),
       ).toBeLessThan(0.02);
     }
+  });
+
+  it('warns when the Istio cluster ID it restricts to has no series but others do', async () => {
+    // Two clusters on one Prometheus, no istioClusterId configured: the
+    // figures are restricted to the cluster's name, which Istio never reports.
+    const reader = new TrafficReader({
+      sources: [{ ...shared(), istioClusterIds: undefined }],
+    });
+    const response = await reader.read(
+      { ...reviews, target: { ...reviews.target, cluster: 'east' } },
+      { windowSeconds: 300, at: end },
+    );
+    const [outcome] = response.sources;
+    if (outcome.status !== 'ok') throw new Error(outcome.error.message);
+    expect(outcome.figures.requestsPerSecond).toBeNull();
+    expect(outcome.warnings).toEqual([
+      'prometheus:shared has no series of it for Istio cluster ID "east" (cluster east), but has some for "east-1", "west-1": set istioClusterId of cluster east to the ID its Istio reports (Istio\'s default is "Kubernetes")',
+    ]);
+  });
+
+  it('does not warn when the restricted figures are there', async () => {
+    const reader = new TrafficReader({ sources: [shared()] });
+    const response = await reader.read(
+      { ...reviews, target: { ...reviews.target, cluster: 'east' } },
+      { windowSeconds: 300, at: end },
+    );
+    expect(response.sources[0]).not.toHaveProperty('warnings');
   });
 
   it('sums the clusters for a service pinned to none', async () => {

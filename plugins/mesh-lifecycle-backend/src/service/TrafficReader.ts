@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import {
   IstioTarget,
+  QuietEvidence,
   ServiceDeclaration,
   SourceOutcome,
   TrafficFigures,
@@ -14,6 +15,7 @@ import {
   PrometheusClient,
   VectorSample,
 } from '../prometheus/PrometheusClient';
+import { unconfiguredCluster } from './pinnedCluster';
 import { sourceError } from './sourceError';
 
 /** A Prometheus and the clusters it watches. */
@@ -65,9 +67,15 @@ function value(samples: VectorSample[]): number | null {
  */
 export class TrafficReader {
   private readonly sources: TrafficSource[];
+  private readonly clusterNames?: readonly string[];
 
-  constructor(options: { sources: TrafficSource[] }) {
+  constructor(options: {
+    sources: TrafficSource[];
+    /** The configured clusters, to tell an entity pinned to another one. */
+    clusterNames?: readonly string[];
+  }) {
     this.sources = options.sources;
+    this.clusterNames = options.clusterNames;
   }
 
   async read(
@@ -81,6 +89,14 @@ export class TrafficReader {
       );
     }
     const service = { service: kubernetesId, namespace };
+    const unconfigured = unconfiguredCluster(declaration, this.clusterNames);
+    if (unconfigured) {
+      return {
+        entityRef: declaration.entityRef,
+        windowSeconds: options.windowSeconds,
+        sources: [unconfigured],
+      };
+    }
     const sources = this.sources.filter(
       s => !cluster || s.clusters.length === 0 || s.clusters.includes(cluster),
     );
@@ -105,12 +121,22 @@ export class TrafficReader {
                     options.range,
                   ),
               ]);
+              const warnings =
+                istioCluster && figures.requestsPerSecond === null
+                  ? await this.clusterIdWarning(
+                      source,
+                      target,
+                      cluster,
+                      options,
+                    ).catch(() => [])
+                  : [];
               return {
                 source: source.client.name,
                 status: 'ok',
                 figures,
                 ...(series ? { series } : {}),
                 ...(istioCluster ? { istioCluster } : {}),
+                ...(warnings.length ? { warnings } : {}),
               };
             } catch (error) {
               return {
@@ -126,52 +152,100 @@ export class TrafficReader {
   }
 
   /**
+   * When figures restricted to an Istio cluster ID are empty, whether the
+   * same Prometheus has series of the service under other cluster IDs: the
+   * sign of a missing or wrong `istioClusterId` (Istio's default ID is
+   * `Kubernetes`).
+   */
+  private async clusterIdWarning(
+    source: TrafficSource,
+    target: IstioTarget,
+    cluster: string | undefined,
+    options: { windowSeconds: number; at?: Date },
+  ): Promise<string[]> {
+    const samples = await source.client.instant(
+      istioQueries.requestRateByIstioCluster(target, options.windowSeconds),
+      options.at,
+    );
+    const ids = [
+      ...new Set(samples.map(s => s.metric.destination_cluster ?? '')),
+    ].sort();
+    if (ids.length === 0) return [];
+    return [
+      `${
+        source.client.name
+      } has no series of it for Istio cluster ID ${JSON.stringify(
+        target.cluster,
+      )}${cluster ? ` (cluster ${cluster})` : ''}, but has some for ${ids
+        .map(id => (id ? JSON.stringify(id) : 'no cluster ID'))
+        .join(', ')}: set istioClusterId of cluster ${
+        cluster ?? target.cluster
+      } to the ID its Istio reports (Istio's default is "Kubernetes")`,
+    ];
+  }
+
+  /**
    * The requests the service received over the last `seconds`, from each
    * Prometheus that watches its clusters (its request rate over that
-   * window, times the window).
+   * window, times the window), as its own sidecars and as its callers'
+   * report them, and whether that Prometheus holds mesh telemetry from the
+   * start of the window at all.
    */
   async inboundRequests(
     declaration: ServiceDeclaration,
     seconds: number,
-  ): Promise<Array<SourceOutcome<{ requests: number | null }>>> {
+  ): Promise<Array<SourceOutcome<QuietEvidence>>> {
     const { kubernetesId, namespace, cluster } = declaration.target;
     if (!kubernetesId || !namespace) {
       throw new InputError(
         `${declaration.entityRef} needs the backstage.io/kubernetes-id and backstage.io/kubernetes-namespace annotations for its traffic`,
       );
     }
+    const unconfigured = unconfiguredCluster(declaration, this.clusterNames);
+    if (unconfigured) return [unconfigured];
     const sources = this.sources.filter(
       s => !cluster || s.clusters.length === 0 || s.clusters.includes(cluster),
     );
     return Promise.all(
-      sources.map(
-        async (source): Promise<SourceOutcome<{ requests: number | null }>> => {
-          const istioCluster = istioClusterFilter(source, cluster);
-          const target: IstioTarget = {
-            service: kubernetesId,
-            namespace,
-            ...(istioCluster ? { cluster: istioCluster } : {}),
-          };
-          try {
-            const rate = value(
-              await source.client.instant(
-                istioQueries.requestRate(target, seconds),
+      sources.map(async (source): Promise<SourceOutcome<QuietEvidence>> => {
+        const istioCluster = istioClusterFilter(source, cluster);
+        const target: IstioTarget = {
+          service: kubernetesId,
+          namespace,
+          ...(istioCluster ? { cluster: istioCluster } : {}),
+        };
+        try {
+          const [own, callers, presence] = await Promise.all([
+            source.client.instant(istioQueries.requestRate(target, seconds)),
+            source.client.instant(
+              istioQueries.requestRateReportedByCallers(target, seconds),
+            ),
+            source.client.instant(
+              istioQueries.telemetryPresence(
+                { cluster: istioCluster },
+                seconds,
               ),
-            );
-            return {
-              source: source.client.name,
-              status: 'ok',
-              requests: rate === null ? null : rate * seconds,
-            };
-          } catch (error) {
-            return {
-              source: source.client.name,
-              status: 'error',
-              error: sourceError(error),
-            };
-          }
-        },
-      ),
+            ),
+          ]);
+          const requests = (samples: VectorSample[]) => {
+            const rate = value(samples);
+            return rate === null ? null : rate * seconds;
+          };
+          return {
+            source: source.client.name,
+            status: 'ok',
+            requests: requests(own),
+            callerRequests: requests(callers),
+            telemetryCoversWindow: (value(presence) ?? 0) > 0,
+          };
+        } catch (error) {
+          return {
+            source: source.client.name,
+            status: 'error',
+            error: sourceError(error),
+          };
+        }
+      }),
     );
   }
 

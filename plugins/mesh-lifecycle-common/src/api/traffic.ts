@@ -73,6 +73,12 @@ export interface TrafficResponse {
        * Prometheus watches more clusters than the service's.
        */
       istioCluster?: string;
+      /**
+       * What the answer may hide, e.g. that the figures are empty because
+       * the Istio cluster ID they are restricted to is not the one the
+       * Prometheus has series for.
+       */
+      warnings?: string[];
     }>
   >;
 }

@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { TrafficFigures } from '../api/traffic';
 import { ServiceDeclaration } from '../readServiceDeclaration';
 import {
   GateClusterEvidence,
   GateInput,
   LIFECYCLE_GATES,
+  QuietEvidence,
   evaluateGates,
 } from './gates';
 import { DEFAULT_LIFECYCLE_THRESHOLDS } from './thresholds';
@@ -98,6 +100,16 @@ const figures = (over: Partial<TrafficFigures> = {}): TrafficFigures => ({
   ...over,
 });
 
+function quietSource(over: Partial<QuietEvidence & { source: string }> = {}) {
+  return {
+    source: 'prometheus p',
+    requests: 0,
+    callerRequests: 0,
+    telemetryCoversWindow: true,
+    ...over,
+  };
+}
+
 function input(over: Partial<GateInput> = {}): GateInput {
   return {
     declaration,
@@ -123,7 +135,7 @@ function input(over: Partial<GateInput> = {}): GateInput {
         },
       ],
     },
-    quiet: { source: 'prometheus p', requests: 0 },
+    quiet: [quietSource()],
     dependents: { source: 'catalog', entityRefs: [] },
     ...over,
   };
@@ -343,7 +355,7 @@ describe('evaluateGates', () => {
     const held = evaluateGates(
       'operate',
       input({
-        quiet: { source: 'prometheus p', requests: 1234 },
+        quiet: [quietSource({ requests: 1234 })],
         dependents: {
           source: 'catalog',
           entityRefs: ['component:default/checkout'],
@@ -395,7 +407,7 @@ describe('evaluateGates', () => {
           replacedBy: 'component:default/cart-v2',
           retirementNotified: '2026-11-01',
         },
-        quiet: { source: 'prometheus p', requests: 0 },
+        quiet: [quietSource()],
       }),
     );
     expect(retiring.gates.map(g => [g.id, g.status])).toEqual([
@@ -444,5 +456,293 @@ describe('evaluateGates', () => {
         expect(gate.hint).toBeTruthy();
       }
     }
+  });
+});
+
+describe('gates with missing evidence', () => {
+  const gate = (
+    phase: 'operate' | 'retire' | 'deploy',
+    over: Partial<GateInput>,
+    id: string,
+  ) => evaluateGates(phase, input(over)).gates.find(g => g.id === id)!;
+
+  describe('no-inbound-requests', () => {
+    const quiet = (q: GateInput['quiet']) =>
+      gate('operate', { quiet: q }, 'no-inbound-requests');
+
+    it('passes only on zero series that cover the quiet period', () => {
+      expect(quiet([quietSource()])).toMatchObject({
+        status: 'pass',
+        evidence: ['no inbound requests in the last 7 days'],
+      });
+    });
+
+    it('is unknown when no Prometheus was asked', () => {
+      expect(quiet(undefined).status).toBe('unknown');
+      expect(quiet([]).status).toBe('unknown');
+    });
+
+    it('is unknown when Prometheus did not answer', () => {
+      expect(
+        quiet([{ source: 'prometheus p', error: 'connect ECONNREFUSED' }]),
+      ).toMatchObject({
+        status: 'unknown',
+        evidence: ['prometheus p did not answer: connect ECONNREFUSED'],
+      });
+    });
+
+    it('is unknown when Prometheus has no series of it (not "no requests")', () => {
+      const answer = quiet([
+        quietSource({ requests: null, callerRequests: null }),
+      ]);
+      expect(answer.status).toBe('unknown');
+      expect(answer.evidence[0]).toMatch(/no request series of it/);
+    });
+
+    it('is unknown when the telemetry does not reach back over the period', () => {
+      const answer = quiet([quietSource({ telemetryCoversWindow: false })]);
+      expect(answer.status).toBe('unknown');
+      expect(answer.evidence[0]).toMatch(/from 7 days ago/);
+    });
+
+    it('fails on requests its callers report, even without its own series', () => {
+      expect(
+        quiet([quietSource({ requests: null, callerRequests: 42 })]),
+      ).toMatchObject({
+        status: 'fail',
+        evidence: [
+          '42 requests its callers sent it in the last 7 days (reported by the callers)',
+        ],
+      });
+    });
+
+    it('fails on requests seen by one Prometheus while another is down', () => {
+      expect(
+        quiet([
+          { source: 'prometheus a', error: 'timeout' },
+          quietSource({ source: 'prometheus b', requests: 10 }),
+        ]).status,
+      ).toBe('fail');
+    });
+
+    it('is unknown when one of several Prometheus servers did not answer', () => {
+      expect(
+        quiet([
+          quietSource({ source: 'prometheus a' }),
+          { source: 'prometheus b', error: 'HTTP 503' },
+        ]).status,
+      ).toBe('unknown');
+    });
+
+    it('passes with a quiet source beside one that never saw the service', () => {
+      expect(
+        quiet([
+          quietSource({ source: 'prometheus a' }),
+          quietSource({
+            source: 'prometheus b',
+            requests: null,
+            callerRequests: null,
+          }),
+        ]).status,
+      ).toBe('pass');
+    });
+  });
+
+  describe('request figures of the deploy gates', () => {
+    const deploy = (traffic: GateInput['traffic']) =>
+      Object.fromEntries(
+        evaluateGates('deploy', input({ traffic })).gates.map(g => [
+          g.id,
+          g.status,
+        ]),
+      );
+
+    it('are unknown when the source is missing, erroring or has no series', () => {
+      const unknown = {
+        'success-ratio': 'unknown',
+        latency: 'unknown',
+        'mtls-share': 'unknown',
+      };
+      expect(deploy(undefined)).toMatchObject(unknown);
+      expect(
+        deploy({
+          source: 'prometheus p',
+          error: 'HTTP 404 without a JSON body',
+        }),
+      ).toMatchObject(unknown);
+      const none: TrafficFigures = {
+        ...figures(),
+        requestsPerSecond: null,
+        successRatio: null,
+        ratio4xx: null,
+        ratio5xx: null,
+        latencyMs: { p50: null, p95: null, p99: null },
+        mtlsShare: null,
+      };
+      expect(
+        deploy({ source: 'prometheus p', figures: none, windowSeconds: 3600 }),
+      ).toMatchObject(unknown);
+    });
+
+    it('fail on series that are zero: no requests to judge a promotion by', () => {
+      const idle: TrafficFigures = { ...figures(), requestsPerSecond: 0 };
+      expect(
+        deploy({ source: 'prometheus p', figures: idle, windowSeconds: 3600 }),
+      ).toMatchObject({ 'success-ratio': 'fail', latency: 'fail' });
+    });
+
+    it('are unknown when a figure is missing although there were requests', () => {
+      const noLatency: TrafficFigures = {
+        ...figures(),
+        latencyMs: { p50: null, p95: null, p99: null },
+      };
+      expect(
+        deploy({
+          source: 'prometheus p',
+          figures: noLatency,
+          windowSeconds: 3600,
+        }).latency,
+      ).toBe('unknown');
+    });
+  });
+
+  describe('cleaned-up', () => {
+    const cleaned = (clusters: GateInput['clusters']) =>
+      gate('retire', { clusters }, 'cleaned-up');
+
+    it('is unknown when no cluster was checked or one did not answer', () => {
+      expect(cleaned([])).toMatchObject({
+        status: 'unknown',
+        evidence: ['no cluster was checked'],
+      });
+      expect(
+        cleaned([
+          { source: 'prod', evidence: seedCluster({ objectsLeft: 0 }) },
+          { source: 'eu', error: 'HTTP 401 Unauthorized' },
+        ]).status,
+      ).toBe('unknown');
+    });
+  });
+
+  describe('no-dependents', () => {
+    it('is unknown when the catalog was not asked or failed', () => {
+      expect(
+        gate('operate', { dependents: undefined }, 'no-dependents').status,
+      ).toBe('unknown');
+      expect(
+        gate(
+          'operate',
+          { dependents: { source: 'catalog', error: 'timeout' } },
+          'no-dependents',
+        ).status,
+      ).toBe('unknown');
+    });
+  });
+
+  // Property: whatever mix of missing, failing, empty and present sources,
+  // a retire gate passes only on complete evidence that allows it.
+  it('never passes a retire gate on missing sources (property)', () => {
+    const error = fc.record({
+      source: fc.constantFrom('prometheus a', 'prometheus b'),
+      error: fc.constantFrom('timeout', 'HTTP 401', 'no answer'),
+    });
+    const count = fc.oneof(
+      fc.constant(null),
+      fc.constant(0),
+      fc.double({ min: 0, max: 1e6, noNaN: true }),
+    );
+    const answered = fc.record({
+      source: fc.constantFrom('prometheus a', 'prometheus b'),
+      requests: count,
+      callerRequests: count,
+      telemetryCoversWindow: fc.boolean(),
+    });
+    const quiet = fc.option(
+      fc.array(fc.oneof(error, answered), { maxLength: 3 }),
+      {
+        nil: undefined,
+      },
+    );
+    const cluster = fc.oneof(
+      fc.record({
+        source: fc.constantFrom('prod', 'eu'),
+        error: fc.constantFrom('HTTP 401', 'ETIMEDOUT'),
+      }),
+      fc.nat({ max: 3 }).map(objectsLeft => ({
+        source: 'prod',
+        evidence: seedCluster({ objectsLeft }),
+      })),
+    );
+    const dependents = fc.option(
+      fc.oneof(
+        fc.constant({ source: 'catalog', error: 'timeout' }),
+        fc
+          .array(
+            fc.constantFrom('component:default/a', 'component:default/b'),
+            {
+              maxLength: 2,
+            },
+          )
+          .map(entityRefs => ({ source: 'catalog', entityRefs })),
+      ),
+      { nil: undefined },
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('operate' as const, 'retire' as const),
+        quiet,
+        fc.array(cluster, { maxLength: 3 }),
+        dependents,
+        (phase, q, clusters, deps) => {
+          const result = evaluateGates(
+            phase,
+            input({
+              declaration: {
+                ...declaration,
+                replacedBy: 'none',
+                retirementNotified: '2026-11-01',
+              },
+              quiet: q,
+              clusters,
+              dependents: deps,
+            }),
+          );
+          const status = (id: string) =>
+            result.gates.find(g => g.id === id)?.status;
+
+          // What complete evidence of quiet is, said independently of gates.ts.
+          const all = q ?? [];
+          const answers = all.flatMap(a => ('error' in a ? [] : [a]));
+          const failures = all.length - answers.length;
+          const seen = (a: QuietEvidence) =>
+            a.requests !== null || a.callerRequests !== null;
+          const quietKnown =
+            all.length > 0 &&
+            failures === 0 &&
+            answers.some(a => seen(a) && a.telemetryCoversWindow) &&
+            answers.every(a => !seen(a) || a.telemetryCoversWindow);
+          const quietNow = answers.every(
+            a => (a.requests ?? 0) < 1 && (a.callerRequests ?? 0) < 1,
+          );
+          if (status('no-inbound-requests') === 'pass') {
+            expect(quietKnown && quietNow).toBe(true);
+          }
+          if (!quietNow) expect(status('no-inbound-requests')).toBe('fail');
+
+          const cleanKnown =
+            clusters.length > 0 && clusters.every(c => c.error === undefined);
+          if (phase === 'retire' && status('cleaned-up') === 'pass') {
+            expect(cleanKnown).toBe(true);
+          }
+          if (status('no-dependents') === 'pass') {
+            expect(deps && deps.error === undefined).toBe(true);
+          }
+          if (result.passed) {
+            expect(quietKnown && deps?.error === undefined).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -126,6 +126,28 @@ export type Sourced<T> =
   | { source: string; error: string };
 
 /**
+ * What one Prometheus tells of a service's inbound requests over the quiet
+ * period. `null` is "no series", which is not "no requests".
+ *
+ * @public
+ */
+export interface QuietEvidence {
+  /** Requests its own sidecars reported receiving; `null`: no such series. */
+  requests: number | null;
+  /**
+   * Requests its callers' sidecars reported sending to it (they report
+   * calls its own sidecars never saw, e.g. while it is scaled to zero);
+   * `null`: no such series.
+   */
+  callerRequests: number | null;
+  /**
+   * Whether this Prometheus holds mesh telemetry of its cluster from the
+   * start of the period: retention long enough, the Istio cluster ID right.
+   */
+  telemetryCoversWindow: boolean;
+}
+
+/**
  * Everything the gates judge a service by.
  *
  * @public
@@ -137,8 +159,11 @@ export interface GateInput {
   clusters: Array<Sourced<{ evidence: GateClusterEvidence }>>;
   /** Its request figures over the judging window. */
   traffic?: Sourced<{ figures: TrafficFigures; windowSeconds: number }>;
-  /** Its inbound requests over `thresholds.retireQuietDays`. */
-  quiet?: Sourced<{ requests: number | null }>;
+  /**
+   * Its inbound requests over `thresholds.retireQuietDays`, from each
+   * Prometheus that watches its clusters.
+   */
+  quiet?: Array<Sourced<QuietEvidence>>;
   /** Its alerting rules, from Prometheus (or PrometheusRule objects). */
   alertRules?: Sourced<{ rules: Array<{ name: string; query: string }> }>;
   /** Catalog entities that declare a dependency on it or consume its APIs. */
@@ -436,12 +461,30 @@ function trafficCheck(
       sources: [traffic.source],
     };
   }
-  const judged = judge(traffic.figures, input.thresholds);
-  if (!judged) {
+  if (traffic.figures.requestsPerSecond === null) {
+    return {
+      status: 'unknown',
+      evidence: [
+        `${traffic.source} has no request series of it over the last ${traffic.windowSeconds} s: no data to judge by (is its telemetry scraped, its Istio cluster ID right?)`,
+      ],
+      sources: [traffic.source],
+    };
+  }
+  if (traffic.figures.requestsPerSecond === 0) {
     return {
       status: 'fail',
       evidence: [
         `no requests in the last ${traffic.windowSeconds} s to judge by`,
+      ],
+      sources: [traffic.source],
+    };
+  }
+  const judged = judge(traffic.figures, input.thresholds);
+  if (!judged) {
+    return {
+      status: 'unknown',
+      evidence: [
+        `${traffic.source} answered without this figure over the last ${traffic.windowSeconds} s`,
       ],
       sources: [traffic.source],
     };
@@ -495,31 +538,65 @@ const mtlsShare: Check = input =>
   );
 
 const noInbound: Check = input => {
-  const quiet = input.quiet;
+  const quiet = input.quiet ?? [];
   const days = input.thresholds.retireQuietDays;
-  if (!quiet) {
+  const period = `the last ${days} days`;
+  if (quiet.length === 0) {
     return {
       status: 'unknown',
-      evidence: ['no Prometheus watches it'],
+      evidence: ['no Prometheus watches it: its requests cannot be seen'],
       sources: [],
     };
   }
-  if (quiet.error !== undefined) {
+  const sources = quiet.map(q => q.source);
+  const called: string[] = [];
+  const failed: string[] = [];
+  const noSeries: string[] = [];
+  const uncovered: string[] = [];
+  let quietSources = 0;
+  for (const q of quiet) {
+    if (q.error !== undefined) {
+      failed.push(`${q.source} did not answer: ${q.error}`);
+      continue;
+    }
+    if ((q.requests ?? 0) >= 1) {
+      called.push(
+        `${Math.round(q.requests ?? 0)} inbound requests in ${period}`,
+      );
+    }
+    if ((q.callerRequests ?? 0) >= 1 && (q.requests ?? 0) < 1) {
+      called.push(
+        `${Math.round(
+          q.callerRequests ?? 0,
+        )} requests its callers sent it in ${period} (reported by the callers)`,
+      );
+    }
+    if (q.requests === null && q.callerRequests === null) {
+      noSeries.push(
+        `${q.source} has no request series of it in ${period}: no telemetry is not "no requests" (are its sidecars scraped, is its Istio cluster ID right?)`,
+      );
+    } else if (!q.telemetryCoversWindow) {
+      uncovered.push(
+        `${q.source} holds no mesh telemetry of its cluster from ${days} days ago (retention shorter than the quiet period, or telemetry that started later)`,
+      );
+    } else quietSources++;
+  }
+  // Requests seen anywhere are evidence enough; anything missing leaves the
+  // quiet period unconfirmed.
+  if (called.length) {
+    return { status: 'fail', evidence: [...called, ...failed], sources };
+  }
+  if (failed.length || uncovered.length || quietSources === 0) {
     return {
       status: 'unknown',
-      evidence: [`${quiet.source}: ${quiet.error}`],
-      sources: [quiet.source],
+      evidence: [...failed, ...noSeries, ...uncovered],
+      sources,
     };
   }
-  const requests = quiet.requests ?? 0;
   return {
-    status: ok(requests < 1),
-    evidence: [
-      requests < 1
-        ? `no inbound requests in the last ${days} days`
-        : `${Math.round(requests)} inbound requests in the last ${days} days`,
-    ],
-    sources: [quiet.source],
+    status: 'pass',
+    evidence: [`no inbound requests in ${period}`, ...noSeries],
+    sources,
   };
 };
 
@@ -598,14 +675,15 @@ const cleanedUp: Check = input => {
   }
   let status: GateStatus = 'pass';
   if (left.length) status = 'fail';
-  else if (failed.length) status = 'unknown';
+  else if (failed.length || input.clusters.length === 0) status = 'unknown';
+  let summary: string[] = [];
+  if (input.clusters.length === 0) summary = ['no cluster was checked'];
+  else if (!left.length && !failed.length) {
+    summary = ['nothing left on any cluster'];
+  }
   return {
     status,
-    evidence: [
-      ...left,
-      ...failed,
-      ...(left.length || failed.length ? [] : ['nothing left on any cluster']),
-    ],
+    evidence: [...left, ...failed, ...summary],
     sources: input.clusters.map(c => `cluster ${c.source}`),
   };
 };

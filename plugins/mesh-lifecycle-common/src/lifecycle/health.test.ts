@@ -196,4 +196,59 @@ describe('assessHealth', () => {
         .verdict,
     ).toBe('healthy');
   });
+
+  describe('says what it could not see', () => {
+    it('does not call requests "within thresholds" without request figures', () => {
+      const health = assessHealth(
+        input({
+          figures: null,
+          figuresMissing: 'prometheus p has no request series of it',
+        }),
+      );
+      expect(health.verdict).toBe('healthy');
+      expect(health.reasons).toEqual([
+        { verdict: 'healthy', message: 'ready', source: 'service' },
+        {
+          verdict: 'unknown',
+          message:
+            'request health unknown: prometheus p has no request series of it',
+          source: 'prometheus p',
+        },
+      ]);
+      expect(JSON.stringify(health)).not.toMatch(/within thresholds/);
+    });
+
+    it('lists a cluster that did not answer beside one that runs', () => {
+      const health = assessHealth(
+        input({
+          clusters: [
+            { cluster: 'prod', workloads: [workload('cart-v1', 3)] },
+            { cluster: 'eu' },
+          ],
+        }),
+      );
+      expect(health.reasons).toContainEqual({
+        verdict: 'unknown',
+        message: 'the cluster did not answer',
+        source: 'cluster eu',
+      });
+    });
+
+    it('is unknown, not idle, when one cluster is idle and another did not answer', () => {
+      const health = assessHealth(
+        input({
+          clusters: [{ cluster: 'prod', workloads: [] }, { cluster: 'eu' }],
+          figures: null,
+        }),
+      );
+      expect(health.verdict).toBe('unknown');
+    });
+
+    it('says per cluster only what it saw', () => {
+      const health = assessHealth(input({}));
+      expect(health.clusters[0].reasons).toEqual([
+        { verdict: 'healthy', message: 'ready', source: 'cluster prod' },
+      ]);
+    });
+  });
 });

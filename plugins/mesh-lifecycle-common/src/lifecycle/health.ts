@@ -60,10 +60,19 @@ export interface HealthInput {
     /** The cluster's own request figures, when they can be told apart. */
     figures?: TrafficFigures | null;
   }>;
-  /** The service's request figures over all its clusters. */
+  /**
+   * The service's request figures over all its clusters; `null` or absent
+   * when no source gave them (then `figuresMissing` says why).
+   */
   figures?: TrafficFigures | null;
   /** Where `figures` come from, e.g. `prometheus 10.0.0.5:9090`. */
   figuresSource?: string;
+  /**
+   * Why there are no request figures (a Prometheus did not answer, has no
+   * series of it, none is configured): health then says it could not judge
+   * its requests.
+   */
+  figuresMissing?: string;
   /** Its alerting rules and their state for the service. */
   alerts?: Array<{ name: string; state: string; severity?: string }>;
   /** Whether it is scaled to zero on purpose (retiring, decommissioning). */
@@ -190,26 +199,32 @@ function clusterAssessment(
     }
   }
   reasons.push(...requestReasons(cluster.figures, source, input.thresholds));
-  return summarise(reasons, source);
+  return summarise(reasons, source, judgedRequests(cluster.figures));
 }
 
-function summarise(reasons: HealthReason[], source: string): HealthAssessment {
+/** Whether request health could be judged: figures with traffic. */
+function judgedRequests(figures: TrafficFigures | null | undefined): boolean {
+  return (figures?.requestsPerSecond ?? 0) > 0;
+}
+
+function summarise(
+  reasons: HealthReason[],
+  source: string,
+  requestsJudged: boolean,
+): HealthAssessment {
   const verdict = worst(reasons, 'healthy');
   const sorted = [...reasons].sort(
     (a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict],
   );
-  return {
-    verdict,
-    reasons: sorted.length
-      ? sorted
-      : [
-          {
-            verdict: 'healthy',
-            message: 'ready, requests within thresholds',
-            source,
-          },
-        ],
-  };
+  if (sorted.every(r => r.verdict === 'unknown')) {
+    // Nothing wrong was seen: say what was seen, then what could not be.
+    sorted.unshift({
+      verdict: 'healthy',
+      message: requestsJudged ? 'ready, requests within thresholds' : 'ready',
+      source,
+    });
+  }
+  return { verdict, reasons: sorted };
 }
 
 /**
@@ -234,13 +249,24 @@ export function assessHealth(input: HealthInput): HealthAssessment & {
   const reasons: HealthReason[] = running.flatMap(c =>
     c.reasons.filter(r => r.verdict !== 'healthy'),
   );
+  const figuresSource = input.figuresSource ?? 'telemetry';
   reasons.push(
-    ...requestReasons(
-      input.figures,
-      input.figuresSource ?? 'telemetry',
-      input.thresholds,
-    ),
+    ...requestReasons(input.figures, figuresSource, input.thresholds),
   );
+  // What could not be seen is said, never taken for "fine".
+  const unseen: HealthReason[] = clusters
+    .filter(c => c.verdict === 'unknown')
+    .flatMap(c => c.reasons);
+  const runs = running.length > 0;
+  if (runs && !input.figures) {
+    unseen.push({
+      verdict: 'unknown',
+      message: `request health unknown: ${
+        input.figuresMissing ?? 'no request figures'
+      }`,
+      source: figuresSource,
+    });
+  }
   for (const alert of input.alerts ?? []) {
     if (alert.state !== 'firing') continue;
     reasons.push({
@@ -251,14 +277,22 @@ export function assessHealth(input: HealthInput): HealthAssessment & {
       source: `alert ${alert.name}`,
     });
   }
-  if (running.length === 0 && reasons.length === 0) {
-    // Nothing runs anywhere that answered: idle, unless no cluster answered.
-    const answered = clusters.some(c => c.verdict === 'idle');
+  if (!runs && reasons.length === 0) {
+    // Nothing runs anywhere that answered: idle, unless a cluster did not
+    // answer (it may run there) or none did.
+    const idle = clusters.filter(c => c.verdict === 'idle');
     return {
-      verdict: answered ? 'idle' : 'unknown',
-      reasons: clusters.flatMap(c => c.reasons),
+      verdict: idle.length > 0 && unseen.length === 0 ? 'idle' : 'unknown',
+      reasons: [...unseen, ...idle.flatMap(c => c.reasons)],
       clusters,
     };
   }
-  return { ...summarise(reasons, 'service'), clusters };
+  return {
+    ...summarise(
+      [...reasons, ...unseen],
+      'service',
+      judgedRequests(input.figures),
+    ),
+    clusters,
+  };
 }

@@ -1,5 +1,5 @@
 import { ClusterMesh, MeshResponse, MeshWorkload } from '../api/mesh';
-import { TrafficResponse } from '../api/traffic';
+import { TrafficFigures, TrafficResponse } from '../api/traffic';
 import { ServiceDeclaration } from '../readServiceDeclaration';
 import {
   DEFAULT_PHASE_RULES,
@@ -322,5 +322,213 @@ describe('inferPhase', () => {
       'development',
       undefined,
     ]);
+  });
+
+  describe('with a source missing', () => {
+    const down = {
+      source: 'prod',
+      status: 'error' as const,
+      error: { name: 'Error', message: 'HTTP 401 Unauthorized' },
+    };
+
+    it('never moves a production service back to design when its cluster does not answer', () => {
+      const result = inferPhase({
+        declaration: declaration(),
+        mesh: mesh(down),
+        recorded: 'operate',
+      });
+      expect(result.inferred).toBe('design');
+      expect(result.phase).toBe('operate');
+      expect(result.uncertain).toMatchObject({
+        kept: { phase: 'operate', from: 'recorded' },
+        possible: ['retire', 'deploy', 'operate', 'test', 'develop'],
+      });
+      expect(result.uncertain?.unknownFacts).toContainEqual({
+        fact: 'runsIn',
+        reason: 'cluster prod did not answer',
+      });
+      expect(result.unanswered).toEqual(['cluster prod']);
+    });
+
+    it('keeps the declared phase when nothing was recorded', () => {
+      const result = inferPhase({
+        declaration: declaration({
+          declaredPhase: { phase: 'operate', source: 'spec.lifecycle' },
+        }),
+        mesh: mesh(down),
+      });
+      expect(result.phase).toBe('operate');
+      expect(result.uncertain?.kept).toEqual({
+        phase: 'operate',
+        from: 'declared',
+      });
+      // Unknown evidence is no contradiction.
+      expect(result.contradictions).toEqual([]);
+    });
+
+    it('flags the phase as uncertain when there is nothing to keep', () => {
+      const result = inferPhase({
+        declaration: declaration(),
+        mesh: mesh(down),
+      });
+      expect(result.phase).toBe('design');
+      expect(result.uncertain?.kept).toBeUndefined();
+      expect(result.uncertain?.possible).toContain('operate');
+    });
+
+    it('does not keep a recorded phase the evidence rules out', () => {
+      const result = inferPhase({
+        declaration: declaration(),
+        mesh: mesh(down, cluster('test', 'testing', [workload('cart', 1)])),
+        recorded: 'design',
+      });
+      expect(result.phase).toBe('test');
+      expect(result.uncertain?.kept).toBeUndefined();
+    });
+
+    it('is certain when what answered decides before any unknown fact matters', () => {
+      const result = inferPhase({
+        declaration: declaration(),
+        mesh: mesh(
+          down,
+          cluster('eu', 'production', [
+            workload('cart', 0, {
+              lifecycleStatus: 'decommissioning',
+            } as Partial<MeshWorkload>),
+          ]),
+        ),
+        recorded: 'operate',
+      });
+      expect(result.phase).toBe('retire');
+      expect(result.uncertain).toBeUndefined();
+    });
+
+    it('does not take zero replicas on the clusters that answered for "scaled to zero"', () => {
+      const result = inferPhase({
+        declaration: declaration(),
+        mesh: mesh(down, cluster('eu', 'production', [workload('cart', 0)])),
+      });
+      expect(result.inferred).not.toBe('retire');
+      expect(result.uncertain?.possible).toContain('retire');
+      expect(
+        result.evidence.find(e => e.fact === 'scaledToZero'),
+      ).toBeUndefined();
+    });
+
+    it('treats no configured cluster as unknown, not as "runs nowhere"', () => {
+      const result = inferPhase({ declaration: declaration(), mesh: mesh() });
+      expect(result.uncertain?.unknownFacts).toContainEqual({
+        fact: 'runsIn',
+        reason: 'no cluster is configured for it',
+      });
+    });
+
+    it.each([
+      [
+        'did not answer',
+        {
+          source: 'prometheus p:9090',
+          status: 'error' as const,
+          error: { name: 'Error', message: 'connect ECONNREFUSED' },
+        },
+        /did not answer: connect ECONNREFUSED/,
+      ],
+      [
+        'answered without data',
+        {
+          ...traffic(0).sources[0],
+          figures: {
+            ...(traffic(0).sources[0] as { figures: TrafficFigures }).figures,
+            requestsPerSecond: null,
+          },
+        },
+        /no request series of it over 300 s/,
+      ],
+    ])(
+      'records traffic as unknown, never as 0 requests/s, when Prometheus %s',
+      (_, source, detail) => {
+        const result = inferPhase({
+          declaration: declaration(),
+          mesh: mesh(cluster('prod', 'production', [workload('cart', 2)])),
+          traffic: {
+            entityRef: 'component:default/cart',
+            windowSeconds: 300,
+            sources: [source as TrafficResponse['sources'][number]],
+          },
+        });
+        const evidence = result.evidence.filter(e => e.fact === 'hasTraffic');
+        expect(evidence).toEqual([
+          expect.objectContaining({
+            value: 'unknown',
+            detail: expect.stringMatching(detail),
+          }),
+        ]);
+        expect(JSON.stringify(result)).not.toMatch(/0\.00 requests\/s/);
+      },
+    );
+
+    it('names the cluster IDs Prometheus does have in the unknown traffic evidence', () => {
+      const source = traffic(0).sources[0] as Extract<
+        TrafficResponse['sources'][number],
+        { status: 'ok' }
+      >;
+      const result = inferPhase({
+        declaration: declaration(),
+        mesh: mesh(cluster('prod', 'production', [workload('cart', 2)])),
+        traffic: {
+          entityRef: 'component:default/cart',
+          windowSeconds: 300,
+          sources: [
+            {
+              ...source,
+              figures: { ...source.figures, requestsPerSecond: null },
+              warnings: ['has some for "Kubernetes"'],
+            },
+          ],
+        },
+      });
+      expect(
+        result.evidence.find(e => e.fact === 'hasTraffic')?.detail,
+      ).toMatch(/has some for "Kubernetes"/);
+    });
+
+    it('says zero requests when the series are there and zero', () => {
+      const result = inferPhase({
+        declaration: declaration(),
+        mesh: mesh(cluster('prod', 'production', [workload('cart', 2)])),
+        traffic: traffic(0),
+      });
+      expect(result.evidence.find(e => e.fact === 'hasTraffic')).toMatchObject({
+        value: false,
+        detail: '0.00 requests/s over 300 s',
+      });
+    });
+  });
+
+  describe('a cluster without a usable environment', () => {
+    it('falls back to its name, and says so', () => {
+      const result = inferPhase({
+        declaration: declaration(),
+        mesh: mesh({
+          ...cluster('staging', 'production', [workload('cart', 1)]),
+          environment: undefined,
+        } as MeshResponse['clusters'][number]),
+      });
+      expect(result.inferred).toBe('test');
+      expect(result.evidence.find(e => e.fact === 'runsIn')?.detail).toMatch(
+        /cluster staging has no environment; assumed testing from its name/,
+      );
+    });
+
+    it('falls back to production when neither names one, and says so', () => {
+      const result = inferPhase({
+        declaration: declaration(),
+        mesh: mesh(cluster('eu-west-1', 'blue', [workload('cart', 3)])),
+      });
+      expect(result.inferred).toBe('operate');
+      expect(result.evidence.find(e => e.fact === 'runsIn')?.detail).toMatch(
+        /environment "blue" names none; assumed production \(set meshLifecycle.clusters\[\].environment\)/,
+      );
+    });
   });
 });

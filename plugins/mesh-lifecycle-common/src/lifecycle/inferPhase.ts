@@ -130,7 +130,10 @@ export const DEFAULT_PHASE_RULES: readonly PhaseRule[] = [
  */
 export interface PhaseEvidence {
   fact: PhaseCondition['fact'] | 'declaredPhase' | 'trafficTrend';
-  /** `true`/`false`, an environment, a phase or a trend. */
+  /**
+   * `true`/`false`, an environment, a phase or a trend; `unknown` when the
+   * source did not answer or answered without data (`detail` says why).
+   */
   value: string | boolean;
   /** `catalog`, `cluster <name>`, `prometheus <host>`. */
   source: string;
@@ -156,6 +159,32 @@ export interface PhaseInference {
   contradictions: Array<{ message: string; sources: string[] }>;
   /** Clusters and Prometheus servers that did not answer. */
   unanswered: string[];
+  /**
+   * Present when a source was missing and the rules could not decide
+   * between phases: what was missing, what the phase could also be, and
+   * which phase was kept in force instead of the inferred one.
+   */
+  uncertain?: PhaseUncertainty;
+}
+
+/**
+ * Why a phase could not be inferred for certain.
+ *
+ * @public
+ */
+export interface PhaseUncertainty {
+  /** The facts that are unknown, each with the reason. */
+  unknownFacts: Array<{ fact: PhaseCondition['fact']; reason: string }>;
+  /**
+   * Phases of rules that the unknown facts might make hold, tried before
+   * the inferred one.
+   */
+  possible: LifecyclePhase[];
+  /**
+   * The phase kept in force instead of the inferred one: a phase never moves
+   * back because a source is missing.
+   */
+  kept?: { phase: LifecyclePhase; from: 'recorded' | 'declared' };
 }
 
 /**
@@ -170,6 +199,11 @@ export interface PhaseInput {
   mesh: MeshResponse;
   traffic?: TrafficResponse;
   rules?: readonly PhaseRule[];
+  /**
+   * The phase last recorded in the lifecycle history: kept in force when
+   * missing evidence leaves the phase uncertain.
+   */
+  recorded?: LifecyclePhase;
 }
 
 function isRollingOut(cluster: ClusterMesh): string | undefined {
@@ -222,12 +256,65 @@ function trend(traffic: TrafficResponse | undefined): PhaseEvidence[] {
   return evidence;
 }
 
+/** A fact that is true, false, or unknown (`undefined`). */
+type Tristate = boolean | undefined;
+
+const and = (values: Tristate[]): Tristate =>
+  values.some(v => v === false)
+    ? false
+    : values.every(v => v === true) || undefined;
+const or = (values: Tristate[]): Tristate =>
+  values.some(v => v === true)
+    ? true
+    : values.every(v => v === false)
+    ? false
+    : undefined;
+
+/**
+ * The lifecycle environment of a workload: its namespace's, else its
+ * cluster's, else the one the cluster's name suggests (`prod`, `staging` …),
+ * else `production`. Says which fallback was taken.
+ */
+function workloadEnvironment(
+  workload: MeshWorkload,
+  cluster: ClusterMesh,
+): { environment: LifecycleEnvironment; assumed?: string } {
+  const own =
+    lifecycleEnvironment(workload.environment) ??
+    lifecycleEnvironment(cluster.environment);
+  if (own) return { environment: own };
+  const configured =
+    cluster.environment === undefined
+      ? `cluster ${cluster.cluster} has no environment`
+      : `cluster ${cluster.cluster}'s environment ${JSON.stringify(
+          cluster.environment,
+        )} names none`;
+  const byName = lifecycleEnvironment(cluster.cluster);
+  if (byName) {
+    return {
+      environment: byName,
+      assumed: `${configured}; assumed ${byName} from its name`,
+    };
+  }
+  return {
+    environment: 'production',
+    assumed: `${configured}; assumed production (set meshLifecycle.clusters[].environment)`,
+  };
+}
+
 /**
  * Infers a service's lifecycle phase from where and how it runs, with the
  * evidence behind it and anything contradictory. The rules are data
  * ({@link DEFAULT_PHASE_RULES} unless given); an explicit
  * `mesh-lifecycle.io/phase` annotation wins over them, but the inferred phase
  * and any disagreement are still reported.
+ *
+ * Facts are true, false or unknown: a cluster or Prometheus that did not
+ * answer, or answered without data, makes the facts it would have given
+ * unknown, never false. A rule that unknown facts might make hold leaves the
+ * phase uncertain (`uncertain`); the phase in force is then the last
+ * recorded one (or the declared one) when the evidence allows it, so that a
+ * missing source never moves a service back to an earlier phase.
  *
  * @public
  */
@@ -252,24 +339,29 @@ export function inferPhase(input: PhaseInput): PhaseInference {
     if (cluster.workloads.length === 0) continue;
     deployed = true;
     // Per environment: a namespace may name its own.
-    const byEnvironment = new Map<LifecycleEnvironment, MeshWorkload[]>();
+    const byEnvironment = new Map<
+      LifecycleEnvironment,
+      { workloads: MeshWorkload[]; assumed?: string }
+    >();
+    const environments = new Map<MeshWorkload, LifecycleEnvironment>();
     for (const w of cluster.workloads) {
-      const environment = lifecycleEnvironment(
-        w.environment ?? cluster.environment,
-      );
-      if (!environment) continue;
-      byEnvironment.set(environment, [
-        ...(byEnvironment.get(environment) ?? []),
-        w,
-      ]);
+      const { environment, assumed } = workloadEnvironment(w, cluster);
+      environments.set(w, environment);
+      const entry = byEnvironment.get(environment) ?? { workloads: [] };
+      entry.workloads.push(w);
+      entry.assumed ??= assumed;
+      byEnvironment.set(environment, entry);
     }
-    for (const [environment, workloads] of byEnvironment) {
+    for (const [environment, { workloads, assumed }] of byEnvironment) {
+      const note = assumed ? ` (${assumed})` : '';
       deployedIn.add(environment);
       evidence.push({
         fact: 'deployedIn',
         value: environment,
         source,
-        detail: workloads.map(w => `${w.namespace}/${w.name}`).join(', '),
+        detail: `${workloads
+          .map(w => `${w.namespace}/${w.name}`)
+          .join(', ')}${note}`,
       });
       const wanted = workloads.filter(w => w.replicas > 0);
       if (wanted.length > 0) {
@@ -278,9 +370,9 @@ export function inferPhase(input: PhaseInput): PhaseInference {
           fact: 'runsIn',
           value: environment,
           source,
-          detail: wanted
+          detail: `${wanted
             .map(w => `${w.name} ${w.readyReplicas}/${w.replicas} ready`)
-            .join(', '),
+            .join(', ')}${note}`,
         });
       }
     }
@@ -297,9 +389,7 @@ export function inferPhase(input: PhaseInput): PhaseInference {
       }
     }
     const production = cluster.workloads.filter(
-      w =>
-        lifecycleEnvironment(w.environment ?? cluster.environment) ===
-        'production',
+      w => environments.get(w) === 'production',
     );
     const rolling =
       production.length > 0 &&
@@ -314,7 +404,35 @@ export function inferPhase(input: PhaseInput): PhaseInference {
       });
     }
   }
-  const scaledToZero = deployed && !running;
+
+  // What the clusters that did not answer might hold is unknown; with no
+  // cluster at all, where it runs is unknown too.
+  const clustersMissing =
+    unanswered.length > 0
+      ? `${unanswered.join(', ')} did not answer`
+      : mesh.clusters.length === 0
+      ? 'no cluster is configured for it'
+      : undefined;
+  const unknownFacts: PhaseUncertainty['unknownFacts'] = [];
+  const fromClusters = (
+    fact: PhaseCondition['fact'],
+    seen: boolean,
+  ): Tristate => {
+    if (seen) return true;
+    if (clustersMissing === undefined) return false;
+    if (!unknownFacts.some(u => u.fact === fact)) {
+      unknownFacts.push({ fact, reason: clustersMissing });
+    }
+    return undefined;
+  };
+
+  // Scaled to zero: deployed and running nowhere; a running workload decides.
+  let scaledToZero: Tristate;
+  if (running) scaledToZero = false;
+  else if (clustersMissing !== undefined) {
+    scaledToZero = undefined;
+    unknownFacts.push({ fact: 'scaledToZero', reason: clustersMissing });
+  } else scaledToZero = deployed;
   if (scaledToZero) {
     evidence.push({
       fact: 'scaledToZero',
@@ -324,19 +442,54 @@ export function inferPhase(input: PhaseInput): PhaseInference {
     });
   }
 
-  let hasTraffic: boolean | undefined;
-  for (const source of traffic?.sources ?? []) {
+  // Traffic: a source that did not answer, or has no series of the service,
+  // says nothing about it; only series that are zero say "no traffic".
+  let hasTraffic: Tristate;
+  const trafficUnknown: string[] = [];
+  const trafficSources = traffic?.sources ?? [];
+  for (const source of trafficSources) {
     if (source.status !== 'ok') {
       unanswered.push(source.source);
+      trafficUnknown.push(`${source.source} did not answer`);
+      evidence.push({
+        fact: 'hasTraffic',
+        value: 'unknown',
+        source: source.source,
+        detail: `did not answer: ${source.error.message}`,
+      });
       continue;
     }
-    const rps = source.figures.requestsPerSecond ?? 0;
-    hasTraffic = (hasTraffic ?? false) || rps > 0;
+    const rps = source.figures.requestsPerSecond;
+    if (rps === null) {
+      trafficUnknown.push(`${source.source} has no request series of it`);
+      evidence.push({
+        fact: 'hasTraffic',
+        value: 'unknown',
+        source: source.source,
+        detail: `no request series of it over ${
+          traffic?.windowSeconds
+        } s: no data is not "no traffic" (${
+          source.warnings?.join('; ') ??
+          'is its telemetry scraped, and its Istio cluster ID right?'
+        })`,
+      });
+      continue;
+    }
+    hasTraffic = hasTraffic || rps > 0;
     evidence.push({
       fact: 'hasTraffic',
       value: rps > 0,
       source: source.source,
       detail: `${rps.toFixed(2)} requests/s over ${traffic?.windowSeconds} s`,
+    });
+  }
+  if (!hasTraffic && (trafficUnknown.length || trafficSources.length === 0)) {
+    hasTraffic = undefined;
+    unknownFacts.push({
+      fact: 'hasTraffic',
+      reason: trafficUnknown.length
+        ? trafficUnknown.join('; ')
+        : 'no Prometheus watches it',
     });
   }
   const trends = trend(traffic);
@@ -364,30 +517,82 @@ export function inferPhase(input: PhaseInput): PhaseInference {
     });
   }
 
-  const facts = {
-    decommissioning,
+  const facts: Record<
+    Exclude<PhaseCondition['fact'], 'runsIn' | 'deployedIn'>,
+    Tristate
+  > = {
+    decommissioning: fromClusters('decommissioning', decommissioning),
     scaledToZero,
-    rolloutInProgress: rollout,
-    hasTraffic: hasTraffic ?? false,
+    rolloutInProgress: fromClusters('rolloutInProgress', rollout),
+    hasTraffic,
     replacementNamed,
   };
-  const holds = (condition: PhaseCondition) => {
+  for (const fact of ['decommissioning', 'rolloutInProgress'] as const) {
+    if (facts[fact] === undefined) {
+      evidence.push({
+        fact,
+        value: 'unknown',
+        source: 'clusters',
+        detail: clustersMissing ?? '',
+      });
+    }
+  }
+  const holds = (condition: PhaseCondition): Tristate => {
     switch (condition.fact) {
       case 'runsIn':
-        return runsIn.has(condition.environment);
+        return fromClusters('runsIn', runsIn.has(condition.environment));
       case 'deployedIn':
-        return deployedIn.has(condition.environment);
-      default:
-        return facts[condition.fact] === condition.equals;
+        return fromClusters(
+          'deployedIn',
+          deployedIn.has(condition.environment),
+        );
+      default: {
+        const value = facts[condition.fact];
+        return value === undefined ? undefined : value === condition.equals;
+      }
     }
   };
-  const rule =
-    rules.find(r => r.when.some(group => group.every(holds))) ??
-    DEFAULT_PHASE_RULES[DEFAULT_PHASE_RULES.length - 1];
+  // Rules in order: the first that surely holds gives the phase; those
+  // before it that might hold make it uncertain.
+  const possible: PhaseRule[] = [];
+  let rule: PhaseRule = DEFAULT_PHASE_RULES[DEFAULT_PHASE_RULES.length - 1];
+  for (const candidate of rules) {
+    const result = or(candidate.when.map(group => and(group.map(holds))));
+    if (result === true) {
+      rule = candidate;
+      break;
+    }
+    if (result === undefined) possible.push(candidate);
+  }
+
+  const declared = declaration.declaredPhase;
+  const candidates = new Set<LifecyclePhase>([
+    rule.phase,
+    ...possible.map(p => p.phase),
+  ]);
+  let uncertain: PhaseUncertainty | undefined;
+  let phase: LifecyclePhase = rule.phase;
+  if (possible.length > 0) {
+    const usedFacts = new Set(
+      possible.flatMap(p => p.when.flat().map(c => c.fact)),
+    );
+    uncertain = {
+      unknownFacts: unknownFacts.filter(u => usedFacts.has(u.fact)),
+      possible: [...new Set(possible.map(p => p.phase))],
+    };
+    const keep =
+      input.recorded !== undefined
+        ? { phase: input.recorded, from: 'recorded' as const }
+        : declared && { phase: declared.phase, from: 'declared' as const };
+    if (keep && keep.phase !== rule.phase && candidates.has(keep.phase)) {
+      uncertain.kept = keep;
+      phase = keep.phase;
+    }
+  }
+  if (declared?.source === 'annotation') phase = declared.phase;
 
   const contradictions: PhaseInference['contradictions'] = [];
-  const declared = declaration.declaredPhase;
-  if (declared && declared.phase !== rule.phase) {
+  if (declared && !candidates.has(declared.phase)) {
     contradictions.push({
       message: `the catalog declares ${declared.phase} (${
         declared.source === 'annotation'
@@ -414,18 +619,23 @@ export function inferPhase(input: PhaseInput): PhaseInference {
     contradictions.push({
       message: 'it is marked decommissioning, but still receives requests',
       sources: evidence
-        .filter(e => e.fact === 'decommissioning' || e.fact === 'hasTraffic')
+        .filter(
+          e =>
+            e.fact === 'decommissioning' ||
+            (e.fact === 'hasTraffic' && e.value === true),
+        )
         .map(e => e.source),
     });
   }
 
   return {
-    phase: declared?.source === 'annotation' ? declared.phase : rule.phase,
+    phase,
     inferred: rule.phase,
     rule: { phase: rule.phase, description: rule.description },
     ...(declared ? { declared } : {}),
     evidence,
     contradictions,
     unanswered,
+    ...(uncertain ? { uncertain } : {}),
   };
 }

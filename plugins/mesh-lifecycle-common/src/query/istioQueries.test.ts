@@ -104,6 +104,38 @@ describe('istioQueries for one target', () => {
     );
   });
 
+  it('requests its callers report sending it (reporter="source")', () => {
+    expect(
+      istioQueries.requestRateReportedByCallers(
+        { ...target, cluster: 'east-1' },
+        604800,
+      ),
+    ).toBe(
+      `sum by (${G}) (rate(istio_requests_total{reporter="source", destination_service_name="reviews", destination_service_namespace="bookinfo", destination_cluster="east-1"}[7d]))`,
+    );
+  });
+
+  it('its request rate per Istio cluster ID, whatever cluster it is pinned to', () => {
+    expect(
+      istioQueries.requestRateByIstioCluster(
+        { ...target, cluster: 'east-1' },
+        300,
+      ),
+    ).toBe(`sum by (destination_cluster) (rate(${S}[5m]))`);
+  });
+
+  it('whether mesh telemetry reaches back to a moment', () => {
+    expect(istioQueries.telemetryPresence({}, 604800)).toBe(
+      'count(istio_requests_total offset 7d)',
+    );
+    expect(istioQueries.telemetryPresence({ cluster: 'east-1' }, 604800)).toBe(
+      'count(istio_requests_total{destination_cluster="east-1"} offset 7d)',
+    );
+    expect(() =>
+      istioQueries.telemetryPresence({ cluster: '"} or vector(1) #' }, 60),
+    ).toThrow(InputError);
+  });
+
   it('rejects names that are not Kubernetes names', () => {
     const bad = [
       { service: '"} or vector(1)', namespace: 'bookinfo' },

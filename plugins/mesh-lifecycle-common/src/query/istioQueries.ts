@@ -1,7 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { max, sum } from './aggregate';
+import { count, max, sum } from './aggregate';
 import { divide } from './binaryOp';
 import { histogramQuantile } from './histogramQuantile';
+import { offset } from './offset';
 import {
   EXPECTED_CLUSTER_NAME,
   EXPECTED_DNS_LABEL,
@@ -226,6 +227,69 @@ export const istioQueries = {
     options: IstioQueryOptions = {},
   ): PromQL {
     return requestRate(scope, window, options);
+  },
+
+  /**
+   * Requests per second its callers' sidecars report sending to the service
+   * (`reporter="source"`): they see calls its own sidecars never answered,
+   * e.g. while it is scaled to zero.
+   */
+  requestRateReportedByCallers(
+    target: IstioTarget,
+    window: DurationInput,
+  ): PromQL {
+    const f = scopeFilter(target);
+    return sum(
+      rate(
+        selector(REQUESTS, {
+          reporter: 'source',
+          destination_service_name: match(f.service),
+          destination_service_namespace: match(f.namespace),
+          destination_cluster: f.cluster,
+        }),
+        window,
+      ),
+      { by: [...ISTIO_SERVICE_LABELS] },
+    );
+  },
+
+  /**
+   * Requests per second the service received per Istio cluster ID
+   * (`destination_cluster`), whatever cluster it is pinned to: tells which
+   * cluster IDs a Prometheus has series of it for when the restricted query
+   * finds none.
+   */
+  requestRateByIstioCluster(
+    target: IstioTarget,
+    window: DurationInput,
+  ): PromQL {
+    const f = scopeFilter({
+      service: target.service,
+      namespace: target.namespace,
+    });
+    return sum(
+      rate(
+        selector(REQUESTS, {
+          reporter: 'destination',
+          destination_service_name: match(f.service),
+          destination_service_namespace: match(f.namespace),
+        }),
+        window,
+      ),
+      { by: ['destination_cluster'] },
+    );
+  },
+
+  /**
+   * How many Istio request series (of the Istio cluster, if given) existed
+   * `ago` before the evaluation time: whether a Prometheus holds mesh
+   * telemetry that far back.
+   */
+  telemetryPresence(scope: { cluster?: string }, ago: DurationInput): PromQL {
+    const { cluster } = scopeFilter({ cluster: scope.cluster });
+    return count(
+      offset(selector(REQUESTS, { destination_cluster: cluster }), ago),
+    );
   },
 
   /** Share of requests answered without a 5xx response code. */
