@@ -22,9 +22,11 @@ import {
   alreadyExists,
   badRequest,
   conflict,
+  continueExpired,
   expired,
   namespaceTerminating,
   notFound,
+  tooLargeResourceVersion,
 } from './status';
 import { validateObject } from './validation';
 
@@ -50,10 +52,17 @@ export interface ObjectQuery {
   fieldSelector?: FieldRequirement[];
 }
 
-/** Paging of a list. */
+/** Paging of a list, and which state it reads. */
 export interface ListPaging {
   limit?: number;
   continueToken?: string;
+  /**
+   * Read the objects as they were at exactly this resourceVersion
+   * (`resourceVersionMatch=Exact`): 410 Expired once it is compacted.
+   */
+  exactRevision?: number;
+  /** The resourceVersion the answer must not be older than: 504 when the store has not reached it. */
+  minimumRevision?: number;
 }
 
 /** The result of a list. */
@@ -103,9 +112,18 @@ interface HistoryEntry {
   previous?: JsonObject;
 }
 
+/** The retained events of one resource type. */
+interface ResourceHistory {
+  events: HistoryEntry[];
+  /** The newest revision whose events may be gone: reads and watches from before it are expired. */
+  compactedRevision: number;
+}
+
 interface Watcher {
   resource: ResourceType;
   query: ObjectQuery;
+  /** Only events after this revision are sent. */
+  after: number;
   send: (event: WatchEvent) => void;
 }
 
@@ -120,6 +138,21 @@ function timestamp(): string {
 
 function keyOf(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
+}
+
+function keyOfObject(obj: JsonObject): string {
+  const metadata = metadataOf(obj);
+  return keyOf(
+    stringField(metadata, 'namespace'),
+    stringField(metadata, 'name') ?? '',
+  );
+}
+
+/** The continue token of a list page: the snapshot it reads (-1: the latest state) and the last key sent. */
+function encodeContinue(revision: number, start: string): string {
+  return Buffer.from(
+    JSON.stringify({ v: 'emulator', rv: revision, start }),
+  ).toString('base64url');
 }
 
 /** Everything but metadata and status: what bumps `metadata.generation` when it changes. */
@@ -171,22 +204,45 @@ function matches(query: ObjectQuery, obj: JsonObject): boolean {
 
 /**
  * In-memory storage of every object of one emulator, with a global
- * resourceVersion counter, an event history for watches, and the API server's
- * write semantics (generation, finalizers, status subresource, managedFields).
+ * resourceVersion counter, an event history per resource type for watches and
+ * exact reads, and the API server's write semantics (generation, finalizers,
+ * status subresource, managedFields).
  */
 export class ObjectStore {
   private revision = 0;
+  /** Set by compact(): every history is gone up to here. */
   private compactedRevision = 0;
   private readonly buckets = new Map<string, Map<string, JsonObject>>();
-  private history: HistoryEntry[] = [];
+  private readonly histories = new Map<string, ResourceHistory>();
   private readonly watchers = new Set<Watcher>();
 
-  /** @param historySize how many events are kept for watches resuming from a resourceVersion */
+  /**
+   * @param historySize how many events are kept per resource type, as
+   * kube-apiserver's watch cache keeps a window of events per resource, for
+   * watches resuming from a resourceVersion and exact lists
+   */
   constructor(private readonly historySize: number) {}
 
   /** The current (latest) resourceVersion. */
   get resourceVersion(): string {
     return String(this.revision);
+  }
+
+  private historyOf(resource: ResourceType): ResourceHistory {
+    let history = this.histories.get(resource.storageKey);
+    if (!history) {
+      history = { events: [], compactedRevision: 0 };
+      this.histories.set(resource.storageKey, history);
+    }
+    return history;
+  }
+
+  /** Reads and watches from before this revision of a resource are expired. */
+  private compactedRevisionOf(resource: ResourceType): number {
+    return Math.max(
+      this.compactedRevision,
+      this.historyOf(resource).compactedRevision,
+    );
   }
 
   private bucket(resource: ResourceType): Map<string, JsonObject> {
@@ -268,11 +324,7 @@ export class ObjectStore {
     obj: JsonObject,
     previous?: JsonObject,
   ): void {
-    const metadata = metadataOf(obj);
-    const key = keyOf(
-      stringField(metadata, 'namespace'),
-      stringField(metadata, 'name') ?? '',
-    );
+    const key = keyOfObject(obj);
     if (type === 'DELETED') {
       this.bucket(resource).delete(key);
     } else {
@@ -285,10 +337,13 @@ export class ObjectStore {
       object: obj,
       previous,
     };
-    this.history.push(entry);
-    while (this.history.length > this.historySize) {
-      this.compactedRevision =
-        this.history.shift()?.revision ?? this.compactedRevision;
+    const history = this.historyOf(resource);
+    history.events.push(entry);
+    if (history.events.length > this.historySize) {
+      history.events.splice(0, history.events.length - this.historySize);
+      // Like the watch cache: what is older than the oldest kept event is gone.
+      history.compactedRevision =
+        (history.events[0]?.revision ?? this.revision + 1) - 1;
     }
     for (const watcher of this.watchers) {
       this.notify(watcher, entry);
@@ -296,7 +351,12 @@ export class ObjectStore {
   }
 
   private notify(watcher: Watcher, entry: HistoryEntry): void {
-    if (watcher.resource.storageKey !== entry.storageKey) return;
+    if (
+      watcher.resource.storageKey !== entry.storageKey ||
+      entry.revision <= watcher.after
+    ) {
+      return;
+    }
     const now = matches(watcher.query, entry.object);
     const before =
       entry.previous !== undefined && matches(watcher.query, entry.previous);
@@ -321,29 +381,90 @@ export class ObjectStore {
     return this.present(resource, this.stored(resource, namespace, name));
   }
 
-  /** Lists objects, sorted by namespace and name, a page at a time. */
+  /**
+   * The objects of a resource as they were at a revision: the current ones
+   * with the kept events after it undone.
+   */
+  private snapshot(
+    resource: ResourceType,
+    revision: number,
+  ): Map<string, JsonObject> {
+    const objects = new Map(this.bucket(resource));
+    const { events } = this.historyOf(resource);
+    for (let i = events.length - 1; i >= 0; i--) {
+      const { revision: at, type, object, previous } = events[i];
+      if (at <= revision) break;
+      if (type === 'ADDED' || previous === undefined) {
+        objects.delete(keyOfObject(object));
+      } else {
+        objects.set(keyOfObject(object), previous);
+      }
+    }
+    return objects;
+  }
+
+  /**
+   * The revision a list reads, checked like the API server does: one not
+   * reached yet is a 504, a compacted one a 410 Expired.
+   */
+  private listRevision(
+    resource: ResourceType,
+    paging: ListPaging,
+    start: { key: string; revision: number } | undefined,
+  ): number {
+    if (start) {
+      // -1: a token that continues at the latest state.
+      const revision = start.revision > 0 ? start.revision : this.revision;
+      if (revision < this.compactedRevisionOf(resource)) {
+        throw continueExpired(encodeContinue(-1, start.key));
+      }
+      return revision;
+    }
+    const wanted = paging.exactRevision ?? paging.minimumRevision;
+    if (wanted !== undefined && wanted > this.revision) {
+      throw tooLargeResourceVersion(wanted, this.revision);
+    }
+    if (paging.exactRevision === undefined) {
+      return this.revision;
+    }
+    if (paging.exactRevision < this.compactedRevisionOf(resource)) {
+      throw expired('The resourceVersion for the provided list is too old.');
+    }
+    return paging.exactRevision;
+  }
+
+  /**
+   * Lists objects, sorted by namespace and name, a page at a time. Like the
+   * API server, every page reads the revision the first page read (its
+   * continue token says which), and an exact list reads an older revision.
+   */
   list(
     resource: ResourceType,
     query: ObjectQuery,
     paging: ListPaging = {},
   ): ListResult {
-    let entries = [...this.bucket(resource).entries()]
+    const start = paging.continueToken
+      ? this.decodeContinue(paging.continueToken)
+      : undefined;
+    const revision = this.listRevision(resource, paging, start);
+    const objects =
+      revision === this.revision
+        ? this.bucket(resource)
+        : this.snapshot(resource, revision);
+    let entries = [...objects.entries()]
       .filter(([, obj]) => matches(query, obj))
       .sort(([a], [b]) => (a < b ? -1 : 1));
-    if (paging.continueToken) {
-      const start = this.decodeContinue(paging.continueToken);
-      entries = entries.filter(([key]) => key > start);
+    if (start) {
+      entries = entries.filter(([key]) => key > start.key);
     }
-    const resourceVersion = this.resourceVersion;
+    const resourceVersion = String(revision);
     if (paging.limit && paging.limit > 0 && entries.length > paging.limit) {
       const page = entries.slice(0, paging.limit);
       const last = page[page.length - 1][0];
       return {
         items: page.map(([, obj]) => this.present(resource, obj)),
         resourceVersion,
-        continueToken: Buffer.from(
-          JSON.stringify({ v: 'emulator', start: last }),
-        ).toString('base64url'),
+        continueToken: encodeContinue(revision, last),
         remainingItemCount: entries.length - page.length,
       };
     }
@@ -353,13 +474,17 @@ export class ObjectStore {
     };
   }
 
-  private decodeContinue(token: string): string {
+  private decodeContinue(token: string): { key: string; revision: number } {
     try {
       const decoded: unknown = JSON.parse(
         Buffer.from(token, 'base64url').toString('utf8'),
       );
-      if (isJsonObject(decoded) && typeof decoded.start === 'string') {
-        return decoded.start;
+      if (
+        isJsonObject(decoded) &&
+        typeof decoded.start === 'string' &&
+        typeof decoded.rv === 'number'
+      ) {
+        return { key: decoded.start, revision: decoded.rv };
       }
     } catch {
       // fall through to the error below
@@ -670,16 +795,23 @@ export class ObjectStore {
     }
   }
 
-  /** Compacts the event history: watches from any earlier resourceVersion get 410 Expired. */
+  /**
+   * Compacts every event history: watches and exact lists from any earlier
+   * resourceVersion get 410 Expired.
+   */
   compact(): void {
-    this.history = [];
+    for (const history of this.histories.values()) {
+      history.events = [];
+    }
     this.compactedRevision = this.revision;
   }
 
   /**
    * Starts a watch. Without a resourceVersion (or with `0`) the current objects
-   * are sent as ADDED first; otherwise the history after it is replayed.
-   * Throws a 410 Expired Status when that history is gone. Returns the cancel function.
+   * are sent as ADDED first; otherwise the kept events after it are replayed,
+   * and only later events are sent. Throws a 410 Expired Status, with the
+   * watch cache's message, when events after it are gone. Returns the cancel
+   * function.
    */
   watch(
     resource: ResourceType,
@@ -687,23 +819,23 @@ export class ObjectStore {
     resourceVersion: string | undefined,
     send: (event: WatchEvent) => void,
   ): () => void {
-    const watcher: Watcher = { resource, query, send };
+    const watcher: Watcher = { resource, query, after: this.revision, send };
     if (!resourceVersion || resourceVersion === '0') {
       for (const item of this.list(resource, query).items) {
         send({ type: 'ADDED', object: item });
       }
     } else {
-      const from = Number(resourceVersion);
-      if (!Number.isInteger(from)) {
+      if (!/^\d+$/.test(resourceVersion)) {
         throw badRequest(`invalid resource version "${resourceVersion}"`);
       }
-      if (from < this.compactedRevision) {
-        throw expired(
-          `too old resource version: ${from} (${this.compactedRevision})`,
-        );
+      const from = Number(resourceVersion);
+      const compacted = this.compactedRevisionOf(resource);
+      if (from < compacted) {
+        throw expired(`too old resource version: ${from} (${compacted})`);
       }
-      for (const entry of this.history) {
-        if (entry.revision > from) this.notify(watcher, entry);
+      watcher.after = from;
+      for (const entry of this.historyOf(resource).events) {
+        this.notify(watcher, entry);
       }
     }
     this.watchers.add(watcher);

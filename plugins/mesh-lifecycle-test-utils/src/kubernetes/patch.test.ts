@@ -1,4 +1,5 @@
-import { JsonObject } from './json';
+import { JsonObject, JsonValue } from './json';
+import { StatusError } from './status';
 import { applyPatchOfType, mergePatch, strategicMergePatch } from './patch';
 
 describe('patches', () => {
@@ -73,17 +74,63 @@ describe('patches', () => {
     });
   });
 
-  it('applies JSON patches and reports failed operations as 400 Status errors', () => {
+  it('applies JSON patches; one that does not apply is a 422, one that does not decode a 400, as kube-apiserver answers', () => {
+    const jsonPatch = (patch: JsonValue) =>
+      applyPatchOfType('application/json-patch+json', pod, patch);
+    const statusOf = (patch: JsonValue) => {
+      try {
+        jsonPatch(patch);
+      } catch (error) {
+        if (error instanceof StatusError) return error.status;
+        throw error;
+      }
+      throw new Error('the patch was expected to fail');
+    };
     expect(
-      applyPatchOfType('application/json-patch+json', pod, [
+      jsonPatch([
+        { op: 'test', path: '/metadata/name', value: 'p' },
         { op: 'replace', path: '/metadata/name', value: 'q' },
       ]),
     ).toMatchObject({ metadata: { name: 'q' } });
-    expect(() =>
-      applyPatchOfType('application/json-patch+json', pod, [
-        { op: 'test', path: '/metadata/name', value: 'x' },
-      ]),
-    ).toThrow(expect.objectContaining({ code: 400 }));
+    expect(jsonPatch(null)).toEqual(pod);
+
+    const notApplicable = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'the server rejected our request due to an error in our request',
+      reason: 'Invalid',
+      details: {},
+      code: 422,
+    };
+    expect(
+      statusOf([{ op: 'test', path: '/metadata/name', value: 'x' }]),
+    ).toEqual(notApplicable);
+    expect(statusOf([{ op: 'remove', path: '/metadata/missing' }])).toEqual(
+      notApplicable,
+    );
+    expect(statusOf([{ op: 'frobnicate', path: '/metadata' }])).toEqual(
+      notApplicable,
+    );
+    expect(statusOf([{ path: '/metadata' }])).toEqual(notApplicable);
+    expect(statusOf([{ op: 'replace', path: '', value: 1 }])).toMatchObject({
+      code: 422,
+      reason: 'Invalid',
+      details: { causes: [{ field: 'patch', reason: 'FieldValueInvalid' }] },
+    });
+
+    expect(statusOf({ op: 'test' })).toMatchObject({
+      code: 400,
+      reason: 'BadRequest',
+      message:
+        'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
+    });
+    expect(statusOf(['remove'])).toMatchObject({
+      code: 400,
+      message:
+        'json: cannot unmarshal string into Go value of type jsonpatch.Operation',
+    });
     expect(() => applyPatchOfType('text/plain', pod, {})).toThrow(
       expect.objectContaining({ code: 415 }),
     );

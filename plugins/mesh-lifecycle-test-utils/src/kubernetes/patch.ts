@@ -1,6 +1,11 @@
 import { Operation, applyPatch } from 'fast-json-patch';
 import { JsonObject, JsonValue, cloneJson, isJsonObject } from './json';
-import { badRequest, unsupportedMediaType } from './status';
+import {
+  badRequest,
+  invalid,
+  jsonPatchNotApplicable,
+  unsupportedMediaType,
+} from './status';
 
 /** RFC 7386 JSON merge patch: objects merge recursively, `null` deletes, anything else replaces. */
 export function mergePatch(
@@ -104,6 +109,13 @@ export function strategicMergePatch(
   return result;
 }
 
+/** The name Go's encoding/json gives a JSON value's type in its errors. */
+function goJsonType(value: JsonValue): string {
+  if (Array.isArray(value)) return 'array';
+  if (isJsonObject(value)) return 'object';
+  return typeof value === 'boolean' ? 'bool' : typeof value;
+}
+
 function isOperation(value: JsonValue): value is JsonObject & Operation {
   return (
     isJsonObject(value) &&
@@ -112,31 +124,59 @@ function isOperation(value: JsonValue): value is JsonObject & Operation {
   );
 }
 
-/** RFC 6902 JSON patch; throws a 422-style BadRequest when an operation fails. */
+/**
+ * RFC 6902 JSON patch, with the API server's answers: a body that does not
+ * decode as a list of operations is a 400 BadRequest (with Go's decoding
+ * message); a patch that does not apply — a failed `test`, a missing path, an
+ * unknown or incomplete operation — is a 422 Invalid with a generic message.
+ */
 function jsonPatch(target: JsonObject, patch: JsonValue): JsonObject {
-  if (!Array.isArray(patch) || !patch.every(isOperation)) {
+  // Go decodes `null` into an empty patch.
+  const operations = patch ?? [];
+  if (!Array.isArray(operations)) {
     throw badRequest(
-      'the request body is not a JSON patch (an array of operations)',
+      `json: cannot unmarshal ${goJsonType(
+        operations,
+      )} into Go value of type jsonpatch.Patch`,
     );
   }
+  const undecodable = operations.find(
+    operation => operation !== null && !isJsonObject(operation),
+  );
+  if (undecodable !== undefined) {
+    throw badRequest(
+      `json: cannot unmarshal ${goJsonType(
+        undecodable,
+      )} into Go value of type jsonpatch.Operation`,
+    );
+  }
+  if (!operations.every(isOperation)) {
+    throw jsonPatchNotApplicable();
+  }
+  let result: unknown;
   try {
-    const result = applyPatch(
+    result = applyPatch(
       cloneJson(target),
-      patch,
+      operations,
       true,
       true,
       true,
     ).newDocument;
-    if (!isJsonObject(result)) {
-      throw badRequest('the JSON patch did not produce an object');
-    }
-    return result;
-  } catch (error) {
-    if (error instanceof Error && !('status' in error)) {
-      throw badRequest(`the JSON patch could not be applied: ${error.message}`);
-    }
-    throw error;
+  } catch {
+    throw jsonPatchNotApplicable();
   }
+  if (!isJsonObject(result)) {
+    throw invalid('', '', '', [
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(
+          JSON.stringify(result),
+        )}: the patched document is not an object`,
+        field: 'patch',
+      },
+    ]);
+  }
+  return result;
 }
 
 /** Applies a patch of a given content type to an object. */

@@ -13,6 +13,7 @@ import {
 } from './json';
 import {
   DeletePreconditions,
+  ListPaging,
   ObjectQuery,
   ObjectStore,
   WatchEvent,
@@ -26,6 +27,7 @@ import {
   parseLabelSelector,
 } from './selectors';
 import {
+  StatusCause,
   StatusError,
   badRequest,
   deleted,
@@ -139,6 +141,79 @@ function deleteOptionsOf(text: string): {
       : {}),
     dryRun: Array.isArray(dryRun) && dryRun.length > 0,
   };
+}
+
+/**
+ * Which revision a list reads, from its `resourceVersion`,
+ * `resourceVersionMatch`, `limit` and `continue`, validated as the API server
+ * does: an exact match (or, the legacy way, a resourceVersion with a limit)
+ * reads that revision; otherwise the answer must not be older than it.
+ */
+function listRevisionOf(
+  query: URLSearchParams,
+  limit: number,
+): Pick<ListPaging, 'exactRevision' | 'minimumRevision'> {
+  const resourceVersion = query.get('resourceVersion') ?? '';
+  const match = query.get('resourceVersionMatch') ?? '';
+  const continueToken = query.get('continue') ?? '';
+  const causes: StatusCause[] = [];
+  const forbid = (message: string) =>
+    causes.push({
+      reason: 'FieldValueForbidden',
+      message: `Forbidden: ${message}`,
+      field: 'resourceVersionMatch',
+    });
+  if (match) {
+    if (!resourceVersion) {
+      forbid(
+        'resourceVersionMatch is forbidden unless resourceVersion is provided',
+      );
+    }
+    if (continueToken) {
+      forbid('resourceVersionMatch is forbidden when continue is provided');
+    }
+    if (match !== 'Exact' && match !== 'NotOlderThan') {
+      causes.push({
+        reason: 'FieldValueNotSupported',
+        message: `Unsupported value: ${JSON.stringify(
+          match,
+        )}: supported values: "Exact", "NotOlderThan", ""`,
+        field: 'resourceVersionMatch',
+      });
+    }
+    if (match === 'Exact' && resourceVersion === '0') {
+      forbid(
+        'resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+      );
+    }
+  }
+  if (causes.length > 0) {
+    throw invalid('ListOptions', 'meta.k8s.io', '', causes);
+  }
+  if (continueToken) {
+    if (resourceVersion !== '' && resourceVersion !== '0') {
+      throw badRequest(
+        'specifying resource version is not allowed when using continue',
+      );
+    }
+    return {};
+  }
+  if (resourceVersion === '' || resourceVersion === '0') {
+    return {};
+  }
+  if (!/^\d+$/.test(resourceVersion)) {
+    throw badRequest(
+      `invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(
+        resourceVersion,
+      )}: strconv.ParseUint: parsing ${JSON.stringify(
+        resourceVersion,
+      )}: invalid syntax`,
+    );
+  }
+  const revision = Number(resourceVersion);
+  return match === 'Exact' || (match === '' && limit > 0)
+    ? { exactRevision: revision }
+    : { minimumRevision: revision };
 }
 
 /** Handles the HTTP requests of one emulator: faults, auth, discovery, resources and watches. */
@@ -362,10 +437,12 @@ export class ApiServer {
         return;
       }
       case 'list': {
-        const limit = Number(query.get('limit') ?? 0);
+        const limitParam = Number(query.get('limit') ?? 0);
+        const limit = Number.isInteger(limitParam) ? limitParam : 0;
         const result = store.list(resource, this.objectQuery(route, query), {
-          limit: Number.isInteger(limit) ? limit : 0,
+          limit,
           continueToken: query.get('continue') ?? undefined,
+          ...listRevisionOf(query, limit),
         });
         sendJson(res, 200, {
           kind: `${resource.kind}List`,

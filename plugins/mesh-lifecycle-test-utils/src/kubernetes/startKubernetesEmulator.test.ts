@@ -25,6 +25,7 @@ interface StatusBody {
   /** HTTP status code of the answer. */
   httpCode: number;
   kind: string;
+  metadata?: { continue?: string };
   status: string;
   code: number;
   reason: string;
@@ -62,6 +63,52 @@ async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise(resolve => setTimeout(resolve, 20));
   }
+}
+
+interface WatchedEvent {
+  type: string;
+  object: {
+    kind?: string;
+    metadata?: { name?: string };
+    code?: number;
+    reason?: string;
+    message?: string;
+  };
+}
+
+/**
+ * The events of a client-node watch from a resourceVersion, until the server
+ * ends it or `count` events have come. The callback only hears answers with
+ * HTTP 200: any other status ends the watch with an error instead.
+ */
+async function watchEvents(
+  kc: KubeConfig,
+  path: string,
+  resourceVersion: string,
+  count = Infinity,
+): Promise<WatchedEvent[]> {
+  const events: WatchedEvent[] = [];
+  let controller: AbortController | undefined;
+  await new Promise<void>((resolve, reject) => {
+    new Watch(kc)
+      .watch(
+        path,
+        { resourceVersion },
+        (type: string, object: WatchedEvent['object']) => {
+          events.push({ type, object });
+          if (events.length >= count) {
+            controller?.abort();
+            resolve();
+          }
+        },
+        err => (err && events.length < count ? reject(err) : resolve()),
+      )
+      .then(started => {
+        controller = started;
+      })
+      .catch(reject);
+  });
+  return events;
 }
 
 function clientFor(emulator: KubernetesEmulator, token?: string): KubeConfig {
@@ -935,45 +982,47 @@ describe('startKubernetesEmulator', () => {
 
   it('answers 410 Expired to watches older than the history, which makes informers relist', async () => {
     const kc = clientFor(emulator);
+    const path = '/api/v1/namespaces/shop/configmaps';
     const zero = await core.createNamespacedConfigMap({
       namespace: 'shop',
       body: { metadata: { name: 'zero' } },
     });
-    await core.createNamespacedConfigMap({
+    const one = await core.createNamespacedConfigMap({
       namespace: 'shop',
       body: { metadata: { name: 'one' } },
     });
     emulator.compactHistory();
-    const received: Array<{ type: string; code?: number; reason?: string }> =
-      [];
-    await new Promise<void>((resolve, reject) => {
-      new Watch(kc)
-        .watch(
-          '/api/v1/namespaces/shop/configmaps',
-          { resourceVersion: zero.metadata?.resourceVersion },
-          (type, obj: { code?: number; reason?: string }) =>
-            received.push({ type, code: obj.code, reason: obj.reason }),
-          err => (err ? reject(err) : resolve()),
-        )
-        .catch(reject);
-    });
-    expect(received).toEqual([{ type: 'ERROR', code: 410, reason: 'Expired' }]);
+    // HTTP 200, one ERROR event, then the end of the stream: what
+    // kube-apiserver's watch cache answers.
+    expect(
+      await watchEvents(kc, path, zero.metadata?.resourceVersion ?? ''),
+    ).toEqual([
+      {
+        type: 'ERROR',
+        object: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `too old resource version: ${zero.metadata?.resourceVersion} (${one.metadata?.resourceVersion})`,
+          reason: 'Expired',
+          code: 410,
+        },
+      },
+    ]);
 
-    const informer = makeInformer(
-      kc,
-      '/api/v1/namespaces/shop/configmaps',
-      () => core.listNamespacedConfigMap({ namespace: 'shop' }),
+    const informer = makeInformer(kc, path, () =>
+      core.listNamespacedConfigMap({ namespace: 'shop' }),
     );
     const added: string[] = [];
+    const deleted: string[] = [];
     informer.on('add', cm => added.push(cm.metadata?.name ?? ''));
+    informer.on('delete', cm => deleted.push(cm.metadata?.name ?? ''));
     await informer.start();
     await waitFor(() => added.includes('one'), 'the initial list');
-    // The next watch opens but hears nothing: 'two' is missed, then history is compacted.
-    emulator.faults.add({
-      path: '/api/v1/namespaces/shop/configmaps',
-      stallWatch: true,
-      times: 1,
-    });
+    // The next watch opens but hears nothing: 'two' and the delete of 'zero'
+    // are missed, then the history is compacted.
+    emulator.faults.add({ path, stallWatch: true, times: 1 });
     emulator.closeWatches();
     await waitFor(
       () => emulator.calls.count({ verb: 'watch' }) >= 3,
@@ -984,17 +1033,311 @@ describe('startKubernetesEmulator', () => {
       kind: 'ConfigMap',
       metadata: { name: 'two', namespace: 'shop' },
     });
+    emulator.remove('v1', 'ConfigMap', 'shop', 'zero');
     emulator.compactHistory();
     const listsBefore = emulator.calls.count({
       verb: 'list',
       resource: 'configmaps',
     });
     emulator.closeWatches();
-    await waitFor(() => added.includes('two'), 'the relist after 410');
+    await waitFor(
+      () => added.includes('two') && deleted.includes('zero'),
+      'the relist after 410',
+    );
     await informer.stop();
     expect(emulator.calls.count({ verb: 'list', resource: 'configmaps' })).toBe(
       listsBefore + 1,
     );
+    expect(informer.list('shop').map(cm => cm.metadata?.name)).toEqual(
+      expect.arrayContaining(['one', 'two']),
+    );
+    expect(informer.list('shop')).toHaveLength(2);
+  });
+
+  it('keeps a bounded event history per resource type, like the watch cache', async () => {
+    const small = await startKubernetesEmulator({
+      objects: [namespaceObject('shop')],
+      watchHistorySize: 2,
+    });
+    try {
+      const kc = clientFor(small);
+      const smallCore = kc.makeApiClient(CoreV1Api);
+      const path = '/api/v1/namespaces/shop/configmaps';
+      const revisions: number[] = [];
+      for (const name of ['a', 'b', 'c']) {
+        const created = await smallCore.createNamespacedConfigMap({
+          namespace: 'shop',
+          body: { metadata: { name } },
+        });
+        revisions.push(Number(created.metadata?.resourceVersion));
+      }
+      const [a, b] = revisions;
+      // Writes of another kind do not push ConfigMap events out.
+      for (const name of ['x', 'y', 'z']) small.apply(deployment(name));
+      const seen = (events: WatchedEvent[]) =>
+        events.map(e => `${e.type} ${e.object.metadata?.name}`);
+      // Only b and c are kept: a watch from a still misses nothing...
+      expect(seen(await watchEvents(kc, path, String(a), 2))).toEqual([
+        'ADDED b',
+        'ADDED c',
+      ]);
+      // ...but one from before a would miss a: the oldest kept event is b.
+      expect(await watchEvents(kc, path, String(a - 1))).toEqual([
+        {
+          type: 'ERROR',
+          object: expect.objectContaining({
+            code: 410,
+            reason: 'Expired',
+            message: `too old resource version: ${a - 1} (${b - 1})`,
+          }),
+        },
+      ]);
+
+      // An informer resuming from before the window relists.
+      const informer = makeInformer(kc, path, () =>
+        smallCore.listNamespacedConfigMap({ namespace: 'shop' }),
+      );
+      const names: string[] = [];
+      informer.on('add', cm => names.push(cm.metadata?.name ?? ''));
+      await informer.start();
+      const watches = small.calls.count({ verb: 'watch' });
+      small.faults.add({ path, stallWatch: true, times: 1 });
+      small.closeWatches();
+      await waitFor(
+        () => small.calls.count({ verb: 'watch' }) > watches,
+        'the stalled watch',
+      );
+      for (const name of ['d', 'e', 'f']) {
+        small.apply({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name, namespace: 'shop' },
+        });
+      }
+      small.closeWatches();
+      await waitFor(() => names.includes('f'), 'the relist');
+      await informer.stop();
+      expect(names).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+      expect(small.calls.count({ verb: 'list', resource: 'configmaps' })).toBe(
+        2,
+      );
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('lists at an exact resourceVersion until it is compacted, and validates list resourceVersions', async () => {
+    const first = await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'first' }, data: { v: '1' } },
+    });
+    const at = first.metadata?.resourceVersion ?? '';
+    await core.patchNamespacedConfigMap(
+      { name: 'first', namespace: 'shop', body: { data: { v: '2' } } },
+      merge,
+    );
+    await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'second' }, data: { v: '1' } },
+    });
+    const seen = (list: { items: V1ConfigMap[] }) =>
+      list.items.map(cm => `${cm.metadata?.name}=${cm.data?.v}`);
+
+    const exact = await core.listNamespacedConfigMap({
+      namespace: 'shop',
+      resourceVersion: at,
+      resourceVersionMatch: 'Exact',
+    });
+    expect(exact.metadata?.resourceVersion).toBe(at);
+    expect(seen(exact)).toEqual(['first=1']);
+    // The legacy form: a resourceVersion with a limit is exact too.
+    expect(
+      seen(
+        await core.listNamespacedConfigMap({
+          namespace: 'shop',
+          resourceVersion: at,
+          limit: 10,
+        }),
+      ),
+    ).toEqual(['first=1']);
+    const notOlder = await core.listNamespacedConfigMap({
+      namespace: 'shop',
+      resourceVersion: at,
+      resourceVersionMatch: 'NotOlderThan',
+    });
+    expect(seen(notOlder)).toEqual(['first=2', 'second=1']);
+    const current = Number(notOlder.metadata?.resourceVersion);
+    expect(
+      await failure(
+        core.listNamespacedConfigMap({
+          namespace: 'shop',
+          resourceVersion: String(current + 5),
+        }),
+      ),
+    ).toMatchObject({
+      httpCode: 504,
+      reason: 'Timeout',
+      message: `Timeout: Too large resource version: ${
+        current + 5
+      }, current: ${current}`,
+    });
+
+    emulator.compactHistory();
+    expect(
+      await failure(
+        core.listNamespacedConfigMap({
+          namespace: 'shop',
+          resourceVersion: at,
+          resourceVersionMatch: 'Exact',
+        }),
+      ),
+    ).toEqual({
+      httpCode: 410,
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'The resourceVersion for the provided list is too old.',
+      reason: 'Expired',
+      code: 410,
+    });
+    expect(
+      seen(
+        await core.listNamespacedConfigMap({
+          namespace: 'shop',
+          resourceVersion: String(current),
+          resourceVersionMatch: 'Exact',
+        }),
+      ),
+    ).toEqual(['first=2', 'second=1']);
+
+    expect(
+      await failure(
+        core.listNamespacedConfigMap({
+          namespace: 'shop',
+          resourceVersionMatch: 'Exact',
+        }),
+      ),
+    ).toMatchObject({
+      httpCode: 422,
+      reason: 'Invalid',
+      message:
+        'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
+    });
+    expect(
+      await failure(
+        core.listNamespacedConfigMap({
+          namespace: 'shop',
+          resourceVersion: '0',
+          resourceVersionMatch: 'Exact',
+        }),
+      ),
+    ).toMatchObject({
+      httpCode: 422,
+      details: {
+        causes: [
+          {
+            reason: 'FieldValueForbidden',
+            field: 'resourceVersionMatch',
+            message:
+              'Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+          },
+        ],
+      },
+    });
+  });
+
+  it('pages through the state the first page read, until it is compacted', async () => {
+    const configMap = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: 'shop' },
+    });
+    for (const name of ['a', 'b', 'c']) emulator.apply(configMap(name));
+    const seen = (list: { items: V1ConfigMap[] }) =>
+      list.items.map(cm => cm.metadata?.name);
+    const page = (continueToken: string | undefined) =>
+      core.listNamespacedConfigMap({
+        namespace: 'shop',
+        limit: 2,
+        _continue: continueToken,
+      });
+    const first = await page(undefined);
+    expect(seen(first)).toEqual(['a', 'b']);
+    emulator.remove('v1', 'ConfigMap', 'shop', 'c');
+    emulator.apply(configMap('d'));
+    const second = await page(first.metadata?._continue);
+    expect(seen(second)).toEqual(['c']);
+    expect(second.metadata?.resourceVersion).toBe(
+      first.metadata?.resourceVersion,
+    );
+
+    emulator.compactHistory();
+    const expiredPage = await failure(page(first.metadata?._continue));
+    expect(expiredPage).toMatchObject({
+      httpCode: 410,
+      reason: 'Expired',
+      message: expect.stringMatching(
+        /^The provided continue parameter is too old .* or use the continue token in this response/,
+      ),
+    });
+    // The token in the 410 continues at the latest state.
+    expect(seen(await page(expiredPage.metadata?.continue))).toEqual(['d']);
+
+    expect(
+      await failure(
+        core.listNamespacedConfigMap({
+          namespace: 'shop',
+          resourceVersion: '1',
+          _continue: first.metadata?._continue,
+        }),
+      ),
+    ).toMatchObject({
+      httpCode: 400,
+      message: 'specifying resource version is not allowed when using continue',
+    });
+  });
+
+  it('answers a JSON patch whose test fails with 422 Invalid and changes nothing', async () => {
+    await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'flags' }, data: { mode: 'a' } },
+    });
+    const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
+    const guarded = (expected: string) =>
+      core.patchNamespacedConfigMap(
+        {
+          name: 'flags',
+          namespace: 'shop',
+          body: [
+            { op: 'test', path: '/data/mode', value: expected },
+            { op: 'replace', path: '/data/mode', value: 'b' },
+          ],
+        },
+        jsonPatch,
+      );
+    const before = emulator.get('v1', 'ConfigMap', 'shop', 'flags');
+    expect(await failure(guarded('z'))).toEqual({
+      httpCode: 422,
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'the server rejected our request due to an error in our request',
+      reason: 'Invalid',
+      details: {},
+      code: 422,
+    });
+    expect(emulator.get('v1', 'ConfigMap', 'shop', 'flags')).toEqual(before);
+    expect((await guarded('a')).data).toEqual({ mode: 'b' });
+    expect(
+      await failure(
+        core.patchNamespacedConfigMap(
+          { name: 'flags', namespace: 'shop', body: { op: 'test' } },
+          jsonPatch,
+        ),
+      ),
+    ).toMatchObject({ httpCode: 400, reason: 'BadRequest' });
   });
 
   it('answers 401 without a valid token and 403 outside the granted rules', async () => {

@@ -47,7 +47,13 @@ export interface KubernetesEmulatorOptions {
   manifests?: string | string[];
   /** Objects applied at start, after the manifests. */
   objects?: object[];
-  /** Watch events retained for resuming watches; older resourceVersions get 410 Expired. Default 1000. */
+  /**
+   * Watch events kept per resource type, like kube-apiserver's watch cache
+   * (which keeps at least the last 100 events of a resource, and up to 102400
+   * to cover the last 75 s). A watch from a resourceVersion older than the
+   * oldest kept event, and an exact list of one, get 410 Expired, so clients
+   * relist. Default 1000; see also {@link KubernetesEmulator.compactHistory}.
+   */
   watchHistorySize?: number;
   /** Kubernetes version reported at `/version`. Default `v1.31.0`. */
   kubernetesVersion?: string;
@@ -99,7 +105,11 @@ export interface KubernetesEmulator {
     namespace: string | undefined,
     name: string,
   ): boolean;
-  /** Drops the watch event history, so watches resuming from an older resourceVersion get 410 Expired. */
+  /**
+   * Drops every kept event, as a compaction would: watches and exact lists
+   * (or list pages) from an older resourceVersion get 410 Expired, without a
+   * test writing thousands of objects.
+   */
   compactHistory(): void;
   /** Ends every open watch, as an API server restart would. */
   closeWatches(): void;

@@ -30,6 +30,7 @@ export interface KubernetesStatus {
     kind?: string;
     uid?: string;
     causes?: StatusCause[];
+    retryAfterSeconds?: number;
   };
 }
 
@@ -65,11 +66,12 @@ function failure(
   reason: string,
   message: string,
   details?: KubernetesStatus['details'],
+  metadata: JsonObject = {},
 ): StatusError {
   return new StatusError({
     kind: 'Status',
     apiVersion: 'v1',
-    metadata: {},
+    metadata,
     status: 'Failure',
     message,
     reason,
@@ -83,12 +85,12 @@ function qualifiedResource(resource: string, group: string): string {
   return group ? `${resource}.${group}` : resource;
 }
 
-/** The details naming an object; like the API server, empty (core) group and name are left out. */
+/** The details naming an object; like the API server, an empty (core) group, name or kind is left out. */
 function detailsOf(target: StatusTarget): KubernetesStatus['details'] {
   return {
     ...(target.name ? { name: target.name } : {}),
     ...(target.group ? { group: target.group } : {}),
-    kind: target.resource,
+    ...(target.resource ? { kind: target.resource } : {}),
   };
 }
 
@@ -256,9 +258,61 @@ export function methodNotAllowed(method: string): StatusError {
   );
 }
 
-/** 410 Expired, for a watch or continue token older than the retained history. */
+/** 410 Expired, for a watch or an exact list older than the retained history. */
 export function expired(message: string): StatusError {
   return failure(410, 'Expired', message);
+}
+
+/**
+ * 410 Expired for a continue token whose snapshot is compacted. Like the API
+ * server, the Status carries a token that continues at the latest state.
+ */
+export function continueExpired(latestContinue: string): StatusError {
+  return failure(
+    410,
+    'Expired',
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+    undefined,
+    { continue: latestContinue },
+  );
+}
+
+/**
+ * 504 Timeout for a read at a resourceVersion the server has not reached
+ * (the API server answers it after waiting 3 s for its watch cache).
+ */
+export function tooLargeResourceVersion(
+  requested: number,
+  current: number,
+): StatusError {
+  return failure(
+    504,
+    'Timeout',
+    `Timeout: Too large resource version: ${requested}, current: ${current}`,
+    {
+      causes: [
+        {
+          reason: 'ResourceVersionTooLarge',
+          message: 'Too large resource version',
+        },
+      ],
+      retryAfterSeconds: 1,
+    },
+  );
+}
+
+/**
+ * 422 Invalid for a JSON patch that does not apply (a failed `test`, a missing
+ * path, an unknown op). The API server keeps the reason to itself: its Status
+ * has this generic message and empty details.
+ */
+export function jsonPatchNotApplicable(): StatusError {
+  return failure(
+    422,
+    'Invalid',
+    'the server rejected our request due to an error in our request',
+    {},
+  );
 }
 
 /** 415 UnsupportedMediaType. */
