@@ -72,6 +72,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
             objects: new ClusterObjectCache({
               kubeConfig,
               clusterName: cluster.name,
+              config: cluster,
               logger,
               syncTimeoutMs: meshConfig.timeouts.clusterMs,
             }),
@@ -89,13 +90,22 @@ export const meshLifecyclePlugin = createBackendPlugin({
 
         const sources = trafficSources(meshConfig, cache);
         const mesh = new ClusterMeshReader({ clusters, logger });
-        const traffic = new TrafficReader({ sources });
-        const dependencies = new DependenciesReader({ sources, catalog });
+        const clusterNames = clusters.map(c => c.name);
+        const traffic = new TrafficReader({ sources, clusterNames });
+        const dependencies = new DependenciesReader({
+          sources,
+          catalog,
+          clusterNames,
+        });
         const alerts = new AlertsReader({
           sources,
           alertmanagers: alertmanagerSources(meshConfig),
+          clusterNames,
         });
         const declarations = new CatalogServiceDeclarations({ catalog });
+        const history = await DatabaseLifecycleHistoryStore.create({
+          database,
+        });
         const lifecycleReader = new LifecycleReader({
           clusters,
           mesh,
@@ -105,9 +115,8 @@ export const meshLifecyclePlugin = createBackendPlugin({
           logger,
           thresholds: meshConfig.thresholds,
           rules: meshConfig.phaseRules,
-        });
-        const history = await DatabaseLifecycleHistoryStore.create({
-          database,
+          recordedPhase: async entityRef =>
+            (await history.history(entityRef, { limit: 1 }))[0]?.phase,
         });
         await scheduleHistory({
           scheduler,

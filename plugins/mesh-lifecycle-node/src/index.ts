@@ -16,7 +16,13 @@ export type {
   MeshClustersService,
 } from './meshClustersService';
 export {
+  describeClusterFailure,
   describeKubernetesFailure,
   kubernetesFailure,
+  redactCredentials,
 } from './kubernetesFailure';
-export type { KubernetesFailure } from './kubernetesFailure';
+export type {
+  ClusterFailureContext,
+  ClusterFailureDescription,
+  KubernetesFailure,
+} from './kubernetesFailure';

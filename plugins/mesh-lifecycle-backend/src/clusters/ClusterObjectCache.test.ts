@@ -151,7 +151,7 @@ describe('ClusterObjectCache', () => {
         await cache.list(deployments);
         return false;
       } catch (error) {
-        return /Cluster prod unreachable since .*Deployment watch/.test(
+        return /^ClusterError: cluster prod: HTTP 503 .*\(Deployment watch broken since /.test(
           String(error),
         );
       }
@@ -170,7 +170,7 @@ describe('ClusterObjectCache', () => {
   it('gives up on a cluster that does not answer in time', async () => {
     emulator.faults.add({ path: /deployments/, latencyMs: 5_000, times: 1 });
     await expect(cache.list(deployments)).rejects.toThrow(
-      'Cluster prod did not answer within 2000 ms',
+      /^cluster prod: no answer within 2000 ms — check the url of cluster 'prod' and the network/,
     );
   });
 

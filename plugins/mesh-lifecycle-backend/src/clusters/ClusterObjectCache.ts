@@ -7,6 +7,10 @@ import {
   ObjectCache,
   makeInformer,
 } from '@kubernetes/client-node';
+import {
+  ClusterConfig,
+  describeClusterFailure,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 
 /** A kind of object the plugin reads from clusters. */
 export interface ResourceType {
@@ -17,16 +21,44 @@ export interface ResourceType {
   plural: string;
 }
 
+/**
+ * A cluster that failed to answer. Its message is one line naming the
+ * cluster, what failed and what to check; it never holds a response header,
+ * a body dump or a credential.
+ */
+export class ClusterError extends Error {
+  /** The cluster's name. */
+  readonly cluster: string;
+  /** The HTTP status, when the API server answered. */
+  readonly status?: number;
+
+  constructor(cluster: string, message: string, status?: number) {
+    super(message);
+    this.name = 'ClusterError';
+    this.cluster = cluster;
+    if (status !== undefined) this.status = status;
+  }
+}
+
 interface CacheEntry {
   ready: Promise<ObjectCache<KubernetesObject>>;
-  /** `disconnected` is set while the watch is broken and not re-established. */
-  status: { disconnected?: { since: Date; error: unknown } };
+  /**
+   * `disconnected` is set while the watch is broken and not re-established,
+   * with the latest failure.
+   */
+  status: { disconnected?: { since: Date; error: ClusterError } };
   stop(): Promise<void>;
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+/** How long a failure is logged at debug level after its warning. */
+const WARN_AGAIN_AFTER_MS = 300_000;
+
+/** The resource as `kubectl` and RBAC name it: `pods`, `deployments.apps`. */
+function resourceName(type: ResourceType): string {
+  const [group] = type.apiVersion.split('/');
+  return type.apiVersion.includes('/')
+    ? `${type.plural}.${group}`
+    : type.plural;
 }
 
 function collectionPath(type: ResourceType): string {
@@ -36,12 +68,13 @@ function collectionPath(type: ResourceType): string {
   return `/${segments.map(s => encodeURIComponent(s)).join('/')}`;
 }
 
-function timeout(ms: number, what: string): Promise<never> {
+function timeout(ms: number): Promise<never> {
   return new Promise((_, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${what} did not answer within ${ms} ms`)),
-      ms,
-    );
+    const timer = setTimeout(() => {
+      const error = new Error(`no answer within ${ms} ms`);
+      error.name = 'TimeoutError';
+      reject(error);
+    }, ms);
     timer.unref?.();
   });
 }
@@ -54,15 +87,23 @@ function timeout(ms: number, what: string): Promise<never> {
 export class ClusterObjectCache {
   private readonly kubeConfig: KubeConfig;
   private readonly clusterName: string;
+  private readonly config?: Pick<ClusterConfig, 'auth' | 'source'>;
   private readonly logger: LoggerService;
   private readonly syncTimeoutMs: number;
   private readonly restartDelayMs: number;
   private readonly failureBackoffMs: number;
   private readonly entries = new Map<string, CacheEntry>();
+  /** When each failure was last logged as a warning. */
+  private readonly warned = new Map<string, number>();
 
   constructor(options: {
     kubeConfig: KubeConfig;
     clusterName: string;
+    /**
+     * How the cluster is configured, so that failures name the setting to
+     * check (the token, the kubeconfig context...).
+     */
+    config?: Pick<ClusterConfig, 'auth' | 'source'>;
     logger: LoggerService;
     /** How long the first list of a kind may take (default 10 s). */
     syncTimeoutMs?: number;
@@ -77,6 +118,7 @@ export class ClusterObjectCache {
   }) {
     this.kubeConfig = options.kubeConfig;
     this.clusterName = options.clusterName;
+    this.config = options.config;
     this.logger = options.logger;
     this.syncTimeoutMs = options.syncTimeoutMs ?? 10_000;
     this.restartDelayMs = options.restartDelayMs ?? 5_000;
@@ -86,8 +128,8 @@ export class ClusterObjectCache {
   /**
    * The cached objects of a kind, in one namespace or all. The first call for
    * a kind lists it from the cluster and starts watching; a failed first
-   * list rejects, and so does every call within the failure backoff; the
-   * next call after it tries again.
+   * list rejects with a {@link ClusterError}, and so does every call within
+   * the failure backoff; the next call after it tries again.
    */
   async list(
     type: ResourceType,
@@ -99,14 +141,42 @@ export class ClusterObjectCache {
     if (disconnected) {
       // Objects from a broken watch may be stale: say so rather than serve
       // them as current.
-      const since = disconnected.since.toISOString();
-      throw new Error(
-        `Cluster ${this.clusterName} unreachable since ${since} (${
+      const { error } = disconnected;
+      throw new ClusterError(
+        this.clusterName,
+        `${error.message} (${
           type.kind
-        } watch: ${describe(disconnected.error)})`,
+        } watch broken since ${disconnected.since.toISOString()})`,
+        error.status,
       );
     }
     return cache.list(namespace);
+  }
+
+  /**
+   * A failed call to this cluster as a {@link ClusterError} (one line: what
+   * failed and what to check), its detail logged (credentials redacted): as a
+   * warning, or at debug level when the same failure was warned about in the
+   * last five minutes (a broken watch fails again at every restart).
+   */
+  failure(error: unknown, type?: ResourceType): ClusterError {
+    if (error instanceof ClusterError) return error;
+    const { summary, detail, code } = describeClusterFailure(error, {
+      cluster: this.clusterName,
+      ...(this.config ? { config: this.config } : {}),
+      ...(type ? { resource: resourceName(type) } : {}),
+    });
+    const now = Date.now();
+    for (const [warned, at] of this.warned) {
+      if (now - at >= WARN_AGAIN_AFTER_MS) this.warned.delete(warned);
+    }
+    if (this.warned.has(summary)) {
+      this.logger.debug(detail);
+    } else {
+      this.warned.set(summary, now);
+      this.logger.warn(detail);
+    }
+    return new ClusterError(this.clusterName, summary, code);
   }
 
   /** Stops every informer. */
@@ -148,14 +218,10 @@ export class ClusterObjectCache {
         return;
       }
       failures += 1;
-      if (!status.disconnected) {
-        status.disconnected = { since: new Date(), error };
-      }
-      this.logger.warn(
-        `Watch of ${key} on cluster ${
-          this.clusterName
-        } failed, restarting: ${describe(error)}`,
-      );
+      status.disconnected = {
+        since: status.disconnected?.since ?? new Date(),
+        error: this.failure(error, type),
+      };
       restartTimer = setTimeout(() => {
         if (stopped) return;
         const attempt = failures;
@@ -179,8 +245,10 @@ export class ClusterObjectCache {
         }
         return informer;
       }),
-      timeout(this.syncTimeoutMs, `Cluster ${this.clusterName}`),
-    ]);
+      timeout(this.syncTimeoutMs),
+    ]).catch((error: unknown) => {
+      throw this.failure(error, type);
+    });
     const created: CacheEntry = {
       ready,
       status,

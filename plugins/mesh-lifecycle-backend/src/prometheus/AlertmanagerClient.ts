@@ -1,5 +1,6 @@
+import { misplacedApiPath } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { z } from 'zod';
-import { fetchUpstream } from './fetchUpstream';
+import { fetchUpstream, shownUrl } from './fetchUpstream';
 
 /** An Alertmanager the plugin asks, as configured. */
 export interface AlertmanagerSource {
@@ -135,15 +136,22 @@ export class AlertmanagerClient {
   }
 
   private async fetchJson(url: URL): Promise<unknown> {
-    const { status, ok, text } = await fetchUpstream(
+    const { status, ok, text, contentType } = await fetchUpstream(
       url,
       this.source,
       reason => new AlertmanagerError(this.source.name, reason),
     );
+    const misplaced = misplacedApiPath(this.source.url, 'alertmanager');
     if (!ok) {
       throw new AlertmanagerError(
         this.source.name,
-        `HTTP ${status} from ${url.pathname}`,
+        misplaced
+          ? `HTTP ${status} from ${shownUrl(
+              url,
+            )} — the configured url ends in ${
+              misplaced.suffix
+            }; configure the base URL (${misplaced.baseUrl})`
+          : `HTTP ${status} from ${url.pathname}`,
       );
     }
     try {
@@ -151,7 +159,13 @@ export class AlertmanagerClient {
     } catch {
       throw new AlertmanagerError(
         this.source.name,
-        `HTTP ${status} without a JSON body`,
+        `HTTP ${status} (${contentType ?? 'no content type'}) from ${shownUrl(
+          url,
+        )}, not an Alertmanager answer${
+          contentType === 'text/html'
+            ? ' — a login page or a proxy in front of it?'
+            : ''
+        }`,
       );
     }
   }

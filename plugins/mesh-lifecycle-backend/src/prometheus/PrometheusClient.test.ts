@@ -255,7 +255,7 @@ describe('PrometheusClient calls', () => {
 
     respond = () => ({ status: 502, body: '<html>bad gateway</html>' });
     await expect(client.instant(promql('other'))).rejects.toThrow(
-      'Prometheus p: HTTP 502 without a JSON body',
+      /^Prometheus p: HTTP 502 \(application\/json\) from http:\/\/127\.0\.0\.1:\d+\/prom\/api\/v1\/query, not a Prometheus answer$/,
     );
   });
 

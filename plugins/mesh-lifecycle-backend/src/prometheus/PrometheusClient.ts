@@ -1,8 +1,9 @@
 import { CacheService } from '@backstage/backend-plugin-api';
 import { JsonValue } from '@backstage/types';
 import { PromQL } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { misplacedApiPath } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { z } from 'zod';
-import { fetchUpstream } from './fetchUpstream';
+import { fetchUpstream, shownUrl } from './fetchUpstream';
 
 /** A Prometheus the plugin asks, as configured. */
 export interface PrometheusSource {
@@ -228,7 +229,7 @@ export class PrometheusClient {
   }
 
   private async fetchJson(url: URL): Promise<unknown> {
-    const { status, text } = await fetchUpstream(
+    const { status, ok, text, contentType } = await fetchUpstream(
       url,
       this.source,
       reason => new PrometheusError(this.source.name, reason),
@@ -239,8 +240,34 @@ export class PrometheusClient {
     } catch {
       throw new PrometheusError(
         this.source.name,
-        `HTTP ${status} without a JSON body`,
+        this.notJson(url, status, ok, contentType),
       );
     }
+  }
+
+  /** Why an answer is no Prometheus answer, and what to check, in one line. */
+  private notJson(
+    url: URL,
+    status: number,
+    ok: boolean,
+    contentType: string | undefined,
+  ): string {
+    const from = `from ${shownUrl(url)}`;
+    const misplaced = misplacedApiPath(this.source.url, 'prometheus');
+    if (misplaced) {
+      return `HTTP ${status} ${from} — the configured url ends in ${misplaced.suffix}; configure the base URL (${misplaced.baseUrl})`;
+    }
+    const answer = `HTTP ${status} (${
+      contentType ?? 'no content type'
+    }) ${from}`;
+    if (status === 401 || status === 403) {
+      return `${answer} — the credentials were refused; check the bearerToken / headers configured for this Prometheus`;
+    }
+    if (status === 404) {
+      return `${answer} — is the configured url the base URL of Prometheus (the one its /api/v1 is under)?`;
+    }
+    return ok && contentType === 'text/html'
+      ? `${answer}, not a Prometheus answer — a login page or a proxy in front of it?`
+      : `${answer}, not a Prometheus answer`;
   }
 }

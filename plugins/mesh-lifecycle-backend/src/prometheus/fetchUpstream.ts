@@ -1,7 +1,27 @@
+import { redactCredentials } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
+
 function errorName(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'name' in error
     ? String(error.name)
     : undefined;
+}
+
+/**
+ * Why `fetch` got no answer: its cause (`connect ECONNREFUSED 127.0.0.1:9090`,
+ * `getaddrinfo ENOTFOUND prometheus`, a certificate error) rather than its
+ * own `fetch failed`.
+ */
+function unreachableReason(error: unknown): string {
+  const cause =
+    typeof error === 'object' && error !== null && 'cause' in error
+      ? error.cause
+      : undefined;
+  const message =
+    typeof cause === 'object' && cause !== null && 'message' in cause
+      ? String(cause.message)
+      : String(error);
+  // A URL with user info is refused with the URL in the message.
+  return redactCredentials(message);
 }
 
 /** Where and how to ask an upstream HTTP API (Prometheus, Alertmanager). */
@@ -9,6 +29,14 @@ export interface UpstreamSource {
   headers?: Record<string, string>;
   bearerToken?: string;
   timeoutMs: number;
+}
+
+/**
+ * A URL as it may be shown: scheme, host and path, without user info and
+ * query (which holds the PromQL).
+ */
+export function shownUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
 }
 
 /**
@@ -21,7 +49,13 @@ export async function fetchUpstream(
   url: URL,
   source: UpstreamSource,
   fail: (reason: string) => Error,
-): Promise<{ status: number; ok: boolean; text: string }> {
+): Promise<{
+  status: number;
+  ok: boolean;
+  text: string;
+  /** The media type of the answer, without parameters, e.g. `text/html`. */
+  contentType?: string;
+}> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     ...source.headers,
@@ -40,14 +74,20 @@ export async function fetchUpstream(
     throw fail(
       errorName(error) === 'TimeoutError'
         ? timedOut
-        : `unreachable (${String(error)})`,
+        : `unreachable (${unreachableReason(error)})`,
     );
   }
   try {
+    const contentType = response.headers
+      .get('content-type')
+      ?.split(';')[0]
+      .trim()
+      .toLowerCase();
     return {
       status: response.status,
       ok: response.ok,
       text: await response.text(),
+      ...(contentType ? { contentType } : {}),
     };
   } catch (error) {
     throw fail(

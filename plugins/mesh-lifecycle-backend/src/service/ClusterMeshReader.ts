@@ -29,6 +29,7 @@ import {
 } from '../clusters/objectSchemas';
 import { KUBERNETES_RESOURCES, istioResources } from '../clusters/resources';
 import { ownedBy } from './ownership';
+import { unconfiguredCluster } from './pinnedCluster';
 import { sourceError } from './sourceError';
 
 /** A cluster the reader can ask. */
@@ -61,6 +62,13 @@ export class ClusterMeshReader {
 
   async read(declaration: ServiceDeclaration): Promise<MeshResponse> {
     const { cluster } = declaration.target;
+    const unconfigured = unconfiguredCluster(
+      declaration,
+      this.clusters.map(c => c.name),
+    );
+    if (unconfigured) {
+      return { entityRef: declaration.entityRef, clusters: [unconfigured] };
+    }
     const clusters = cluster
       ? this.clusters.filter(c => c.name === cluster)
       : this.clusters;
@@ -78,7 +86,8 @@ export class ClusterMeshReader {
             return {
               source: c.name,
               status: 'error',
-              error: sourceError(error),
+              // Failures of API discovery, too, as one line saying what to check.
+              error: sourceError(c.objects.failure(error)),
             };
           }
         }),

@@ -1,6 +1,8 @@
 export { readMeshLifecycleConfig } from './readMeshLifecycleConfig';
 export type { ReadMeshLifecycleConfigOptions } from './readMeshLifecycleConfig';
 export { createKubeConfig } from './createKubeConfig';
+export { misplacedApiPath } from './misplacedApiPath';
+export type { MisplacedApiPath } from './misplacedApiPath';
 export type {
   ClusterAuthConfig,
   ClusterConfig,

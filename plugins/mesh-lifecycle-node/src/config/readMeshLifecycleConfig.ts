@@ -23,6 +23,7 @@ import {
   PrometheusSourceConfig,
   SkippedClusterConfig,
 } from './MeshLifecycleConfig';
+import { warnAboutMisplacedApiPaths } from './misplacedApiPath';
 import { validateEndpointUrl } from './validateEndpointUrl';
 import { REDACTED, withRedactedSecrets } from './withRedactedSecrets';
 
@@ -626,6 +627,7 @@ export function readMeshLifecycleConfig(
     clusters.push(...fromPlugin.clusters);
     skipped = fromPlugin.skipped;
   }
+  warnAboutMisplacedApiPaths(root, options.logger);
 
   return {
     clusters,
