@@ -208,6 +208,42 @@ describe('expireTestEnvironments', () => {
     }
   });
 
+  it('starts the listing over when its continue token expires, judging each namespace once', async () => {
+    // Each delete compacts the one-event history: the next page's continue
+    // token is too old (410 Expired), as on a busy real cluster.
+    const busy = await startKubernetesEmulator({
+      name: 'busy',
+      watchHistorySize: 1,
+      objects: ['a', 'b', 'c', 'd', 'e'].map(n =>
+        namespace(`env-${n}`, OURS, PAST),
+      ),
+    });
+    try {
+      const [outcome] = await expireTestEnvironments({
+        clusters: clusterConfig([
+          { name: 'busy', url: busy.url, token: busy.token },
+        ]),
+        now: NOW,
+        logger: mockServices.logger.mock(),
+        pageSize: 2,
+      });
+      expect(outcome).toMatchObject({
+        status: 'ok',
+        deleted: ['a', 'b', 'c', 'd', 'e'].map(n => ({
+          namespace: `env-${n}`,
+        })),
+        skipped: [],
+        failed: [],
+      });
+      const pages = busy.calls.list({ verb: 'list', resource: 'namespaces' });
+      // At least one listing started over without a continue token.
+      expect(pages.filter(p => !p.query.continue).length).toBeGreaterThan(1);
+      expect(busy.calls.count({ verb: 'delete' })).toBe(5);
+    } finally {
+      await busy.stop();
+    }
+  });
+
   it('deletes no namespace replaced or changed between list and delete', async () => {
     east.apply(namespace('env-expired-2', OURS, PAST));
     const listed = east.get('v1', 'Namespace', undefined, 'env-expired');

@@ -96,7 +96,12 @@ export interface ExpireTestEnvironmentsOptions {
   logger: LoggerService;
   /** Timeout of each call to a cluster's API server (default 10 s). */
   timeoutMs?: number;
+  /** Namespaces per list page (default 500). */
+  pageSize?: number;
 }
+
+/** How often a listing whose continue token expired starts over. */
+const MAX_LIST_RESTARTS = 3;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string) {
   let timer: NodeJS.Timeout | undefined;
@@ -131,6 +136,7 @@ async function expireOnCluster(
   now: Date,
   logger: LoggerService,
   timeoutMs: number,
+  pageSize: number,
 ): Promise<ClusterCleanupOutcome> {
   const api = cluster.kubeConfig.makeApiClient(CoreV1Api);
   const what = `Cluster ${cluster.name}`;
@@ -146,21 +152,44 @@ async function expireOnCluster(
     outcome.skipped.push({ namespace, reason });
 
   let continueToken: string | undefined;
-  do {
-    const page = namespaceListSchema.parse(
-      await withTimeout(
+  let restarts = 0;
+  // Namespaces already judged: a listing that starts over sees them again.
+  const judged = new Set<string>();
+  let more = true;
+  while (more) {
+    let listed: unknown;
+    try {
+      listed = await withTimeout(
         api.listNamespace({
           labelSelector: TEST_ENVIRONMENT_SELECTOR,
-          limit: 500,
+          limit: pageSize,
           ...(continueToken ? { _continue: continueToken } : {}),
         }),
         timeoutMs,
         what,
-      ),
-    );
+      );
+    } catch (error) {
+      // The API server compacted the version the listing started at (410
+      // Expired): start over, as the pages read so far are already done.
+      if (
+        continueToken &&
+        error instanceof ApiException &&
+        error.code === 410 &&
+        restarts < MAX_LIST_RESTARTS
+      ) {
+        restarts++;
+        continueToken = undefined;
+        continue;
+      }
+      throw error;
+    }
+    const page = namespaceListSchema.parse(listed);
     continueToken = page.metadata?._continue || undefined;
+    more = continueToken !== undefined;
     for (const { metadata } of page.items) {
       const { name, labels = {}, annotations = {} } = metadata;
+      if (judged.has(name)) continue;
+      judged.add(name);
       // Never trust the server to have filtered: both labels or nothing.
       if (Object.entries(OURS).some(([k, v]) => labels[k] !== v)) continue;
       if (metadata.deletionTimestamp) {
@@ -226,7 +255,7 @@ async function expireOnCluster(
         }
       }
     }
-  } while (continueToken);
+  }
   return outcome;
 }
 
@@ -245,6 +274,7 @@ export async function expireTestEnvironments(
 ): Promise<ClusterCleanupOutcome[]> {
   const { now, logger } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const pageSize = options.pageSize ?? 500;
   return Promise.all(
     options.clusters.map(async (config): Promise<ClusterCleanupOutcome> => {
       try {
@@ -253,6 +283,7 @@ export async function expireTestEnvironments(
           now,
           logger,
           timeoutMs,
+          pageSize,
         );
       } catch (error) {
         const message = describeKubernetesFailure(error);
