@@ -6,3 +6,4 @@
 
 export { scaffolderModuleMeshLifecycle as default } from './module';
 export * from './actions';
+export { stringifyKubernetesYaml } from './kubernetes/stringifyKubernetesYaml';

@@ -11,7 +11,13 @@ import {
  */
 
 const DNS_1035_LABEL = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
-const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
+/** The largest value of an int32 field of the Kubernetes or Istio API. */
+export const INT32_MAX = 2_147_483_647;
+
+/** The largest value of a uint32 field of Envoy, e.g. `consecutive_5xx`. */
+export const UINT32_MAX = 4_294_967_295;
 
 /** A value as shown in an error message. */
 export function show(value: unknown): string {
@@ -123,19 +129,39 @@ const QUANTITY_FACTORS: Record<string, number> = {
   M: 1e6,
   G: 1e9,
   T: 1e12,
+  P: 1e15,
+  E: 1e18,
   Ki: 2 ** 10,
   Mi: 2 ** 20,
   Gi: 2 ** 30,
   Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
+
+function amountOf(value: unknown): number | undefined {
+  const match = typeof value === 'string' ? QUANTITY.exec(value) : null;
+  return match
+    ? Number(match[1]) * QUANTITY_FACTORS[match[2] ?? '']
+    : undefined;
+}
+
+/**
+ * A Kubernetes quantity (`500m`, `1`, `128Mi`) as a number, to compare
+ * quantities written with different suffixes.
+ */
+export function quantityValue(field: string, value: unknown): number {
+  const amount = amountOf(value);
+  if (amount === undefined) {
+    fail(field, 'a Kubernetes quantity such as 100m, 0.5 or 128Mi', value);
+  }
+  return amount;
+}
 
 /** A positive Kubernetes quantity (`500m`, `4`, `8Gi`) as a number. */
 export function quantityAmount(field: string, value: unknown): number {
-  const match = typeof value === 'string' ? QUANTITY.exec(value) : null;
-  const amount = match
-    ? Number(match[1]) * QUANTITY_FACTORS[match[2] ?? '']
-    : 0;
-  if (!match || !(amount > 0)) {
+  const amount = amountOf(value) ?? 0;
+  if (!(amount > 0)) {
     fail(
       field,
       'a positive Kubernetes quantity such as 500m, 4, 0.5 or 8Gi',
@@ -143,4 +169,114 @@ export function quantityAmount(field: string, value: unknown): number {
     );
   }
   return amount;
+}
+
+/**
+ * Checks that a limit is at least its request, as the API server does:
+ * `500m` against `1`, `128Mi` against `1Gi`.
+ */
+export function limitAtLeastRequest(
+  limitField: string,
+  limit: string,
+  requestField: string,
+  request: string,
+): void {
+  if (quantityValue(limitField, limit) < quantityValue(requestField, request)) {
+    fail(limitField, `at least ${requestField} (${request})`, limit);
+  }
+}
+
+// An absolute path; no whitespace or control characters, which the kubelet
+// would send as they are in the request line.
+const HTTP_PATH = /^\/[^\s\p{Cc}]*$/u;
+
+/** An absolute HTTP path without whitespace, e.g. `/health`. */
+export function httpPath(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !HTTP_PATH.test(value)) {
+    fail(
+      field,
+      'an absolute HTTP path without whitespace, such as /health',
+      value,
+    );
+  }
+  return value;
+}
+
+// The Docker reference grammar (github.com/distribution/reference):
+// [domain[:port]/]path-component(/path-component)*[:tag][@digest].
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const TAG = '[\\w][\\w.-]{0,127}';
+// The digests registries accept: the hex length is the algorithm's.
+const DIGEST = 'sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128}';
+const IMAGE_REFERENCE = new RegExp(
+  `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::${TAG})?(?:@(?:${DIGEST}))?$`,
+);
+const IMAGE_NAME_MAX = 255;
+
+/**
+ * A container image reference: `[registry[:port]/]path[:tag][@digest]`, the
+ * repository in lowercase and at most 255 characters, as the kubelet parses
+ * it.
+ */
+export function imageReference(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !isImageReference(value)) {
+    fail(
+      field,
+      'an image reference [registry[:port]/]repository[:tag][@sha256:digest] with a lowercase repository of at most 255 characters, such as registry.example.com/shop/orders:1.0.0',
+      value,
+    );
+  }
+  return value;
+}
+
+function isImageReference(value: string): boolean {
+  // Bounded before the pattern runs: a tag and a digest fit in far less.
+  const match = value.length <= 1024 ? IMAGE_REFERENCE.exec(value) : null;
+  return match !== null && match[1].length <= IMAGE_NAME_MAX;
+}
+
+const ISTIO_DURATION = /^([0-9]{1,12})(?:\.([0-9]{1,9}))?(ms|s|m|h)$/;
+const DURATION_UNIT_MS: Record<string, bigint> = {
+  ms: 1n,
+  s: 1_000n,
+  m: 60_000n,
+  h: 3_600_000n,
+};
+
+/**
+ * The largest Istio duration accepted: a day. Istio takes up to about 292
+ * years; a longer timeout, interval or ejection is a slip of the unit.
+ */
+export const ISTIO_DURATION_MAX_MS = 24 * 3_600_000;
+
+/**
+ * An Istio duration (`30ms`, `2s`, `1.5m`, `1h`): as istiod validates it, at
+ * least 1ms and to the millisecond; at most {@link ISTIO_DURATION_MAX_MS}.
+ */
+export function istioDuration(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !isIstioDuration(value)) {
+    fail(
+      field,
+      'a duration from 1ms to 24h, to the millisecond, such as 30ms, 2s, 1.5m or 1h',
+      value,
+    );
+  }
+  return value;
+}
+
+function isIstioDuration(value: string): boolean {
+  const match = ISTIO_DURATION.exec(value);
+  if (!match) return false;
+  const [, whole, fraction = '', unit] = match;
+  const scale = 10n ** BigInt(fraction.length);
+  // The duration in 1/scale milliseconds: exact, no floating point.
+  const scaled =
+    (BigInt(whole) * scale + BigInt(fraction || '0')) * DURATION_UNIT_MS[unit];
+  return (
+    scaled % scale === 0n &&
+    scaled >= scale &&
+    scaled <= BigInt(ISTIO_DURATION_MAX_MS) * scale
+  );
 }

@@ -24,6 +24,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
 import meshLifecycleModule from '.';
+import { readAsKubernetes } from './kubernetes/__testUtils__/readAsKubernetes';
 
 jest.setTimeout(60_000);
 
@@ -286,6 +287,63 @@ describe('the mesh-service template', () => {
         'utf8',
       ),
     );
+  });
+
+  it('renders YAML that a YAML 1.1 parser reads as meant, whatever the names', async () => {
+    // Each a boolean, null or number to YAML 1.1 (or 1.2) when unquoted.
+    const words = {
+      ...values('no'),
+      description: 'yes',
+      owner: 'group:default/on',
+      system: 'system:default/off',
+    };
+    const template = await templateEntity();
+    const result = await call('POST', '/api/scaffolder/v2/dry-run', {
+      template,
+      values: words,
+      directoryContents: await directoryContents(TEMPLATE_DIR),
+    });
+    const files = new Map<string, string>(
+      result.directoryContents.map(
+        (f: { path: string; base64Content: string }) => [
+          f.path,
+          Buffer.from(f.base64Content, 'base64').toString('utf8'),
+        ],
+      ),
+    );
+    const read = (file: string) => {
+      const reading = readAsKubernetes(files.get(file)!);
+      expect(reading.problems).toEqual([]);
+      expect(reading.misread).toEqual([]);
+      expect(reading.documents).toHaveLength(1);
+      return reading.documents[0] as Entity;
+    };
+
+    const entity = read('catalog-info.yaml');
+    expect(entity.metadata).toMatchObject({
+      name: 'no',
+      description: 'yes',
+      annotations: { [ANNOTATION_KUBERNETES_ID]: 'no' },
+    });
+    expect(entity.spec).toMatchObject({
+      owner: 'group:default/on',
+      system: 'system:default/off',
+    });
+    const workflow = read('.github/workflows/ci.yaml') as unknown as {
+      env: Record<string, unknown>;
+    };
+    expect(workflow.env).toMatchObject({
+      SERVICE_NAME: 'no',
+      NAMESPACE,
+      DEPLOYMENT: 'no-v1',
+    });
+    const deployment = read('manifests/deployment.yaml') as unknown as {
+      metadata: { labels: Record<string, unknown> };
+    };
+    expect(deployment.metadata.labels).toMatchObject({
+      app: 'no',
+      [ANNOTATION_KUBERNETES_ID]: 'no',
+    });
   });
 
   it('creates the service on the cluster, and a second run changes nothing', async () => {

@@ -34,15 +34,22 @@ import {
   ServiceAccount,
 } from 'kubernetes-models/v1';
 import {
+  INT32_MAX,
+  UINT32_MAX,
   dns1035,
   dnsLabel,
   dnsSubdomain,
   fail,
+  httpPath,
+  imageReference,
   integer,
+  istioDuration,
   labelValue,
+  limitAtLeastRequest,
   port,
   positive,
   quantity,
+  quantityValue,
   show,
 } from '../inputChecks';
 
@@ -242,6 +249,38 @@ export const MESH_MANIFEST_DEFAULTS = {
   pdb: { minAvailable: 1 },
 } as const;
 
+/**
+ * Upper bounds of the numeric inputs. Where the API server or Envoy has one
+ * it is used (ports, int32 and uint32 fields, percentages); where it would
+ * let an absurd value through, a sane bound is set instead:
+ *
+ * - replicas (the Deployment's and the HPA's): 1000, more pods than one
+ *   service of the mesh runs; `1e9` is a typo that would exhaust the cluster.
+ * - retry attempts: 10. Each attempt re-sends to an upstream that is already
+ *   failing, and retries compound at every hop (11 requests per call, 121
+ *   over two hops): more attempts turn an outage into a retry storm, and
+ *   could not fit in the route timeout anyway.
+ * - probes: an initial delay and a period of at most an hour, at most 100
+ *   failures before the pod is restarted or taken out of the Service.
+ * - the p95 latency alert: below 3 600 000 ms, the largest finite bucket of
+ *   `istio_request_duration_milliseconds`; `histogram_quantile` never returns
+ *   more, so such an alert could never fire.
+ */
+export const MESH_MANIFEST_LIMITS = {
+  replicas: 1000,
+  retryAttempts: 10,
+  probeSeconds: 3600,
+  probeFailureThreshold: 100,
+  /** Istio's connection pool fields are int32. */
+  connectionPool: INT32_MAX,
+  /** Envoy's `consecutive_5xx` is a uint32. */
+  consecutive5xxErrors: UINT32_MAX,
+  /** Exclusive. */
+  p95LatencyMs: 3_600_000,
+} as const;
+
+const L = MESH_MANIFEST_LIMITS;
+
 /** A manifest ready to be written: its validated model and file name. */
 export interface MeshManifest {
   kind: string;
@@ -268,7 +307,6 @@ type MeshModel =
   | HorizontalPodAutoscaler
   | PodDisruptionBudget;
 
-const ISTIO_DURATION = /^[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h)$/;
 const HTTP_METHODS = [
   'GET',
   'HEAD',
@@ -285,13 +323,6 @@ const RETRY_ON = /^[a-z0-9][-a-z0-9]*(?:,[a-z0-9][-a-z0-9]*)*$/;
 // The Istio path matchers: exact, prefix (`/api/*`), suffix (`*/info`), any.
 const AUTHZ_PATH = /^(?:\*|\/[^\s*]*\*?|\*\/[^\s*]*)$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])(?!.*--)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-
-function istioDuration(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !ISTIO_DURATION.test(value)) {
-    fail(field, 'a duration such as 30ms, 2s, 1m or 1h', value);
-  }
-  return value;
-}
 
 function promDurationOf(field: string, value: unknown): PromDuration {
   if (typeof value !== 'string') {
@@ -402,24 +433,33 @@ function probe(
   defaultPort: number,
 ): IProbe {
   const p = { ...defaults, ...given };
-  const path = p.path;
-  if (typeof path !== 'string' || !path.startsWith('/')) {
-    fail(`${field}.path`, 'an absolute HTTP path', path);
-  }
   return {
-    httpGet: { path, port: port(`${field}.port`, p.port ?? defaultPort) },
+    httpGet: {
+      path: httpPath(`${field}.path`, p.path),
+      port: port(`${field}.port`, p.port ?? defaultPort),
+    },
     initialDelaySeconds:
       p.initialDelaySeconds === undefined
         ? undefined
-        : integer(`${field}.initialDelaySeconds`, p.initialDelaySeconds, 0),
+        : integer(
+            `${field}.initialDelaySeconds`,
+            p.initialDelaySeconds,
+            0,
+            L.probeSeconds,
+          ),
     periodSeconds:
       p.periodSeconds === undefined
         ? undefined
-        : integer(`${field}.periodSeconds`, p.periodSeconds, 1),
+        : integer(`${field}.periodSeconds`, p.periodSeconds, 1, L.probeSeconds),
     failureThreshold:
       p.failureThreshold === undefined
         ? undefined
-        : integer(`${field}.failureThreshold`, p.failureThreshold, 1),
+        : integer(
+            `${field}.failureThreshold`,
+            p.failureThreshold,
+            1,
+            L.probeFailureThreshold,
+          ),
   };
 }
 
@@ -427,7 +467,7 @@ function resources(input: MeshManifestsInput) {
   const d = MESH_MANIFEST_DEFAULTS.resources;
   const requests = { ...d.requests, ...input.resources?.requests };
   const limits = { ...d.limits, ...input.resources?.limits };
-  return {
+  const resolved = {
     requests: {
       cpu: quantity('resources.requests.cpu', requests.cpu),
       memory: quantity('resources.requests.memory', requests.memory),
@@ -437,6 +477,43 @@ function resources(input: MeshManifestsInput) {
       memory: quantity('resources.limits.memory', limits.memory),
     },
   };
+  for (const resource of ['cpu', 'memory'] as const) {
+    limitAtLeastRequest(
+      `resources.limits.${resource}`,
+      resolved.limits[resource],
+      `resources.requests.${resource}`,
+      resolved.requests[resource],
+    );
+  }
+  return resolved;
+}
+
+/**
+ * The HPA's CPU target, in percent of the CPU request: the request must be
+ * more than zero (the HPA cannot compute a utilization otherwise), and the
+ * target at most limit / request, the most a container can use, or the HPA
+ * would never scale out.
+ */
+function cpuUtilizationTarget(
+  value: unknown,
+  containerResources: ReturnType<typeof resources>,
+): number {
+  const { requests, limits } = containerResources;
+  // In whole millicores, the API server's precision for CPU.
+  const milli = (field: string, quantityText: string) =>
+    Math.ceil(quantityValue(field, quantityText) * 1000 - 1e-9);
+  const request = milli('resources.requests.cpu', requests.cpu);
+  if (request <= 0) {
+    fail(
+      'resources.requests.cpu',
+      'more than zero when hpa is set: the HPA scales on a percentage of it',
+      requests.cpu,
+    );
+  }
+  const ceiling = Math.floor(
+    (milli('resources.limits.cpu', limits.cpu) * 100) / request,
+  );
+  return integer('hpa.cpuUtilizationPercent', value, 1, ceiling);
 }
 
 function envVars(input: MeshManifestsInput) {
@@ -517,12 +594,15 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
   const d = MESH_MANIFEST_DEFAULTS;
   const name = dns1035('name', input.name);
   const namespace = dnsLabel('namespace', input.namespace);
-  if (typeof input.image !== 'string' || !/^[^\s]+$/.test(input.image)) {
-    fail('image', 'a container image reference without spaces', input.image);
-  }
+  const image = imageReference('image', input.image);
   const kubernetesId = labelValue('kubernetesId', input.kubernetesId ?? name);
   const version = dnsLabel('version', input.version ?? d.version);
-  const replicas = integer('replicas', input.replicas ?? d.replicas, 0);
+  const replicas = integer(
+    'replicas',
+    input.replicas ?? d.replicas,
+    0,
+    L.replicas,
+  );
   const phase = input.phase ?? d.phase;
   if (!LIFECYCLE_PHASES.includes(phase)) {
     fail('phase', `one of ${LIFECYCLE_PHASES.join(', ')}`, phase);
@@ -540,6 +620,7 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
     input.clusterDomain ?? d.clusterDomain,
   );
   const deploymentName = dnsSubdomain('version', `${name}-${version}`);
+  const containerResources = resources(input);
   const ports = resolvePorts(input);
   const versions = resolveVersions(input, version);
   const host = `${name}.${namespace}.svc.${clusterDomain}`;
@@ -553,6 +634,7 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
       'traffic.retries.attempts',
       input.traffic?.retries?.attempts ?? d.traffic.retries.attempts,
       0,
+      L.retryAttempts,
     ),
     perTryTimeout: istioDuration(
       'traffic.retries.perTryTimeout',
@@ -593,10 +675,10 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
       metricsPort,
     );
   }
-  const metricsPath = input.monitoring?.path ?? d.monitoring.path;
-  if (typeof metricsPath !== 'string' || !/^\/\S*$/.test(metricsPath)) {
-    fail('monitoring.path', 'an absolute HTTP path', metricsPath);
-  }
+  const metricsPath = httpPath(
+    'monitoring.path',
+    input.monitoring?.path ?? d.monitoring.path,
+  );
   const scrapeInterval = promDurationOf(
     'monitoring.interval',
     input.monitoring?.interval ?? d.monitoring.interval,
@@ -613,9 +695,9 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
     [MARKER_LIFECYCLE_PHASE]: phase,
     [MARKER_LIFECYCLE_STATUS]: lifecycleStatus,
   };
-  const meta = (objectName: string, ns: string | undefined = namespace) => ({
+  const meta = (objectName: string, ns: string = namespace) => ({
     name: objectName,
-    ...(ns === undefined ? {} : { namespace: ns }),
+    namespace: ns,
     labels: { ...serviceLabels },
     annotations: { ...annotations },
   });
@@ -638,11 +720,13 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
   const add = (model: MeshModel, file: string) => models.push({ model, file });
 
   if (input.createNamespace) {
+    // Cluster-scoped: no metadata.namespace.
     add(
       new Namespace({
         metadata: {
-          ...meta(namespace, undefined),
+          name: namespace,
           labels: { ...serviceLabels, 'istio-injection': 'enabled' },
+          annotations: { ...annotations },
         },
       }),
       'namespace.yaml',
@@ -665,10 +749,10 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
             containers: [
               {
                 name,
-                image: input.image,
+                image,
                 ports: containerPorts,
                 ...envVars(input),
-                resources: resources(input),
+                resources: containerResources,
                 readinessProbe: probe(
                   'probes.readiness',
                   input.probes?.readiness,
@@ -748,6 +832,7 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
                 'connectionPool.maxConnections',
                 pool.maxConnections,
                 1,
+                L.connectionPool,
               ),
               connectTimeout: istioDuration(
                 'connectionPool.connectTimeout',
@@ -759,11 +844,13 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
                 'connectionPool.http1MaxPendingRequests',
                 pool.http1MaxPendingRequests,
                 1,
+                L.connectionPool,
               ),
               maxRequestsPerConnection: integer(
                 'connectionPool.maxRequestsPerConnection',
                 pool.maxRequestsPerConnection,
                 0,
+                L.connectionPool,
               ),
             },
           },
@@ -772,6 +859,7 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
               'outlierDetection.consecutive5xxErrors',
               outlier.consecutive5xxErrors,
               0,
+              L.consecutive5xxErrors,
             ),
             interval: istioDuration(
               'outlierDetection.interval',
@@ -867,6 +955,13 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
   const target = { service: name, namespace };
   const window = promDurationOf('alerts.window', alerts.window);
   const p95 = positive('alerts.p95LatencyMs', alerts.p95LatencyMs);
+  if (p95 >= L.p95LatencyMs) {
+    fail(
+      'alerts.p95LatencyMs',
+      `below ${L.p95LatencyMs}, the largest finite bucket of the Istio request duration histogram`,
+      p95,
+    );
+  }
   const errorPercent = positive(
     'alerts.errorRatioPercent',
     alerts.errorRatioPercent,
@@ -935,8 +1030,14 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
       'hpa.minReplicas',
       hpa.minReplicas ?? Math.max(replicas, 1),
       1,
+      L.replicas,
     );
-    const maxReplicas = integer('hpa.maxReplicas', hpa.maxReplicas, 1);
+    const maxReplicas = integer(
+      'hpa.maxReplicas',
+      hpa.maxReplicas,
+      1,
+      L.replicas,
+    );
     if (maxReplicas < minReplicas) {
       fail(
         'hpa.maxReplicas',
@@ -944,6 +1045,10 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
         maxReplicas,
       );
     }
+    const cpuTarget = cpuUtilizationTarget(
+      hpa.cpuUtilizationPercent,
+      containerResources,
+    );
     add(
       new HorizontalPodAutoscaler({
         metadata: meta(deploymentName),
@@ -962,11 +1067,7 @@ export function buildMeshManifests(input: MeshManifestsInput): MeshManifest[] {
                 name: 'cpu',
                 target: {
                   type: 'Utilization',
-                  averageUtilization: integer(
-                    'hpa.cpuUtilizationPercent',
-                    hpa.cpuUtilizationPercent,
-                    1,
-                  ),
+                  averageUtilization: cpuTarget,
                 },
               },
             },

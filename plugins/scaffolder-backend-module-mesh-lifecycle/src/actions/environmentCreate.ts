@@ -22,6 +22,7 @@ import {
 import { describeKubernetesFailure } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import {
   TEST_ENVIRONMENT_DEFAULTS as D,
+  TEST_ENVIRONMENT_MAX_PODS,
   buildEnvironmentObjects,
   parseTtl,
 } from '../environment/buildEnvironmentObjects';
@@ -160,10 +161,17 @@ export function createEnvironmentCreateAction(
             ),
         quota: z =>
           resourcesSchema(z)
-            .extend({ pods: z.number().optional() })
+            .extend({
+              pods: z
+                .number()
+                .int()
+                .min(1)
+                .max(TEST_ENVIRONMENT_MAX_PODS)
+                .optional(),
+            })
             .optional()
             .describe(
-              `ResourceQuota of the namespace (default: requests ${D.quota.requests.cpu} CPU / ${D.quota.requests.memory}, limits ${D.quota.limits.cpu} CPU / ${D.quota.limits.memory}, ${D.quota.pods} pods)`,
+              `ResourceQuota of the namespace (default: requests ${D.quota.requests.cpu} CPU / ${D.quota.requests.memory}, limits ${D.quota.limits.cpu} CPU / ${D.quota.limits.memory}, ${D.quota.pods} pods; at most ${TEST_ENVIRONMENT_MAX_PODS} pods, limits at least the requests)`,
             ),
         allowFromNamespaces: z =>
           z

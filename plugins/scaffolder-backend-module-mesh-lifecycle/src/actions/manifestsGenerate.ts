@@ -4,12 +4,13 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { LIFECYCLE_PHASES } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import yaml from 'yaml';
 import {
   MESH_MANIFEST_DEFAULTS as D,
+  MESH_MANIFEST_LIMITS as L,
   MESH_PORT_PROTOCOLS,
   buildMeshManifests,
 } from './buildMeshManifests';
+import { stringifyKubernetesYaml } from '../kubernetes/stringifyKubernetesYaml';
 import { resourcesSchema } from './resourcesSchema';
 import { examples } from './manifestsGenerate.examples';
 
@@ -36,7 +37,12 @@ export function createManifestsGenerateAction() {
             .string()
             .describe('Service name (RFC 1035 label), also the app label'),
         namespace: z => z.string().describe('Namespace of the service'),
-        image: z => z.string().describe('Container image'),
+        image: z =>
+          z
+            .string()
+            .describe(
+              'Container image reference: [registry[:port]/]repository[:tag][@sha256:digest]',
+            ),
         kubernetesId: z =>
           z
             .string()
@@ -52,7 +58,15 @@ export function createManifestsGenerateAction() {
               `Version label of the Deployment and its subset (default: ${D.version})`,
             ),
         replicas: z =>
-          z.number().optional().describe(`Replicas (default: ${D.replicas})`),
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(L.replicas)
+            .optional()
+            .describe(
+              `Replicas (default: ${D.replicas}, at most ${L.replicas})`,
+            ),
         phase: z =>
           z
             .enum(LIFECYCLE_PHASES)
@@ -92,8 +106,8 @@ export function createManifestsGenerateAction() {
           z
             .array(
               z.object({
-                port: z.number(),
-                targetPort: z.number().optional(),
+                port: z.number().int().min(1).max(65535),
+                targetPort: z.number().int().min(1).max(65535).optional(),
                 protocol: z.enum(MESH_PORT_PROTOCOLS).optional(),
                 suffix: z.string().optional(),
               }),
@@ -127,10 +141,25 @@ export function createManifestsGenerateAction() {
           const probe = z
             .object({
               path: z.string().optional(),
-              port: z.number().optional(),
-              initialDelaySeconds: z.number().optional(),
-              periodSeconds: z.number().optional(),
-              failureThreshold: z.number().optional(),
+              port: z.number().int().min(1).max(65535).optional(),
+              initialDelaySeconds: z
+                .number()
+                .int()
+                .min(0)
+                .max(L.probeSeconds)
+                .optional(),
+              periodSeconds: z
+                .number()
+                .int()
+                .min(1)
+                .max(L.probeSeconds)
+                .optional(),
+              failureThreshold: z
+                .number()
+                .int()
+                .min(1)
+                .max(L.probeFailureThreshold)
+                .optional(),
             })
             .optional();
           return z
@@ -144,26 +173,51 @@ export function createManifestsGenerateAction() {
               timeout: z.string().optional(),
               retries: z
                 .object({
-                  attempts: z.number().optional(),
+                  attempts: z
+                    .number()
+                    .int()
+                    .min(0)
+                    .max(L.retryAttempts)
+                    .optional(),
                   perTryTimeout: z.string().optional(),
                   retryOn: z.string().optional(),
                 })
                 .optional(),
               versions: z
-                .array(z.object({ name: z.string(), weight: z.number() }))
+                .array(
+                  z.object({
+                    name: z.string(),
+                    weight: z.number().int().min(0).max(100),
+                  }),
+                )
                 .optional(),
             })
             .optional()
             .describe(
-              'VirtualService timeout, retries and version weights (default: 5s; 3 attempts of 2s on connect-failure,refused-stream; all to version)',
+              `VirtualService timeout, retries and version weights (default: 5s; 3 attempts of 2s on connect-failure,refused-stream; all to version). Durations from 1ms to 24h, at most ${L.retryAttempts} attempts`,
             ),
         connectionPool: z =>
           z
             .object({
-              maxConnections: z.number().optional(),
+              maxConnections: z
+                .number()
+                .int()
+                .min(1)
+                .max(L.connectionPool)
+                .optional(),
               connectTimeout: z.string().optional(),
-              http1MaxPendingRequests: z.number().optional(),
-              maxRequestsPerConnection: z.number().optional(),
+              http1MaxPendingRequests: z
+                .number()
+                .int()
+                .min(1)
+                .max(L.connectionPool)
+                .optional(),
+              maxRequestsPerConnection: z
+                .number()
+                .int()
+                .min(0)
+                .max(L.connectionPool)
+                .optional(),
             })
             .optional()
             .describe(
@@ -172,10 +226,15 @@ export function createManifestsGenerateAction() {
         outlierDetection: z =>
           z
             .object({
-              consecutive5xxErrors: z.number().optional(),
+              consecutive5xxErrors: z
+                .number()
+                .int()
+                .min(0)
+                .max(L.consecutive5xxErrors)
+                .optional(),
               interval: z.string().optional(),
               baseEjectionTime: z.string().optional(),
-              maxEjectionPercent: z.number().optional(),
+              maxEjectionPercent: z.number().int().min(0).max(100).optional(),
             })
             .optional()
             .describe(
@@ -209,7 +268,7 @@ export function createManifestsGenerateAction() {
           z
             .object({
               namespace: z.string().optional(),
-              port: z.number().optional(),
+              port: z.number().int().min(1).max(65535).optional(),
               path: z.string().optional(),
               interval: z.string().optional(),
             })
@@ -221,10 +280,10 @@ export function createManifestsGenerateAction() {
           z
             .object({
               window: z.string().optional(),
-              p95LatencyMs: z.number().optional(),
+              p95LatencyMs: z.number().positive().lt(L.p95LatencyMs).optional(),
               latencyFor: z.string().optional(),
               latencySeverity: z.string().optional(),
-              errorRatioPercent: z.number().optional(),
+              errorRatioPercent: z.number().positive().max(100).optional(),
               errorFor: z.string().optional(),
               errorSeverity: z.string().optional(),
             })
@@ -235,17 +294,17 @@ export function createManifestsGenerateAction() {
         hpa: z =>
           z
             .object({
-              minReplicas: z.number().optional(),
-              maxReplicas: z.number().optional(),
-              cpuUtilizationPercent: z.number().optional(),
+              minReplicas: z.number().int().min(1).max(L.replicas).optional(),
+              maxReplicas: z.number().int().min(1).max(L.replicas).optional(),
+              cpuUtilizationPercent: z.number().int().min(1).optional(),
             })
             .optional()
             .describe(
-              'Adds a HorizontalPodAutoscaler (default: from replicas to 10 at 80% CPU)',
+              `Adds a HorizontalPodAutoscaler (default: from replicas to 10 at 80% CPU; at most ${L.replicas} replicas, a CPU target of at most limits / requests)`,
             ),
         pdb: z =>
           z
-            .object({ minAvailable: z.number().optional() })
+            .object({ minAvailable: z.number().int().min(0).optional() })
             .optional()
             .describe('Adds a PodDisruptionBudget (default: minAvailable 1)'),
       },
@@ -276,8 +335,7 @@ export function createManifestsGenerateAction() {
       for (const manifest of manifests) {
         await fs.writeFile(
           path.join(directory, manifest.file),
-          // Unfolded, so PromQL stays on one line.
-          yaml.stringify(manifest.object, { lineWidth: 0 }),
+          stringifyKubernetesYaml(manifest.object),
           'utf8',
         );
         files.push(path.posix.join(...relative.split(path.sep), manifest.file));

@@ -12,6 +12,7 @@ import {
 import {
   EnvironmentObjectsInput,
   LABEL_NAMESPACE_NAME,
+  TEST_ENVIRONMENT_MAX_PODS,
   buildEnvironmentObjects,
   formatExpiresAt,
   parseTtl,
@@ -146,6 +147,32 @@ describe('buildEnvironmentObjects', () => {
     });
   });
 
+  it('accepts the boundary values: the most pods, limits equal to requests in other units', () => {
+    expect(
+      byKind('ResourceQuota', {
+        quota: {
+          requests: { cpu: '1', memory: '1Gi' },
+          limits: { cpu: '1000m', memory: '1024Mi' },
+          pods: TEST_ENVIRONMENT_MAX_PODS,
+        },
+      }).spec,
+    ).toEqual({
+      hard: {
+        'requests.cpu': '1',
+        'requests.memory': '1Gi',
+        'limits.cpu': '1000m',
+        'limits.memory': '1024Mi',
+        pods: String(TEST_ENVIRONMENT_MAX_PODS),
+      },
+    });
+  });
+
+  it('writes the Namespace without metadata.namespace: it is cluster-scoped', () => {
+    const namespace = byKind('Namespace', { name: 'no' });
+    expect(namespace.metadata).not.toHaveProperty('namespace');
+    expect(namespace.metadata?.name).toBe('no');
+  });
+
   it.each([
     [{ name: 'Bad_Name' }, 'name'],
     [{ name: 'a'.repeat(64) }, 'name'],
@@ -161,6 +188,16 @@ describe('buildEnvironmentObjects', () => {
     [{ quota: { requests: { memory: '1Ti' } } }, 'quota.limits.memory'],
     [{ quota: { pods: 0 } }, 'quota.pods'],
     [{ quota: { pods: 2.5 } }, 'quota.pods'],
+    [{ quota: { pods: 3e9 } }, 'quota.pods'],
+    [{ quota: { pods: TEST_ENVIRONMENT_MAX_PODS + 1 } }, 'quota.pods'],
+    [
+      { quota: { requests: { memory: '1Gi' }, limits: { memory: '1000Mi' } } },
+      'quota.limits.memory',
+    ],
+    [
+      { quota: { requests: { cpu: '1' }, limits: { cpu: '999m' } } },
+      'quota.limits.cpu',
+    ],
     [{ expiresAt: new Date(Number.NaN) }, 'expiresAt'],
   ])('refuses %j naming %s', (overrides, field) => {
     expectInputError(

@@ -13,7 +13,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Namespace, ResourceQuota } from 'kubernetes-models/v1';
-import { dnsLabel, fail, quantityAmount } from '../inputChecks';
+import { dnsLabel, fail, integer, quantityAmount } from '../inputChecks';
 
 /** The label Kubernetes puts on every namespace, holding its name. */
 export const LABEL_NAMESPACE_NAME = 'kubernetes.io/metadata.name';
@@ -42,6 +42,13 @@ export const TEST_ENVIRONMENT_DEFAULTS = {
     pods: 50,
   },
 } as const;
+
+/**
+ * The most pods a test environment's quota may allow: a handful of services
+ * with a few replicas each need tens; `3e9` is a typo, and a quota that
+ * large limits nothing.
+ */
+export const TEST_ENVIRONMENT_MAX_PODS = 1000;
 
 /** CPU and memory quantities of a quota, e.g. `4` and `8Gi`. */
 export interface EnvironmentQuantities {
@@ -165,10 +172,12 @@ function resolveQuota(input: EnvironmentQuotaInput | undefined) {
     hard[`requests.${resource}`] = request;
     hard[`limits.${resource}`] = limit;
   }
-  const pods = input?.pods ?? d.pods;
-  if (typeof pods !== 'number' || !Number.isInteger(pods) || pods < 1) {
-    fail('quota.pods', 'an integer of at least 1', pods);
-  }
+  const pods = integer(
+    'quota.pods',
+    input?.pods ?? d.pods,
+    1,
+    TEST_ENVIRONMENT_MAX_PODS,
+  );
   hard.pods = String(pods);
   return hard;
 }

@@ -1,4 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -118,5 +119,46 @@ describe('the mesh-service skeleton', () => {
     });
     expect(stdout).toMatch(/^# fail 0$/m);
     expect(stdout).toMatch(/^# pass [1-9]\d*$/m);
+  });
+});
+
+/** The skeleton's YAML files, relative to the skeleton. */
+async function yamlFiles(dir = SKELETON): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await yamlFiles(full)));
+    else if (/\.ya?ml$/.test(entry.name)) files.push(full);
+  }
+  return files;
+}
+
+describe('the YAML files of the mesh-service skeleton', () => {
+  // A name such as `no` or `on` is a boolean to YAML 1.1 unless quoted:
+  // every value filled in is JSON-quoted by `dump`, valid YAML. Comments
+  // and GitHub Actions expressions kept verbatim ({% raw %}) are not YAML
+  // values of ours.
+  it('quote every value they interpolate', async () => {
+    const files = await yamlFiles();
+    expect(files.map(f => path.relative(SKELETON, f)).sort()).toEqual([
+      '.github/workflows/ci.yaml',
+      'catalog-info.yaml',
+    ]);
+    const unquoted: string[] = [];
+    for (const file of files) {
+      const text = (await fs.readFile(file, 'utf8')).replace(
+        /\{% raw %\}[\s\S]*?\{% endraw %\}/g,
+        '',
+      );
+      for (const line of text.split('\n')) {
+        if (line.trim().startsWith('#')) continue;
+        for (const [, expression] of line.matchAll(/\$\{\{(.*?)\}\}/g)) {
+          if (!/\|\s*dump\s*$/.test(expression)) {
+            unquoted.push(`${path.relative(SKELETON, file)}: ${line.trim()}`);
+          }
+        }
+      }
+    }
+    expect(unquoted).toEqual([]);
   });
 });
