@@ -467,6 +467,35 @@ describe('inferPhase', () => {
       },
     );
 
+    it('treats traffic as unknown when no Prometheus watches it', () => {
+      const result = inferPhase({
+        declaration: declaration(),
+        mesh: mesh(cluster('prod', 'production', [workload('cart', 2)])),
+      });
+      const rules: PhaseRule[] = [
+        {
+          phase: 'retire',
+          description: 'no traffic',
+          when: [[{ fact: 'hasTraffic', equals: false }]],
+        },
+        ...DEFAULT_PHASE_RULES,
+      ];
+      const withRule = inferPhase({
+        declaration: declaration(),
+        mesh: mesh(cluster('prod', 'production', [workload('cart', 2)])),
+        rules,
+      });
+      expect(result.uncertain).toBeUndefined();
+      // A rule on traffic cannot hold on traffic nobody measured.
+      expect(withRule.inferred).toBe('operate');
+      expect(withRule.uncertain).toMatchObject({
+        possible: ['retire'],
+        unknownFacts: [
+          { fact: 'hasTraffic', reason: 'no Prometheus watches it' },
+        ],
+      });
+    });
+
     it('names the cluster IDs Prometheus does have in the unknown traffic evidence', () => {
       const source = traffic(0).sources[0] as Extract<
         TrafficResponse['sources'][number],
