@@ -144,6 +144,9 @@ export const virtualServiceSchema = z.object({
           z.object({
             name: z.string().optional(),
             route: z.array(destination).optional(),
+            match: z
+              .array(z.object({ gateways: z.array(z.string()).optional() }))
+              .optional(),
             timeout: z.string().optional(),
             retries: z
               .object({
@@ -243,13 +246,25 @@ export const workloadPolicySchema = z.object({
                   source: z
                     .object({
                       principals: z.array(z.string()).optional(),
+                      notPrincipals: z.array(z.string()).optional(),
                       namespaces: z.array(z.string()).optional(),
+                      notNamespaces: z.array(z.string()).optional(),
                       serviceAccounts: z.array(z.string()).optional(),
                     })
                     .optional(),
                 }),
               )
               .optional(),
+            to: z
+              .array(
+                z.object({
+                  operation: z
+                    .object({ hosts: z.array(z.string()).optional() })
+                    .optional(),
+                }),
+              )
+              .optional(),
+            when: z.array(z.object({ key: z.string().optional() })).optional(),
           }),
         )
         .optional(),
@@ -263,7 +278,41 @@ export const namedObjectSchema = z.object({ metadata });
 /** The fields of a ServiceEntry the plugin reads. */
 export const serviceEntrySchema = z.object({
   metadata,
-  spec: z.object({ hosts: z.array(z.string()).optional() }).optional(),
+  spec: z
+    .object({
+      hosts: z.array(z.string()).optional(),
+      exportTo: z.array(z.string()).optional(),
+      endpoints: z
+        .array(
+          z.object({ labels: z.record(z.string(), z.string()).optional() }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
+/** The fields of an Istio Gateway (networking.istio.io) the plugin reads. */
+export const gatewaySchema = z.object({
+  metadata,
+  spec: z
+    .object({
+      selector: z.record(z.string(), z.string()).optional(),
+      servers: z
+        .array(
+          z.object({
+            port: z
+              .object({
+                number: z.number().optional(),
+                name: z.string().optional(),
+                protocol: z.string().optional(),
+              })
+              .optional(),
+            hosts: z.array(z.string()).optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 /** The fields of a ServiceMonitor (prometheus-operator) the plugin reads. */

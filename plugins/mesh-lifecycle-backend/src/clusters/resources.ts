@@ -40,6 +40,11 @@ export function istioResources(networkingVersion: string) {
       kind: 'ServiceEntry',
       plural: 'serviceentries',
     },
+    gateways: {
+      apiVersion: `networking.istio.io/${networkingVersion}`,
+      kind: 'Gateway',
+      plural: 'gateways',
+    },
     peerAuthentications: {
       apiVersion: 'security.istio.io/v1beta1',
       kind: 'PeerAuthentication',

@@ -242,6 +242,28 @@ describe('MeshLifecycleClient against the running plugin', () => {
     ]);
   });
 
+  it('reads the mesh-wide validation of a namespace', async () => {
+    const answer = await client.getValidation({
+      cluster: 'test',
+      namespace: 'bookinfo',
+    });
+    const all = await client.getValidation();
+    expect(asked).toEqual([
+      '/api/mesh-lifecycle/validation?cluster=test&namespace=bookinfo',
+      '/api/mesh-lifecycle/validation',
+    ]);
+    expect(answer.clusters).toEqual([
+      expect.objectContaining({ source: 'test', status: 'ok' }),
+    ]);
+    expect(all.clusters.map(c => c.source)).toEqual(['prod', 'gone', 'test']);
+    await expect(
+      client.getValidation({ cluster: 'nowhere' }),
+    ).rejects.toMatchObject({
+      statusCode: 404,
+      body: { error: { name: 'NotFoundError' } },
+    });
+  });
+
   it('sends each part of the reference as one path segment', async () => {
     const promise = client.getMesh({
       kind: 'component',

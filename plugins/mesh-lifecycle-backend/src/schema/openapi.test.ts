@@ -587,6 +587,52 @@ describe('the answers of the running plugin', () => {
     ).toEqual(history.body.records[0]);
   });
 
+  it('documents the mesh-wide validation, of one namespace or of every cluster', async () => {
+    const bookinfo = await check(
+      await request(backend.server).get(
+        '/api/mesh-lifecycle/validation?cluster=test&namespace=bookinfo',
+      ),
+    );
+    expect(bookinfo.status).toBe(200);
+    expect(bookinfo.body.namespace).toBe('bookinfo');
+    const [test] = bookinfo.body.clusters;
+    expect(
+      test.findings.map(
+        (f: { code: string; severity: string; path: string }) =>
+          `${f.code} ${f.severity} ${f.path}`,
+      ),
+    ).toEqual([
+      'KIA1101 error spec.http[0].route[0].destination.host',
+      'KIA1107 warning spec.http[0].route[1].destination.subset',
+    ]);
+    const all = await check(
+      await request(backend.server).get('/api/mesh-lifecycle/validation'),
+    );
+    expect(all.status).toBe(200);
+    expect(
+      all.body.clusters.map(
+        (c: { source: string; status: string }) => `${c.source}:${c.status}`,
+      ),
+    ).toEqual(['prod:ok', 'gone:error', 'test:ok']);
+    const errors = await Promise.all(
+      [
+        request(backend.server).get(
+          '/api/mesh-lifecycle/validation?namespace=Not_A_Namespace',
+        ),
+        request(backend.server).get(
+          '/api/mesh-lifecycle/validation?cluster=nowhere',
+        ),
+        request(backend.server)
+          .get('/api/mesh-lifecycle/validation')
+          .set('authorization', mockCredentials.none.header()),
+      ].map(async pending => check(await pending)),
+    );
+    expect(errors.map(e => e.status)).toEqual([400, 404, 401]);
+    expect(errors[1].body.error.message).toContain(
+      'the configured clusters are gone, prod, test',
+    );
+  });
+
   it('documents the configured clusters, by name and environment only', async () => {
     const response = await check(
       await request(backend.server).get('/api/mesh-lifecycle/clusters'),

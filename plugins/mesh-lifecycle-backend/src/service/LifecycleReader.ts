@@ -10,7 +10,6 @@ import {
   LifecycleResponse,
   LifecyclePhase,
   LifecycleThresholdOverrides,
-  MeshConfigSnapshot,
   MeshResponse,
   PhaseRule,
   ServiceDeclaration,
@@ -27,21 +26,16 @@ import {
 import { z } from 'zod';
 import { ResourceType } from '../clusters/ClusterObjectCache';
 import {
-  deploymentSchema,
-  destinationRuleSchema,
-  namedObjectSchema,
   parseObjects,
-  serviceEntrySchema,
   serviceMonitorSchema,
   serviceSchema,
-  virtualServiceSchema,
-  workloadPolicySchema,
 } from '../clusters/objectSchemas';
-import { KUBERNETES_RESOURCES, istioResources } from '../clusters/resources';
+import { KUBERNETES_RESOURCES } from '../clusters/resources';
 import { AlertsReader } from './AlertsReader';
 import { ClusterMeshReader, MeshCluster } from './ClusterMeshReader';
 import { DependenciesReader } from './DependenciesReader';
 import { ownedBy } from './ownership';
+import { readMeshConfigSnapshot } from './readMeshConfigSnapshot';
 import { unconfiguredCluster } from './pinnedCluster';
 import { sourceError } from './sourceError';
 import { TrafficReader } from './TrafficReader';
@@ -328,52 +322,20 @@ export class LifecycleReader {
     }) =>
       owned(object) &&
       (namespace === undefined || object.metadata.namespace === namespace);
-    const version = await cluster.istioNetworkingVersion();
-    const istio = version ? istioResources(version) : undefined;
-    const none = async () => [];
-    const [
-      namespaces,
-      services,
-      workloads,
-      serviceAccounts,
-      serviceMonitors,
-      virtualServices,
-      destinationRules,
-      serviceEntries,
-      peerAuthentications,
-      authorizationPolicies,
-    ] = await Promise.all([
-      list(KUBERNETES_RESOURCES.namespaces, namedObjectSchema),
-      list(KUBERNETES_RESOURCES.services, serviceSchema),
-      list(KUBERNETES_RESOURCES.deployments, deploymentSchema),
-      list(KUBERNETES_RESOURCES.serviceAccounts, namedObjectSchema),
+    const [snapshot, serviceMonitors] = await Promise.all([
+      readMeshConfigSnapshot(cluster, this.logger),
       list(KUBERNETES_RESOURCES.serviceMonitors, serviceMonitorSchema).catch(
         // A cluster without the prometheus-operator CRDs has none.
-        none,
+        async () => [],
       ),
-      istio ? list(istio.virtualServices, virtualServiceSchema) : none(),
-      istio ? list(istio.destinationRules, destinationRuleSchema) : none(),
-      istio ? list(istio.serviceEntries, serviceEntrySchema) : none(),
-      istio ? list(istio.peerAuthentications, workloadPolicySchema) : none(),
-      istio ? list(istio.authorizationPolicies, workloadPolicySchema) : none(),
     ]);
     return {
       cluster: cluster.name,
-      snapshot: {
-        namespaces,
-        services,
-        workloads,
-        serviceAccounts,
-        virtualServices,
-        destinationRules,
-        serviceEntries,
-        peerAuthentications,
-        authorizationPolicies,
-      } satisfies MeshConfigSnapshot,
+      snapshot,
       serviceMonitors,
       owned: {
-        services: services.filter(isOwned),
-        workloads: workloads.filter(isOwned),
+        services: snapshot.services.filter(isOwned),
+        workloads: snapshot.workloads.filter(isOwned),
       },
     };
   }

@@ -6,3 +6,4 @@ export * from './alerts';
 export * from './history';
 export * from './lifecycle';
 export * from './clusters';
+export * from './validation';

@@ -9,6 +9,7 @@ import {
   LifecycleHistoryResponse,
   LifecycleResponse,
   MeshResponse,
+  MeshValidationResponse,
   TrafficResponse,
 } from '../api';
 import { ServiceDeclaration } from '../readServiceDeclaration';
@@ -88,6 +89,16 @@ export interface MeshLifecycleApi {
    * URLs, no credentials), in configuration order.
    */
   getClusters(): Promise<ClustersResponse>;
+  /**
+   * The mesh configuration validator's findings for every object of a
+   * namespace (of every namespace when left out) on a configured cluster (on
+   * every configured cluster when left out), whether or not a catalog
+   * service claims it.
+   */
+  getValidation(options?: {
+    cluster?: string;
+    namespace?: string;
+  }): Promise<MeshValidationResponse>;
 }
 
 /**
@@ -197,6 +208,15 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
 
   async getClusters(): Promise<ClustersResponse> {
     return this.request(['clusters']);
+  }
+
+  async getValidation(
+    options: { cluster?: string; namespace?: string } = {},
+  ): Promise<MeshValidationResponse> {
+    return this.request(['validation'], {
+      cluster: options.cluster,
+      namespace: options.namespace,
+    });
   }
 
   private async request<T>(

@@ -30,7 +30,12 @@ export interface VirtualServiceLike {
   metadata?: ObjectMeta;
   spec?: {
     hosts?: string[];
-    http?: Array<{ name?: string; route?: RouteDestination[] }>;
+    http?: Array<{
+      name?: string;
+      route?: RouteDestination[];
+      /** Conditions; `gateways` restricts a match to some gateways. */
+      match?: Array<{ gateways?: string[] }>;
+    }>;
     tcp?: Array<{ route?: RouteDestination[] }>;
     tls?: Array<{ route?: RouteDestination[] }>;
   };

@@ -1,2 +1,6 @@
 export * from './types';
-export { validateMeshConfig, meshValidationRules } from './validateMeshConfig';
+export {
+  validateMeshConfig,
+  validateMeshNamespace,
+  meshValidationRules,
+} from './validateMeshConfig';

@@ -1,5 +1,9 @@
 import { ValidationContext } from './ValidationContext';
-import { ValidationObjectRef, ValidationRuleDescription } from './types';
+import {
+  ValidationObjectRef,
+  ValidationRuleDescription,
+  ValidationSeverity,
+} from './types';
 
 /**
  * What a rule reports; the validator adds the rule's code and severity.
@@ -12,6 +16,8 @@ export interface RuleFinding {
   /** The specifics, appended to the rule's title. */
   message: string;
   hint: string;
+  /** Where Kiali gives this finding another severity than the rule's. */
+  severity?: ValidationSeverity;
 }
 
 /**

@@ -80,20 +80,28 @@ export interface ValidatedPeerAuthentication extends WorkloadPolicyLike {
 export interface AuthorizationSourceLike {
   /** Peer identities, `<trust domain>/ns/<namespace>/sa/<service account>`. */
   principals?: string[];
+  notPrincipals?: string[];
   namespaces?: string[];
+  notNamespaces?: string[];
   /** Service accounts, `<namespace>/<name>` or a name in the policy's namespace. */
   serviceAccounts?: string[];
 }
 
 /**
- * An AuthorizationPolicy, with the sources its rules admit.
+ * An AuthorizationPolicy, with the sources its rules admit, the hosts they
+ * apply to and the attributes their conditions read.
  *
  * @public
  */
 export interface ValidatedAuthorizationPolicy extends WorkloadPolicyLike {
   spec?: WorkloadPolicyLike['spec'] & {
     action?: string;
-    rules?: Array<{ from?: Array<{ source?: AuthorizationSourceLike }> }>;
+    rules?: Array<{
+      from?: Array<{ source?: AuthorizationSourceLike }>;
+      to?: Array<{ operation?: { hosts?: string[] } }>;
+      /** Conditions; `key` is an attribute such as `source.principal`. */
+      when?: Array<{ key?: string }>;
+    }>;
   };
 }
 
@@ -135,13 +143,46 @@ export interface WorkloadLike {
 }
 
 /**
- * An Istio ServiceEntry: hosts outside the Kubernetes service registry.
+ * An Istio ServiceEntry: hosts outside the Kubernetes service registry, the
+ * namespaces it is exported to and the labels of its endpoints.
  *
  * @public
  */
 export interface ServiceEntryLike {
   metadata?: ObjectMeta;
-  spec?: { hosts?: string[] };
+  spec?: {
+    hosts?: string[];
+    exportTo?: string[];
+    endpoints?: Array<{ labels?: Record<string, string> }>;
+  };
+}
+
+/**
+ * An Istio Gateway (networking.istio.io): the gateway workloads it selects
+ * and the hosts each of its servers exposes on a port.
+ *
+ * @public
+ */
+export interface GatewayLike {
+  metadata?: ObjectMeta;
+  spec?: {
+    selector?: Record<string, string>;
+    servers?: Array<{
+      port?: { number?: number; name?: string; protocol?: string };
+      /** `<host>` or `<namespace>/<host>`, `*` and `*.` prefixes allowed. */
+      hosts?: string[];
+    }>;
+  };
+}
+
+/**
+ * A Pod, known by its labels: gateways select pods, and not every pod has a
+ * Deployment.
+ *
+ * @public
+ */
+export interface PodLike {
+  metadata?: ObjectMeta;
 }
 
 /**
@@ -168,6 +209,16 @@ export interface MeshConfigSnapshot {
   serviceEntries: ServiceEntryLike[];
   peerAuthentications: ValidatedPeerAuthentication[];
   authorizationPolicies: ValidatedAuthorizationPolicy[];
+  /**
+   * The Istio Gateways; left out when they were not read, in which case the
+   * checks that need them (KIA0301, KIA0302, KIA1102) are not made.
+   */
+  gateways?: GatewayLike[];
+  /**
+   * The Pods, for the gateway selectors (KIA0302), which may select pods no
+   * Deployment of `workloads` templates.
+   */
+  pods?: PodLike[];
 }
 
 /**
@@ -190,7 +241,7 @@ export interface ValidationObjectRef {
 }
 
 /**
- * One problem found in the mesh configuration of a service.
+ * One problem found in the mesh configuration of a service or namespace.
  *
  * @public
  */
@@ -220,20 +271,61 @@ export interface ValidationRuleDescription {
   hint: string;
   /** The Kiali check it follows (its check id), if any. */
   kialiCheck?: string;
+  /**
+   * The severities some findings carry instead of `severity`, where Kiali
+   * lowers it: e.g. KIA0203 is `info` for a subset no route uses.
+   */
+  otherSeverities?: ValidationSeverity[];
 }
 
 /**
- * What to validate, and in which cluster.
+ * How the cluster's mesh is set up, as far as the validator needs to know.
  *
  * @public
  */
-export interface ValidateMeshConfigOptions {
-  /** The service the findings must concern. */
-  service: MeshServiceRef;
+export interface MeshValidationSettings {
   snapshot: MeshConfigSnapshot;
   /** Istio's root namespace, whose selector-less policies are mesh-wide. */
   rootNamespace?: string;
   clusterDomain?: string;
   /** Trust domain of the cluster's workload identities. */
   trustDomain?: string;
+  /**
+   * Istio's `enableAutoMtls` mesh setting (default `true`, as in Istio):
+   * sidecars then send mTLS wherever the server accepts it, so no
+   * DestinationRule is needed to enable it (KIA0105, KIA0205, KIA0206,
+   * KIA0401, KIA0501).
+   */
+  autoMtls?: boolean;
+  /**
+   * Istio's `outboundTrafficPolicy.mode`. As in Kiali, `ALLOW_ANY` lowers
+   * hosts missing from the registry (KIA0104, KIA0202, KIA1101) to warnings;
+   * left out, it counts as `REGISTRY_ONLY`.
+   */
+  outboundTrafficPolicyMode?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /**
+   * Istiod's `PILOT_SCOPE_GATEWAY_TO_NAMESPACE`: a Gateway selects gateway
+   * workloads of its own namespace only (KIA0302). Default `false`.
+   */
+  scopeGatewayToNamespace?: boolean;
+}
+
+/**
+ * What to validate: the objects that concern one service.
+ *
+ * @public
+ */
+export interface ValidateMeshConfigOptions extends MeshValidationSettings {
+  /** The service the findings must concern. */
+  service: MeshServiceRef;
+}
+
+/**
+ * What to validate: every object of a namespace, or of the whole cluster.
+ *
+ * @public
+ */
+export interface ValidateMeshNamespaceOptions extends MeshValidationSettings {
+  /** The namespace whose objects are validated; every namespace if left out. */
+  namespace?: string;
 }

@@ -1,7 +1,12 @@
 import { InputError } from '@backstage/errors';
 import { clusterSnapshot } from './__testUtils__/clusterSnapshot';
+import { bookinfoSnapshot } from './__fixtures__/bookinfoSnapshot';
 import { reviewsSnapshot } from './__fixtures__/reviewsSnapshot';
-import { meshValidationRules, validateMeshConfig } from './validateMeshConfig';
+import {
+  meshValidationRules,
+  validateMeshConfig,
+  validateMeshNamespace,
+} from './validateMeshConfig';
 
 const summary = (findings: ReturnType<typeof validateMeshConfig>) =>
   findings.map(f => [
@@ -29,9 +34,10 @@ describe('validateMeshConfig', () => {
     // Mistake 2 (a second VirtualService for the host) is reported on both
     // VirtualServices involved, as Kiali does.
     expect(summary(findings)).toEqual([
-      // 3. DestinationRule disables TLS under a STRICT PeerAuthentication.
+      // 3. DestinationRule disables TLS under a STRICT PeerAuthentication:
+      // not a Kiali finding (KIA0207 judges namespace-wide rules only).
       [
-        'KIA0207',
+        'MESH0001',
         'error',
         'DestinationRule/shop-test/search-service',
         'spec.trafficPolicy.tls.mode',
@@ -86,7 +92,7 @@ describe('validateMeshConfig', () => {
     checkoutRule!.spec!.trafficPolicy = { tls: { mode: 'DISABLE' } };
     expect(summary(validateMeshConfig({ service, snapshot }))).toEqual([
       [
-        'KIA0207',
+        'MESH0001',
         'error',
         'DestinationRule/shop/checkout-service',
         'spec.trafficPolicy.tls.mode',
@@ -152,6 +158,111 @@ describe('validateMeshConfig', () => {
   });
 });
 
+describe('validateMeshNamespace', () => {
+  it('validates every object of a namespace, a catalog service or not', () => {
+    const snapshot = clusterSnapshot('test');
+    // An object no catalog Service claims: a VirtualService for a host
+    // that does not exist, bound to a Gateway that does not exist.
+    snapshot.virtualServices.push({
+      metadata: { name: 'orphan', namespace: 'shop-test' },
+      spec: {
+        hosts: ['orphan'],
+        gateways: ['istio-system/public'],
+        http: [{ route: [{ destination: { host: 'orphan' } }] }],
+      },
+    });
+    snapshot.gateways = [];
+    const findings = validateMeshNamespace({
+      snapshot,
+      namespace: 'shop-test',
+    });
+    expect(summary(findings)).toEqual([
+      [
+        'MESH0001',
+        'error',
+        'DestinationRule/shop-test/search-service',
+        'spec.trafficPolicy.tls.mode',
+      ],
+      [
+        'KIA0601',
+        'error',
+        'Service/shop-test/search-service',
+        'spec.ports[0].name',
+      ],
+      [
+        'KIA1102',
+        'error',
+        'VirtualService/shop-test/orphan',
+        'spec.gateways[0]',
+      ],
+      [
+        'KIA1101',
+        'error',
+        'VirtualService/shop-test/orphan',
+        'spec.http[0].route[0].destination.host',
+      ],
+      [
+        'KIA1106',
+        'warning',
+        'VirtualService/shop-test/search-service',
+        'spec.hosts[0]',
+      ],
+      [
+        'KIA1107',
+        'warning',
+        'VirtualService/shop-test/search-service',
+        'spec.http[0].route[1].destination.subset',
+      ],
+      [
+        'KIA1106',
+        'warning',
+        'VirtualService/shop-test/search-service-experiment',
+        'spec.hosts[0]',
+      ],
+    ]);
+    // The service's own findings are among them.
+    const service = validateMeshConfig({
+      service: { name: 'search-service', namespace: 'shop-test' },
+      snapshot,
+    });
+    expect(findings).toEqual(expect.arrayContaining(service));
+  });
+
+  it("reports only the namespace's objects, or every object without a namespace", () => {
+    const snapshot = clusterSnapshot('test');
+    snapshot.peerAuthentications.push({
+      metadata: { name: 'default', namespace: 'istio-system' },
+      spec: { mtls: { mode: 'DISABLE' } },
+    });
+    snapshot.destinationRules.push({
+      metadata: { name: 'mesh', namespace: 'istio-system' },
+      spec: {
+        host: '*.local',
+        trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+      },
+    });
+    const codes = (namespace?: string) =>
+      validateMeshNamespace({ snapshot, namespace }).map(
+        f => `${f.code} ${f.object.namespace}`,
+      );
+    expect(codes('istio-system')).toEqual(['KIA0506 istio-system']);
+    expect(codes('shop-test')).not.toContain('KIA0506 istio-system');
+    expect(codes()).toEqual(
+      expect.arrayContaining(['KIA0506 istio-system', 'KIA0601 shop-test']),
+    );
+    expect(validateMeshNamespace({ snapshot, namespace: 'empty' })).toEqual([]);
+  });
+
+  it('rejects a namespace that is not a Kubernetes name', () => {
+    expect(() =>
+      validateMeshNamespace({
+        snapshot: reviewsSnapshot(),
+        namespace: 'Shop!',
+      }),
+    ).toThrow(InputError);
+  });
+});
+
 describe('meshValidationRules', () => {
   it('lists each code once, with a title, a hint and its Kiali check', () => {
     const codes = meshValidationRules.map(r => r.code);
@@ -174,9 +285,13 @@ describe('meshValidationRules', () => {
       service: { name: 'search-service', namespace: 'shop-test' },
       snapshot,
     });
-    for (const finding of findings) {
+    const bookinfo = validateMeshNamespace({ snapshot: bookinfoSnapshot() });
+    expect(bookinfo.some(f => f.severity === 'info')).toBe(true);
+    for (const finding of [...findings, ...bookinfo]) {
       const rule = meshValidationRules.find(r => r.code === finding.code);
-      expect(rule?.severity).toBe(finding.severity);
+      expect([rule?.severity, ...(rule?.otherSeverities ?? [])]).toContain(
+        finding.severity,
+      );
       expect(finding.message.startsWith(`${rule?.title}: `)).toBe(true);
     }
   });

@@ -6,7 +6,7 @@ import {
 
 /**
  * Every value of one field of the `from` sources of the AuthorizationPolicies
- * that apply to the service, with its path.
+ * in scope, with its path.
  *
  * @internal
  */
@@ -18,11 +18,11 @@ export function authorizationSourceValues(
   value: string;
   path: string;
 }> {
-  return context.attached.authorizationPolicies.flatMap(({ object }) =>
-    (object.spec?.rules ?? []).flatMap((rule, r) =>
+  return context.scope.authorizationPolicies.flatMap(policy =>
+    (policy.spec?.rules ?? []).flatMap((rule, r) =>
       (rule.from ?? []).flatMap((from, f) =>
         (from.source?.[field] ?? []).map((value, v) => ({
-          policy: object,
+          policy,
           value,
           path: `spec.rules[${r}].from[${f}].source.${field}[${v}]`,
         })),

@@ -2,10 +2,11 @@ import { ValidatedDestinationRule } from '../types';
 import { ValidationRule } from '../rule';
 
 /**
- * More than one DestinationRule for the service's host defining the same
- * subset, or both defining none: only one of their policies applies.
- * Follows Kiali's `destinationrules.multimatch` (KIA0201), which compares
- * host and subset combinations; each DestinationRule involved gets it.
+ * More than one DestinationRule for a host defining the same subset, or
+ * both defining none: only one of their policies applies. Follows Kiali's
+ * `destinationrules.multimatch` (KIA0201), which compares host and subset
+ * combinations; each DestinationRule involved gets it. In service mode only
+ * the service's own host counts.
  *
  * @internal
  */
@@ -20,15 +21,19 @@ export const multipleDestinationRules: ValidationRule = {
       const subsets = (dr.spec?.subsets ?? []).map(s => s.name ?? '');
       return subsets.length > 0 ? subsets : ['~'];
     };
-    const rules = context.snapshot.destinationRules.filter(
-      dr =>
-        dr.spec?.host !== undefined &&
-        context.qualify(dr.spec.host, dr.metadata?.namespace) === context.fqdn,
-    );
-    return rules.flatMap(dr => {
+    const hostOf = (dr: ValidatedDestinationRule) =>
+      dr.spec?.host === undefined
+        ? undefined
+        : context.qualify(dr.spec.host, dr.metadata?.namespace);
+    return context.scope.destinationRules.flatMap(dr => {
+      const host = hostOf(dr);
+      if (host === undefined || !context.concernsHost(host)) return [];
       const own = keys(dr);
-      const others = rules.filter(
-        other => other !== dr && keys(other).some(k => own.includes(k)),
+      const others = context.snapshot.destinationRules.filter(
+        other =>
+          other !== dr &&
+          hostOf(other) === host &&
+          keys(other).some(k => own.includes(k)),
       );
       if (others.length === 0) return [];
       const names = others.map(
@@ -38,9 +43,9 @@ export const multipleDestinationRules: ValidationRule = {
         {
           object: context.ref('DestinationRule', dr),
           path: 'spec.host',
-          message: `${
-            context.fqdn
-          } is also the host of DestinationRule ${names.join(', ')}`,
+          message: `${host} is also the host of DestinationRule ${names.join(
+            ', ',
+          )}`,
           hint: `Merge DestinationRule ${dr.metadata?.name} and ${names.join(
             ', ',
           )} into one.`,

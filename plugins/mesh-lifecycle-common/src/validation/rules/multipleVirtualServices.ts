@@ -2,10 +2,11 @@ import { ValidatedVirtualService } from '../types';
 import { ValidationRule } from '../rule';
 
 /**
- * More than one VirtualService for the service's host on the same gateway
- * (`mesh` when none is named): sidecars apply only one of them. Follows
- * Kiali's `virtualservices.singlehost` (KIA1106); each VirtualService
- * involved gets the finding, as in Kiali.
+ * More than one VirtualService for a host on the same gateway (`mesh` when
+ * none is named): sidecars apply only one of them. Follows Kiali's
+ * `virtualservices.singlehost` (KIA1106); each VirtualService involved gets
+ * the finding, once, at its first shared host, as in Kiali. In service mode
+ * only the service's own host counts.
  *
  * @internal
  */
@@ -22,28 +23,39 @@ export const multipleVirtualServices: ValidationRule = {
           ? g
           : `${vs.metadata?.namespace ?? ''}/${g}`,
       );
-    const claiming = context.snapshot.virtualServices.flatMap(vs => {
-      const index = (vs.spec?.hosts ?? []).findIndex(
-        h => context.qualify(h, vs.metadata?.namespace) === context.fqdn,
+    const hostsOf = (vs: ValidatedVirtualService) =>
+      (vs.spec?.hosts ?? []).map(h =>
+        context.qualify(h, vs.metadata?.namespace),
       );
-      return index < 0 ? [] : [{ vs, index, gateways: gatewaysOf(vs) }];
-    });
-    return claiming.flatMap(({ vs, index, gateways }) => {
-      const others = claiming.filter(
-        other =>
-          other.vs !== vs && other.gateways.some(g => gateways.includes(g)),
-      );
-      if (others.length === 0) return [];
-      const names = others.map(
-        o => `${o.vs.metadata?.namespace}/${o.vs.metadata?.name}`,
-      );
+    return context.scope.virtualServices.flatMap(vs => {
+      const gateways = gatewaysOf(vs);
+      const hosts = hostsOf(vs);
+      const shared = hosts.flatMap((host, index) => {
+        if (!context.concernsHost(host)) return [];
+        const others = context.snapshot.virtualServices.filter(
+          other =>
+            other !== vs &&
+            hostsOf(other).includes(host) &&
+            gatewaysOf(other).some(g => gateways.includes(g)),
+        );
+        return others.length > 0 ? [{ host, index, others }] : [];
+      });
+      if (shared.length === 0) return [];
+      const [first] = shared;
+      const names = [
+        ...new Set(
+          shared.flatMap(s =>
+            s.others.map(o => `${o.metadata?.namespace}/${o.metadata?.name}`),
+          ),
+        ),
+      ];
       return [
         {
           object: context.ref('VirtualService', vs),
-          path: `spec.hosts[${index}]`,
-          message: `${
-            context.fqdn
-          } is also a host of VirtualService ${names.join(', ')}`,
+          path: `spec.hosts[${first.index}]`,
+          message: `${[...new Set(shared.map(s => s.host))].join(
+            ', ',
+          )} is also a host of VirtualService ${names.join(', ')}`,
           hint: `Merge VirtualService ${vs.metadata?.name} and ${names.join(
             ', ',
           )} into one; only one VirtualService per host takes effect on sidecars.`,

@@ -16,7 +16,7 @@ export const repeatedRouteDestination: ValidationRule = {
   hint: 'Keep one destination per host and subset in a route and give it the sum of the weights.',
   kialiCheck: 'virtualservices.route.repeatedsubset',
   check: context =>
-    context.attached.virtualServices.flatMap(vs => {
+    context.scope.virtualServices.flatMap(vs => {
       const destinations = context.destinationsOf(vs);
       const key = (d: (typeof destinations)[number]) =>
         [

@@ -14,7 +14,7 @@ export const routeSubsetNotFound: ValidationRule = {
   hint: 'Define the subset in the DestinationRule of the host, or remove it from the route.',
   kialiCheck: 'virtualservices.subsetpresent.subsetnotfound',
   check: context =>
-    context.attached.virtualServices.flatMap(vs =>
+    context.scope.virtualServices.flatMap(vs =>
       context.destinationsOf(vs).flatMap(d => {
         const subset = d.entry.destination?.subset;
         const host = d.host;

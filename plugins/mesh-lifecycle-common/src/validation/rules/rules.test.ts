@@ -1,6 +1,9 @@
 import { reviewsSnapshot } from '../__fixtures__/reviewsSnapshot';
 import { MeshConfigSnapshot, ValidationFinding } from '../types';
-import { validateMeshConfig } from '../validateMeshConfig';
+import {
+  validateMeshConfig,
+  validateMeshNamespace,
+} from '../validateMeshConfig';
 
 const reviews = { name: 'reviews', namespace: 'bookinfo' };
 
@@ -59,12 +62,18 @@ describe('KIA1101 route destination host not found', () => {
     ]);
   });
 
-  it('accepts Services, ServiceEntry hosts, external and wildcard hosts', () => {
+  it('accepts Services and ServiceEntry hosts, wildcard ServiceEntry hosts included', () => {
     const snapshot = fixture(s => {
-      s.serviceEntries.push({
-        metadata: { name: 'legacy', namespace: 'bookinfo' },
-        spec: { hosts: ['legacy.bookinfo.svc.cluster.local'] },
-      });
+      s.serviceEntries.push(
+        {
+          metadata: { name: 'legacy', namespace: 'bookinfo' },
+          spec: { hosts: ['legacy.bookinfo.svc.cluster.local'] },
+        },
+        {
+          metadata: { name: 'example', namespace: 'istio-system' },
+          spec: { hosts: ['*.example.com'] },
+        },
+      );
       vs(s).tls = [
         {
           route: [
@@ -78,6 +87,81 @@ describe('KIA1101 route destination host not found', () => {
     });
     expect(found('KIA1101', snapshot)).toEqual([]);
     expect(found('KIA1101', reviewsSnapshot())).toEqual([]);
+  });
+
+  it('flags external hosts without a ServiceEntry, as Kiali does', () => {
+    const snapshot = fixture(s => {
+      vs(s).tls = [
+        {
+          route: [
+            { destination: { host: 'api.example.com' }, weight: 50 },
+            { destination: { host: 'ratings' }, weight: 50 },
+          ],
+        },
+      ];
+    });
+    expect(found('KIA1101', snapshot)).toEqual([
+      ['VirtualService/reviews', 'spec.tls[0].route[0].destination.host'],
+    ]);
+    expect(findings('KIA1101', snapshot)[0].hint).toContain(
+      'Add a ServiceEntry for api.example.com',
+    );
+  });
+
+  it('flags hosts not exported to the VirtualService namespace', () => {
+    const snapshot = (exported: boolean) =>
+      fixture(s => {
+        if (!exported) {
+          s.services[1].metadata!.annotations = {
+            'networking.istio.io/exportTo': '.',
+          };
+        }
+        s.serviceEntries.push({
+          metadata: { name: 'partner', namespace: 'bookinfo' },
+          spec: {
+            hosts: ['api.partner.example'],
+            exportTo: exported ? ['frontend'] : ['.'],
+          },
+        });
+        s.virtualServices.push({
+          metadata: { name: 'ui', namespace: 'frontend' },
+          spec: {
+            hosts: ['ui'],
+            http: [
+              {
+                route: [
+                  { destination: { host: 'ratings.bookinfo' }, weight: 50 },
+                  { destination: { host: 'api.partner.example' }, weight: 50 },
+                ],
+              },
+            ],
+          },
+        });
+      });
+    const hostFindings = (s: MeshConfigSnapshot) =>
+      validateMeshNamespace({ snapshot: s, namespace: 'frontend' })
+        .filter(f => f.code === 'KIA1101')
+        .map(f => f.path);
+    expect(hostFindings(snapshot(false))).toEqual([
+      'spec.http[0].route[0].destination.host',
+      'spec.http[0].route[1].destination.host',
+    ]);
+    expect(hostFindings(snapshot(true))).toEqual([]);
+  });
+
+  it('is a warning when the mesh allows any outbound traffic', () => {
+    const snapshot = fixture(s => {
+      defaultRoute(s)[0].destination!.host = 'reviewz';
+    });
+    expect(
+      validateMeshConfig({
+        service: reviews,
+        snapshot,
+        outboundTrafficPolicyMode: 'ALLOW_ANY',
+      })
+        .filter(f => f.code === 'KIA1101')
+        .map(f => f.severity),
+    ).toEqual(['warning']);
   });
 });
 
@@ -310,18 +394,20 @@ describe('KIA1105 repeated route destination', () => {
   });
 });
 
-describe('KIA0207 / KIA0208 DestinationRule TLS against STRICT mTLS', () => {
+describe('MESH0001 a service DestinationRule disabling TLS towards STRICT workloads', () => {
   it('flags TLS disabled for all ports of a STRICT workload', () => {
     const snapshot = fixture(s => {
       dr(s).trafficPolicy = { tls: { mode: 'DISABLE' } };
     });
-    expect(found('KIA0207', snapshot)).toEqual([
+    expect(found('MESH0001', snapshot)).toEqual([
       ['DestinationRule/reviews', 'spec.trafficPolicy.tls.mode'],
     ]);
-    expect(findings('KIA0207', snapshot)[0]).toMatchObject({
+    expect(findings('MESH0001', snapshot)[0]).toMatchObject({
       severity: 'error',
       message: expect.stringContaining('bookinfo/reviews'),
     });
+    // Kiali judges namespace-wide and mesh-wide DestinationRules only.
+    expect(found('KIA0207', snapshot)).toEqual([]);
     expect(found('KIA0208', snapshot)).toEqual([]);
   });
 
@@ -335,7 +421,7 @@ describe('KIA0207 / KIA0208 DestinationRule TLS against STRICT mTLS', () => {
       };
       dr(s).subsets![1].trafficPolicy = { tls: { mode: 'DISABLE' } };
     });
-    expect(found('KIA0207', snapshot)).toEqual([
+    expect(found('MESH0001', snapshot)).toEqual([
       ['DestinationRule/reviews', 'spec.subsets[1].trafficPolicy.tls.mode'],
       [
         'DestinationRule/reviews',
@@ -344,7 +430,7 @@ describe('KIA0207 / KIA0208 DestinationRule TLS against STRICT mTLS', () => {
     ]);
   });
 
-  it('reports a mesh-wide STRICT policy as KIA0208', () => {
+  it('flags TLS disabled under a mesh-wide STRICT policy', () => {
     const snapshot = fixture(s => {
       s.peerAuthentications = [
         {
@@ -354,10 +440,13 @@ describe('KIA0207 / KIA0208 DestinationRule TLS against STRICT mTLS', () => {
       ];
       dr(s).trafficPolicy = { tls: { mode: 'DISABLE' } };
     });
-    expect(found('KIA0208', snapshot)).toEqual([
+    expect(found('MESH0001', snapshot)).toEqual([
       ['DestinationRule/reviews', 'spec.trafficPolicy.tls.mode'],
     ]);
-    expect(found('KIA0207', snapshot)).toEqual([]);
+    expect(findings('MESH0001', snapshot)[0].message).toContain(
+      'istio-system/default',
+    );
+    expect(found('KIA0208', snapshot)).toEqual([]);
   });
 
   it('accepts TLS disabled where the server admits plaintext', () => {
@@ -386,10 +475,9 @@ describe('KIA0207 / KIA0208 DestinationRule TLS against STRICT mTLS', () => {
       dr(s).trafficPolicy = { tls: { mode: 'DISABLE' } };
     });
     for (const snapshot of [permissivePort, namespacePermissive]) {
-      expect(found('KIA0207', snapshot)).toEqual([]);
-      expect(found('KIA0208', snapshot)).toEqual([]);
+      expect(found('MESH0001', snapshot)).toEqual([]);
     }
-    expect(found('KIA0207', reviewsSnapshot())).toEqual([]);
+    expect(found('MESH0001', reviewsSnapshot())).toEqual([]);
   });
 });
 

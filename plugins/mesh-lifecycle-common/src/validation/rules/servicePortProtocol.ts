@@ -29,11 +29,12 @@ function namesProtocol(name: string): boolean {
 
 /** The ports Istio proxies: UDP and SCTP ports are not captured. */
 function proxiedPorts(context: ValidationContext) {
-  const service = context.kubernetesService;
-  return (service?.spec?.ports ?? []).flatMap((port, index) =>
-    port.protocol === undefined || port.protocol === 'TCP'
-      ? [{ port, index, service }]
-      : [],
+  return context.scope.services.flatMap(service =>
+    (service.spec?.ports ?? []).flatMap((port, index) =>
+      port.protocol === undefined || port.protocol === 'TCP'
+        ? [{ port, index, service }]
+        : [],
+    ),
   );
 }
 
@@ -59,7 +60,7 @@ export const servicePortName: ValidationRule = {
       const shown = port.name === undefined ? 'no name' : `name "${port.name}"`;
       return [
         {
-          object: context.ref('Service', service ?? {}),
+          object: context.ref('Service', service),
           path: `spec.ports[${index}].name`,
           message: `port ${
             port.port ?? ''
@@ -94,7 +95,7 @@ export const servicePortAppProtocol: ValidationRule = {
       }
       return [
         {
-          object: context.ref('Service', service ?? {}),
+          object: context.ref('Service', service),
           path: `spec.ports[${index}].appProtocol`,
           message: `port ${port.port ?? ''} has appProtocol "${
             port.appProtocol

@@ -15,7 +15,7 @@ export const singleDestinationWeight: ValidationRule = {
   hint: 'Set the weight to 100 or remove it, or add the destination that should take the rest.',
   kialiCheck: 'virtualservices.route.singleweight',
   check: context =>
-    context.attached.virtualServices.flatMap(vs =>
+    context.scope.virtualServices.flatMap(vs =>
       context.destinationsOf(vs).flatMap(d => {
         const weight = d.entry.weight;
         if (d.siblings.length !== 1 || weight === undefined || weight === 100) {

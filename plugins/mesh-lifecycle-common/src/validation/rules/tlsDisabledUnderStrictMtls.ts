@@ -1,109 +1,87 @@
-import {
-  AttachedPolicy,
-  effectiveMtlsMode,
-} from '../../mesh/attachIstioObjects';
 import { RuleFinding, ValidationRule } from '../rule';
 import { ValidationContext } from '../ValidationContext';
-import { TrafficPolicyLike, ValidatedPeerAuthentication } from '../types';
+import {
+  clientTlsMode,
+  isMeshWideRule,
+  isNamespaceWideRule,
+  namespaceWideMtlsMode,
+  peerAuthenticationsIn,
+} from '../mtls';
+import {
+  ValidatedDestinationRule,
+  ValidatedPeerAuthentication,
+} from '../types';
 
 interface Conflict {
-  finding: RuleFinding;
-  scope: AttachedPolicy<ValidatedPeerAuthentication>['scope'];
+  code: 'KIA0207' | 'KIA0208';
+  policy: ValidatedPeerAuthentication;
 }
 
-function serverMode(context: ValidationContext, servicePort?: number) {
-  const policies = context.attached.peerAuthentications;
-  const port = context.kubernetesService?.spec?.ports?.find(
-    p => p.port === servicePort,
+function meshStrict(
+  context: ValidationContext,
+): ValidatedPeerAuthentication | undefined {
+  return peerAuthenticationsIn(context, context.rootNamespace).find(
+    pa => namespaceWideMtlsMode(pa) === 'STRICT',
   );
-  const target =
-    typeof port?.targetPort === 'number' ? port.targetPort : servicePort;
-  if (target !== undefined) {
-    const from = policies.find(p => {
-      const mode = p.object.spec?.portLevelMtls?.[String(target)]?.mode;
-      return p.scope === 'workload' && mode !== undefined && mode !== 'UNSET';
-    });
-    const mode = from?.object.spec?.portLevelMtls?.[String(target)]?.mode;
-    if (from && mode) return { mode, from };
-  }
-  return effectiveMtlsMode(policies);
 }
 
 /**
- * Where the service's DestinationRules tell clients to send plaintext
- * (`tls.mode: DISABLE`, at top level, per port or per subset) to workloads
- * whose PeerAuthentication in force is STRICT.
+ * The STRICT PeerAuthentication a namespace-wide or mesh-wide
+ * DestinationRule disabling TLS conflicts with, as Kiali finds it: for a
+ * namespace-wide rule the first selector-less policy of its namespace that
+ * sets a mode decides (PERMISSIVE settles it), else, unless that namespace
+ * disables mTLS, a STRICT mesh-wide policy.
  */
-function conflicts(context: ValidationContext): Conflict[] {
-  const servicePorts = (context.kubernetesService?.spec?.ports ?? []).flatMap(
-    p => (p.port === undefined ? [] : [p.port]),
-  );
-  return context.attached.destinationRules.flatMap(dr => {
-    const policies: Array<{ path: string; policy?: TrafficPolicyLike }> = [
-      { path: 'spec.trafficPolicy', policy: dr.spec?.trafficPolicy },
-      ...(dr.spec?.subsets ?? []).map((s, i) => ({
-        path: `spec.subsets[${i}].trafficPolicy`,
-        policy: s.trafficPolicy,
-      })),
+function conflict(
+  context: ValidationContext,
+  dr: ValidatedDestinationRule,
+): Conflict | undefined {
+  if (clientTlsMode(dr) !== 'DISABLE') return undefined;
+  const { namespace } = context.ref('DestinationRule', dr);
+  if (isNamespaceWideRule(dr, namespace, context.clusterDomain)) {
+    let namespaceDisables = false;
+    for (const pa of peerAuthenticationsIn(context, namespace)) {
+      const mode = namespaceWideMtlsMode(pa);
+      if (mode === 'STRICT') return { code: 'KIA0207', policy: pa };
+      if (mode === 'PERMISSIVE') return undefined;
+      if (mode === 'DISABLE') namespaceDisables = true;
+    }
+    if (namespaceDisables) return undefined;
+  } else if (!isMeshWideRule(dr)) {
+    return undefined;
+  }
+  const policy = meshStrict(context);
+  return policy ? { code: 'KIA0208', policy } : undefined;
+}
+
+function findings(
+  context: ValidationContext,
+  code: Conflict['code'],
+): RuleFinding[] {
+  return context.scope.destinationRules.flatMap(dr => {
+    const found = conflict(context, dr);
+    if (found?.code !== code) return [];
+    const pa = `${found.policy.metadata?.namespace}/${found.policy.metadata?.name}`;
+    const what = isMeshWideRule(dr)
+      ? 'every host of the mesh'
+      : `the hosts of namespace ${dr.metadata?.namespace}`;
+    return [
+      {
+        object: context.ref('DestinationRule', dr),
+        path: 'spec.trafficPolicy.tls.mode',
+        message: `DestinationRule ${dr.metadata?.name} disables TLS towards ${what} while PeerAuthentication ${pa} requires mTLS (STRICT)`,
+        hint: `Remove the tls block from DestinationRule ${dr.metadata?.name} (auto mTLS) or set mode ISTIO_MUTUAL; or make PeerAuthentication ${pa} PERMISSIVE if plaintext clients must be admitted.`,
+      },
     ];
-    return policies.flatMap(({ path, policy }) => {
-      const disabled: Array<{
-        path: string;
-        ports: Array<number | undefined>;
-        portLevel: boolean;
-      }> = [];
-      const portLevel = policy?.portLevelSettings ?? [];
-      if (policy?.tls?.mode === 'DISABLE') {
-        const overridden = portLevel
-          .filter(s => s.tls?.mode !== undefined)
-          .map(s => s.port?.number);
-        const ports = servicePorts.filter(p => !overridden.includes(p));
-        disabled.push({
-          path: `${path}.tls.mode`,
-          ports: servicePorts.length > 0 ? ports : [undefined],
-          portLevel: false,
-        });
-      }
-      portLevel.forEach((s, i) => {
-        if (s.tls?.mode === 'DISABLE') {
-          disabled.push({
-            path: `${path}.portLevelSettings[${i}].tls.mode`,
-            ports: [s.port?.number],
-            portLevel: true,
-          });
-        }
-      });
-      return disabled.flatMap(d => {
-        for (const port of d.ports) {
-          const { mode, from } = serverMode(context, port);
-          if (mode === 'STRICT' && from) {
-            const pa = `${from.object.metadata?.namespace}/${from.object.metadata?.name}`;
-            const where =
-              d.portLevel && port !== undefined ? ` on port ${port}` : '';
-            return [
-              {
-                scope: from.scope,
-                finding: {
-                  object: context.ref('DestinationRule', dr),
-                  path: d.path,
-                  message: `DestinationRule ${dr.metadata?.name} disables TLS${where} while PeerAuthentication ${pa} requires mTLS (STRICT) on the workloads of ${context.service.name}`,
-                  hint: `Remove the tls block from DestinationRule ${dr.metadata?.name} (auto mTLS) or set mode ISTIO_MUTUAL; or make PeerAuthentication ${pa} PERMISSIVE if plaintext clients must be admitted.`,
-                },
-              },
-            ];
-          }
-        }
-        return [];
-      });
-    });
   });
 }
 
 /**
- * A DestinationRule disabling TLS towards workloads whose own or
- * namespace's PeerAuthentication is STRICT: the server sidecar rejects the
- * plaintext connections. Follows Kiali's
- * `destinationrules.mtls.policymtlsenabled` (KIA0207).
+ * A namespace-wide DestinationRule (`*.<namespace>.svc.<domain>`)
+ * disabling TLS while the namespace's selector-less PeerAuthentication is
+ * STRICT: the server sidecars reject the plaintext connections. Follows
+ * Kiali's `destinationrules.mtls.policymtlsenabled` (KIA0207), which judges
+ * namespace-wide and mesh-wide DestinationRules only.
  *
  * @internal
  */
@@ -114,15 +92,13 @@ export const tlsDisabledUnderStrictPolicy: ValidationRule = {
     'PeerAuthentication with TLS strict mode found, it should be permissive',
   hint: 'Remove tls from the DestinationRule (auto mTLS) or set mode ISTIO_MUTUAL; or make the PeerAuthentication PERMISSIVE.',
   kialiCheck: 'destinationrules.mtls.policymtlsenabled',
-  check: context =>
-    conflicts(context)
-      .filter(c => c.scope !== 'mesh')
-      .map(c => c.finding),
+  check: context => findings(context, 'KIA0207'),
 };
 
 /**
- * The same conflict when the STRICT mode comes from the mesh-wide
- * PeerAuthentication of the root namespace. Follows Kiali's
+ * A mesh-wide DestinationRule (`*.local`), or a namespace-wide one whose
+ * namespace sets no mode of its own, disabling TLS while the mesh-wide
+ * PeerAuthentication of the root namespace is STRICT. Follows Kiali's
  * `destinationrules.mtls.meshpolicymtlsenabled` (KIA0208).
  *
  * @internal
@@ -133,8 +109,5 @@ export const tlsDisabledUnderStrictMeshPolicy: ValidationRule = {
   title: 'PeerAuthentication enabling mTLS found, permissive mode needed',
   hint: 'Remove tls from the DestinationRule (auto mTLS) or set mode ISTIO_MUTUAL; or give the workloads a PERMISSIVE PeerAuthentication.',
   kialiCheck: 'destinationrules.mtls.meshpolicymtlsenabled',
-  check: context =>
-    conflicts(context)
-      .filter(c => c.scope === 'mesh')
-      .map(c => c.finding),
+  check: context => findings(context, 'KIA0208'),
 };

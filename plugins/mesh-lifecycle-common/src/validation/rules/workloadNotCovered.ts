@@ -1,10 +1,11 @@
-import { attachIstioObjects } from '../../mesh/attachIstioObjects';
 import { ValidationRule } from '../rule';
+import { hasLabels } from '../ValidationContext';
 
 /**
- * A workload of the service that no AuthorizationPolicy applies to (by
- * selector, namespace or mesh-wide): every peer may call it. Follows
- * Kiali's `workload.authorizationpolicy.needstobecovered` (KIA1301).
+ * A workload that no AuthorizationPolicy of its namespace or of the root
+ * namespace applies to (through its selector, or having none): every peer
+ * may call it. Follows Kiali's
+ * `workload.authorizationpolicy.needstobecovered` (KIA1301).
  *
  * @internal
  */
@@ -15,21 +16,22 @@ export const workloadNotCovered: ValidationRule = {
   hint: 'Add an ALLOW AuthorizationPolicy selecting the workload that admits its known callers.',
   kialiCheck: 'workload.authorizationpolicy.needstobecovered',
   check: context =>
-    context.workloads.flatMap(workload => {
-      const { authorizationPolicies } = attachIstioObjects({
-        service: context.service,
-        podLabels: [workload.spec?.template?.metadata?.labels ?? {}],
-        virtualServices: [],
-        destinationRules: [],
-        peerAuthentications: [],
-        authorizationPolicies: context.snapshot.authorizationPolicies,
-        rootNamespace: context.rootNamespace,
-        clusterDomain: context.clusterDomain,
-      });
-      if (authorizationPolicies.length > 0) return [];
+    context.scope.workloads.flatMap(workload => {
+      const { namespace } = context.ref('Deployment', workload);
+      const labels = workload.spec?.template?.metadata?.labels ?? {};
+      const covered = context.snapshot.authorizationPolicies.some(
+        ap =>
+          (ap.metadata?.namespace === namespace ||
+            ap.metadata?.namespace === context.rootNamespace) &&
+          hasLabels(ap.spec?.selector?.matchLabels, labels),
+      );
+      if (covered) return [];
       const name = workload.metadata?.name ?? '';
+      const service = context.scope.services.find(s =>
+        context.workloadsOf(s).includes(workload),
+      );
       const selector = Object.entries(
-        context.kubernetesService?.spec?.selector ?? {},
+        service?.spec?.selector ?? (labels.app ? { app: labels.app } : {}),
       )
         .map(([key, value]) => `${key}=${value}`)
         .join(',');
@@ -37,10 +39,8 @@ export const workloadNotCovered: ValidationRule = {
         {
           object: context.ref(workload.kind ?? 'Deployment', workload),
           path: 'spec.template.metadata.labels',
-          message: `no AuthorizationPolicy selects ${name} or applies to namespace ${context.service.namespace}, so any peer may call it`,
-          hint: `Add an AuthorizationPolicy in ${
-            context.service.namespace
-          } selecting ${
+          message: `no AuthorizationPolicy selects ${name} or applies to namespace ${namespace}, so any peer may call it`,
+          hint: `Add an AuthorizationPolicy in ${namespace} selecting ${
             selector || name
           } (action ALLOW) that admits the principals of its callers.`,
         },
