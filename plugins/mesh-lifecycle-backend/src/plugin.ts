@@ -19,6 +19,7 @@ import { FleetReader } from './service/FleetReader';
 import { AlertsReader } from './service/AlertsReader';
 import { DependenciesReader } from './service/DependenciesReader';
 import { LifecycleReader } from './service/LifecycleReader';
+import { MeshValidationReader } from './service/MeshValidationReader';
 import { AnswerCache } from './service/answerCache';
 import { DatabaseLifecycleHistoryStore } from './history/LifecycleHistoryStore';
 import { lifecycleHistorySource } from './history/lifecycleHistorySource';
@@ -42,6 +43,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         cache: coreServices.cache,
         httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
         httpRouter: coreServices.httpRouter,
         permissionsRegistry: coreServices.permissionsRegistry,
         database: coreServices.database,
@@ -55,6 +57,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
         lifecycle,
         cache,
         httpAuth,
+        permissions,
         httpRouter,
         permissionsRegistry,
         database,
@@ -140,6 +143,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             httpAuth,
+            permissions,
             catalog,
             declarations,
             mesh,
@@ -148,6 +152,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
             dependencies,
             alerts,
             lifecycle: lifecycleReader,
+            validation: new MeshValidationReader({ clusters, logger }),
             history,
             clusters: createMeshClustersService(meshConfig.clusters),
             answers: new AnswerCache({ cache }),

@@ -1,7 +1,11 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { z } from 'zod';
 import { ClusterMeshReader } from './service/ClusterMeshReader';
 import { TrafficReader } from './service/TrafficReader';
@@ -9,6 +13,7 @@ import { AlertsReader } from './service/AlertsReader';
 import { DependenciesReader } from './service/DependenciesReader';
 import { FleetReader } from './service/FleetReader';
 import { LifecycleReader } from './service/LifecycleReader';
+import { MeshValidationReader } from './service/MeshValidationReader';
 import { AnswerCache, principalKey } from './service/answerCache';
 import { LifecycleHistoryStore } from './history/LifecycleHistoryStore';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -17,6 +22,9 @@ import {
   ClustersResponse,
   FleetPhasesResponse,
   LifecycleHistoryResponse,
+  isClusterName,
+  isDnsLabel,
+  meshValidationReadPermission,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { MeshClustersService } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import { ServiceDeclarations } from './service/types';
@@ -29,6 +37,8 @@ const MAX_POINTS = 1000;
  */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
+  /** Decides the reads that the catalog's permissions do not cover. */
+  permissions: PermissionsService;
   declarations: ServiceDeclarations;
   mesh: ClusterMeshReader;
   traffic: TrafficReader;
@@ -36,6 +46,8 @@ export async function createRouter(options: {
   dependencies: DependenciesReader;
   alerts: AlertsReader;
   lifecycle: LifecycleReader;
+  /** The mesh-wide view of the configuration validator. */
+  validation: MeshValidationReader;
   history: LifecycleHistoryStore;
   catalog: CatalogService;
   /** The configured clusters; only their names and environments are served. */
@@ -45,6 +57,7 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const {
     httpAuth,
+    permissions,
     declarations,
     mesh,
     traffic,
@@ -52,6 +65,7 @@ export async function createRouter(options: {
     dependencies,
     alerts,
     lifecycle,
+    validation,
     history,
     catalog,
     clusters,
@@ -244,6 +258,42 @@ export async function createRouter(options: {
     const windowSeconds = readWindow(req.query);
     const credentials = await httpAuth.credentials(req);
     res.json(await fleet.read({ credentials, windowSeconds }));
+  });
+
+  const validationQuery = z
+    .object({
+      cluster: z.string().refine(isClusterName).optional(),
+      namespace: z.string().refine(isDnsLabel).optional(),
+    })
+    .strict();
+  router.get('/validation', async (req, res) => {
+    const query = validationQuery.safeParse(req.query);
+    if (!query.success) {
+      throw new InputError(
+        'cluster (optional) must be a cluster name and namespace (optional) a Kubernetes namespace name; nothing else is accepted',
+      );
+    }
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [decision] = await permissions.authorize(
+      [{ permission: meshValidationReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `reading the mesh-wide validation needs the ${meshValidationReadPermission.name} permission`,
+      );
+    }
+    const { cluster, namespace } = query.data;
+    res.json(
+      await answers.get(
+        `mesh-lifecycle:validation:${principalKey(credentials)}:${
+          cluster ?? '*'
+        }:${namespace ?? '*'}`,
+        () => validation.read({ cluster, namespace }),
+      ),
+    );
   });
 
   router.get('/clusters', async (req, res) => {

@@ -7,6 +7,7 @@ import {
   meshDecommissionPermission,
   meshLifecyclePermissions,
   meshTrafficShiftPermission,
+  meshValidationReadPermission,
 } from './permissions';
 
 describe('Mesh Lifecycle permissions', () => {
@@ -29,9 +30,10 @@ describe('Mesh Lifecycle permissions', () => {
     expect(isUpdatePermission(meshTrafficShiftPermission)).toBe(true);
   });
 
-  it('define no read permission: reads go by the catalog read permission', () => {
+  it('define one read permission, for the mesh-wide validation: entity reads go by the catalog read permission', () => {
     expect(
       meshLifecyclePermissions.filter(p => p.attributes.action === 'read'),
-    ).toEqual([]);
+    ).toEqual([meshValidationReadPermission]);
+    expect(isResourcePermission(meshValidationReadPermission)).toBe(false);
   });
 });

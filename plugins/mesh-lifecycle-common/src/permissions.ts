@@ -82,9 +82,19 @@ export const meshEnvironmentDeletePermission = createPermission({
 });
 
 /**
- * Every permission the Mesh Lifecycle plugins define. Reading a service's
- * mesh, traffic, dependencies and alerts needs no permission of its own: it
- * needs the catalog's read permission on the entity.
+ * Reading the mesh-wide view of the configuration validator (`GET
+ * /validation`): the objects of whole namespaces and clusters, claimed by a
+ * catalog service or not, so not covered by the catalog's read permission.
+ *
+ * @public
+ */
+export const meshValidationReadPermission = createPermission({
+  name: 'mesh-lifecycle.validation.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Every permission of the plugin, for the permission metadata.
  *
  * @public
  */
@@ -95,4 +105,5 @@ export const meshLifecyclePermissions = [
   meshManifestsApplyPermission,
   meshEnvironmentCreatePermission,
   meshEnvironmentDeletePermission,
+  meshValidationReadPermission,
 ];
