@@ -263,12 +263,10 @@ const and = (values: Tristate[]): Tristate =>
   values.some(v => v === false)
     ? false
     : values.every(v => v === true) || undefined;
-const or = (values: Tristate[]): Tristate =>
-  values.some(v => v === true)
-    ? true
-    : values.every(v => v === false)
-    ? false
-    : undefined;
+const or = (values: Tristate[]): Tristate => {
+  if (values.some(v => v === true)) return true;
+  return values.every(v => v === false) ? false : undefined;
+};
 
 /**
  * The lifecycle environment of a workload: its namespace's, else its
@@ -407,12 +405,12 @@ export function inferPhase(input: PhaseInput): PhaseInference {
 
   // What the clusters that did not answer might hold is unknown; with no
   // cluster at all, where it runs is unknown too.
-  const clustersMissing =
-    unanswered.length > 0
-      ? `${unanswered.join(', ')} did not answer`
-      : mesh.clusters.length === 0
-      ? 'no cluster is configured for it'
-      : undefined;
+  let clustersMissing: string | undefined;
+  if (unanswered.length > 0) {
+    clustersMissing = `${unanswered.join(', ')} did not answer`;
+  } else if (mesh.clusters.length === 0) {
+    clustersMissing = 'no cluster is configured for it';
+  }
   const unknownFacts: PhaseUncertainty['unknownFacts'] = [];
   const fromClusters = (
     fact: PhaseCondition['fact'],
