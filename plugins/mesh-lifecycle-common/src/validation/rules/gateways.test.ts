@@ -1,25 +1,12 @@
+import { findingsOf } from '../__testUtils__/findingsOf';
 import { bookinfoSnapshot } from '../__fixtures__/bookinfoSnapshot';
-import {
-  GatewayLike,
-  MeshConfigSnapshot,
-  ValidateMeshNamespaceOptions,
-} from '../types';
+import { GatewayLike, MeshConfigSnapshot } from '../types';
 import {
   validateMeshConfig,
   validateMeshNamespace,
 } from '../validateMeshConfig';
 
-function found(
-  code: string,
-  snapshot: MeshConfigSnapshot,
-  options: Partial<ValidateMeshNamespaceOptions> = {},
-): string[] {
-  return validateMeshNamespace({ snapshot, ...options })
-    .filter(f => f.code === code)
-    .map(
-      f => `${f.object.kind}/${f.object.namespace}/${f.object.name} ${f.path}`,
-    );
-}
+const found = findingsOf;
 
 function gateway(
   namespace: string,

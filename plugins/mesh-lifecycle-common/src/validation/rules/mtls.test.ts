@@ -1,28 +1,14 @@
+import { findingsOf } from '../__testUtils__/findingsOf';
 import { bookinfoSnapshot } from '../__fixtures__/bookinfoSnapshot';
 import {
   MeshConfigSnapshot,
-  ValidateMeshNamespaceOptions,
   ValidatedAuthorizationPolicy,
   ValidatedDestinationRule,
   ValidatedPeerAuthentication,
 } from '../types';
-import {
-  validateMeshConfig,
-  validateMeshNamespace,
-} from '../validateMeshConfig';
+import { validateMeshConfig } from '../validateMeshConfig';
 
-/** The findings of one code, as `kind/namespace/name path`. */
-function found(
-  code: string,
-  snapshot: MeshConfigSnapshot,
-  options: Partial<ValidateMeshNamespaceOptions> = {},
-): string[] {
-  return validateMeshNamespace({ snapshot, ...options })
-    .filter(f => f.code === code)
-    .map(
-      f => `${f.object.kind}/${f.object.namespace}/${f.object.name} ${f.path}`,
-    );
-}
+const found = findingsOf;
 
 function peer(
   namespace: string,

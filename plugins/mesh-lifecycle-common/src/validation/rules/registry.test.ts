@@ -1,3 +1,4 @@
+import { findingsOf } from '../__testUtils__/findingsOf';
 import { bookinfoSnapshot } from '../__fixtures__/bookinfoSnapshot';
 import { reviewsSnapshot } from '../__fixtures__/reviewsSnapshot';
 import { MeshConfigSnapshot, ValidateMeshNamespaceOptions } from '../types';
@@ -7,15 +8,17 @@ import {
 } from '../validateMeshConfig';
 
 /** The findings of one code in namespace bookinfo, as `kind/name path severity`. */
-function found(
+const found = (
   code: string,
   snapshot: MeshConfigSnapshot,
   options: Partial<ValidateMeshNamespaceOptions> = {},
-): string[] {
-  return validateMeshNamespace({ snapshot, namespace: 'bookinfo', ...options })
-    .filter(f => f.code === code)
-    .map(f => `${f.object.kind}/${f.object.name} ${f.path} ${f.severity}`);
-}
+) =>
+  findingsOf(
+    code,
+    snapshot,
+    { namespace: 'bookinfo', ...options },
+    f => `${f.object.kind}/${f.object.name} ${f.path} ${f.severity}`,
+  );
 
 function edited(
   base: () => MeshConfigSnapshot,
