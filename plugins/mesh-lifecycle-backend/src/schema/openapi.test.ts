@@ -19,6 +19,7 @@ import {
   expectMatchesSpec,
 } from './__testUtils__/expectMatchesSpec';
 import {
+  API_TEST_OUTSIDER,
   ApiTestBackend,
   apiTestSilencedAlert,
   startApiTestBackend,
@@ -625,9 +626,12 @@ describe('the answers of the running plugin', () => {
         request(backend.server)
           .get('/api/mesh-lifecycle/validation')
           .set('authorization', mockCredentials.none.header()),
+        request(backend.server)
+          .get('/api/mesh-lifecycle/validation')
+          .set('authorization', mockCredentials.user.header(API_TEST_OUTSIDER)),
       ].map(async pending => check(await pending)),
     );
-    expect(errors.map(e => e.status)).toEqual([400, 404, 401]);
+    expect(errors.map(e => e.status)).toEqual([400, 404, 401, 403]);
     expect(errors[1].body.error.message).toContain(
       'the configured clusters are gone, prod, test',
     );

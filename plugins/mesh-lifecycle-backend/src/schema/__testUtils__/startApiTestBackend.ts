@@ -12,6 +12,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_ERROR_RATIO_PERCENT,
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
@@ -210,6 +211,9 @@ export const apiTestSilencedAlert = 'ReviewsServing';
  * silences, plus a cluster, a Prometheus and an Alertmanager that cannot be
  * reached, so that every answer holds both an `ok` and an `error` source.
  */
+/** The one user the API test backend's permission policy refuses. */
+export const API_TEST_OUTSIDER = 'user:default/outsider';
+
 export async function startApiTestBackend(): Promise<ApiTestBackend> {
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -295,6 +299,19 @@ export async function startApiTestBackend(): Promise<ApiTestBackend> {
             structuredClone(Object.values(apiTestEntities)),
           ),
         }),
+        // A policy that refuses the mesh-wide validation to one user only.
+        mockServices.permissions.mock({
+          authorize: async (requests, { credentials: { principal } }) => {
+            const outsider =
+              typeof principal === 'object' &&
+              principal !== null &&
+              'userEntityRef' in principal &&
+              principal.userEntityRef === API_TEST_OUTSIDER;
+            return requests.map(() => ({
+              result: outsider ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+            }));
+          },
+        }).factory,
         mockServices.rootConfig.factory({
           data: {
             meshLifecycle: {
