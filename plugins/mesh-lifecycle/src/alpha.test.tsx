@@ -1,19 +1,18 @@
 import { screen } from '@testing-library/react';
-import { renderTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
 import {
   catalogApiMock,
   createTestEntityPage,
 } from '@backstage/plugin-catalog-react/testUtils';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
-import { NotFoundError } from '@backstage/errors';
-import { CompoundEntityRef, Entity } from '@backstage/catalog-model';
-import {
-  ServiceDeclaration,
-  readServiceDeclaration,
-} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { Entity } from '@backstage/catalog-model';
 import plugin from './alpha';
-import { MeshLifecycleApi, meshLifecycleApiRef } from './api';
+import { MeshLifecycleClient, meshLifecycleApiRef } from './api';
+import { demoEntity, recordedBackend } from './__testUtils__/recordedBackend';
 
 function entity(
   name: string,
@@ -45,75 +44,101 @@ const legacy = entity('legacy-pricing', {
 const broken = entity('broken-service', { 'mesh-lifecycle.io/phase': 'later' });
 const website = entity('website', {}, 'website');
 
-/** The backend's answer computed the way the backend computes it. */
-const backend: Pick<MeshLifecycleApi, 'getDeclaration'> = {
-  async getDeclaration(ref: CompoundEntityRef): Promise<ServiceDeclaration> {
-    const found = [checkout, legacy, broken].find(
-      e => e.metadata.name === ref.name,
-    );
-    if (!found) throw new NotFoundError(`No entity ${ref.name}`);
-    return readServiceDeclaration(found);
-  },
-};
-
 const probeCard = EntityCardBlueprint.make({
   name: 'probe',
   params: { loader: async () => <div>probe card</div> },
 });
 
 const card = plugin.getExtension('entity-card:mesh-lifecycle/lifecycle');
+const alertsCard = plugin.getExtension('entity-card:mesh-lifecycle/alerts');
+
+const server = setupServer();
+const client = new MeshLifecycleClient({
+  discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage:7007' }),
+  fetchApi: { fetch: (input, init) => fetch(input, init) },
+});
 const page = plugin.getExtension('page:mesh-lifecycle');
 
 describe('mesh-lifecycle /alpha plugin', () => {
-  it('shows the lifecycle card on a service entity page', async () => {
+  registerMswTestHooks(server);
+  beforeEach(() => server.use(recordedBackend()));
+
+  it('shows the lifecycle card on a service entity page, from the backend', async () => {
     renderTestApp({
-      extensions: [createTestEntityPage({ entity: checkout }), card],
-      apis: [[meshLifecycleApiRef, backend]],
+      extensions: [
+        createTestEntityPage({ entity: demoEntity('checkout-service') }),
+        card,
+      ],
+      apis: [[meshLifecycleApiRef, client]],
     });
-    expect(
-      await screen.findByText('Deploy (from annotation)'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('checkout-service')).toBeInTheDocument();
-    expect(screen.getByText('prod')).toBeInTheDocument();
+    expect(await screen.findByText('3 of 4 pass')).toBeInTheDocument();
     const current = screen
       .getByRole('list', { name: 'Lifecycle phases' })
       .querySelector('[aria-current="step"]');
     expect(current).toHaveTextContent('Deploy');
   });
 
-  it('names the replacement of a retiring service', async () => {
+  it('shows the alerts card only where the plugin can find the service', async () => {
     renderTestApp({
-      extensions: [createTestEntityPage({ entity: legacy }), card],
-      apis: [[meshLifecycleApiRef, backend]],
+      extensions: [
+        createTestEntityPage({ entity: demoEntity('payment-service') }),
+        alertsCard,
+      ],
+      apis: [[meshLifecycleApiRef, client]],
     });
-    expect(
-      await screen.findByText('Retire (from annotation)'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('Replaced by:')).toBeInTheDocument();
+    expect(await screen.findByText('HighErrorRate')).toBeInTheDocument();
+  });
+
+  it('keeps the alerts card off a service without a Kubernetes id', async () => {
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: legacy }),
+        alertsCard,
+        probeCard,
+      ],
+      apis: [[meshLifecycleApiRef, client]],
+    });
+    expect(await screen.findByText('probe card')).toBeInTheDocument();
+    expect(screen.queryByText('Mesh alerts')).not.toBeInTheDocument();
   });
 
   it('shows the backend error in the card, not a blank', async () => {
+    server.use(
+      http.get('*/api/mesh-lifecycle/entities/*/*/*/lifecycle', () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'InputError',
+              message:
+                'Annotation mesh-lifecycle.io/phase of component:default/broken-service must be one of design, develop, test, deploy, operate, retire',
+            },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
     renderTestApp({
       extensions: [createTestEntityPage({ entity: broken }), card],
-      apis: [[meshLifecycleApiRef, backend]],
+      apis: [[meshLifecycleApiRef, client]],
     });
     expect(
       await screen.findByText(
-        /^Error: Annotation mesh-lifecycle.io\/phase of component:default\/broken-service must be one of/,
+        /Annotation mesh-lifecycle.io\/phase of component:default\/broken-service must be one of/,
       ),
     ).toBeInTheDocument();
   });
 
   it('keeps the card off entities that are not services', async () => {
-    const getDeclaration = jest.fn(backend.getDeclaration);
+    const getLifecycle = jest.fn(client.getLifecycle.bind(client));
     renderTestApp({
       extensions: [createTestEntityPage({ entity: website }), card, probeCard],
-      apis: [[meshLifecycleApiRef, { getDeclaration }]],
+      apis: [[meshLifecycleApiRef, { getLifecycle }]],
     });
     // The page and its unfiltered cards render; ours is filtered out.
     expect(await screen.findByText('probe card')).toBeInTheDocument();
     expect(screen.queryByText('Mesh lifecycle')).not.toBeInTheDocument();
-    expect(getDeclaration).not.toHaveBeenCalled();
+    expect(getLifecycle).not.toHaveBeenCalled();
   });
 
   it('lists every service with its phase on the fleet page', async () => {

@@ -10,7 +10,7 @@ import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { MeshLifecycleClient, meshLifecycleApiRef } from './api';
-import { isMeshService } from './isMeshService';
+import { isMeshLifecycleAvailable, isMeshService } from './isMeshService';
 
 const fleetRouteRef = createRouteRef();
 
@@ -37,12 +37,23 @@ const fleetPage = PageBlueprint.make({
 const entityLifecycleCard = EntityCardBlueprint.make({
   name: 'lifecycle',
   params: {
-    type: 'info',
+    // Phase, gates and health need the main column's width.
+    type: 'content',
     filter: isMeshService,
     loader: () =>
       import('./components/EntityLifecycleCard').then(m => (
         <m.EntityLifecycleCard />
       )),
+  },
+});
+
+const entityAlertsCard = EntityCardBlueprint.make({
+  name: 'alerts',
+  params: {
+    type: 'info',
+    filter: isMeshLifecycleAvailable,
+    loader: () =>
+      import('./components/EntityAlertsCard').then(m => <m.EntityAlertsCard />),
   },
 });
 
@@ -58,8 +69,8 @@ const clusterPickerFormField = FormFieldBlueprint.make({
 
 /**
  * The mesh-lifecycle plugin for apps on the new frontend system: the API
- * client, the fleet page (with its nav entry), the lifecycle entity card and
- * the scaffolder field `ui:field: MeshClusterPicker`.
+ * client, the fleet page (with its nav entry), the lifecycle and alerts entity
+ * cards and the scaffolder field `ui:field: MeshClusterPicker`.
  *
  * @alpha
  */
@@ -71,6 +82,7 @@ export default createFrontendPlugin({
     meshLifecycleApi,
     fleetPage,
     entityLifecycleCard,
+    entityAlertsCard,
     clusterPickerFormField,
   ],
 });

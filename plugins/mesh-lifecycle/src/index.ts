@@ -9,6 +9,7 @@
 export {
   meshLifecyclePlugin,
   EntityMeshLifecycleCard,
+  EntityMeshAlertsCard,
   MeshLifecycleFleetPage,
   MeshClusterPickerFieldExtension,
 } from './plugin';
@@ -23,4 +24,4 @@ export type {
 } from './components/MeshClusterPicker';
 export { meshLifecycleApiRef, MeshLifecycleClient } from './api';
 export type { MeshLifecycleApi } from './api';
-export { isMeshService } from './isMeshService';
+export { isMeshService, isMeshLifecycleAvailable } from './isMeshService';

@@ -67,7 +67,8 @@ export const MeshClusterPickerFieldExtension = meshLifecyclePlugin.provide(
 );
 
 /**
- * Entity card with the service's lifecycle phase.
+ * Entity card with the service's lifecycle phase, the evidence behind it,
+ * the gates to the next phase and its health.
  *
  * @public
  */
@@ -79,6 +80,22 @@ export const EntityMeshLifecycleCard = meshLifecyclePlugin.provide(
         import('./components/EntityLifecycleCard').then(
           m => m.EntityLifecycleCard,
         ),
+    },
+  }),
+);
+
+/**
+ * Entity card with the service's alert rules, firing and pending alerts and
+ * their silences. Show it where {@link isMeshLifecycleAvailable} holds.
+ *
+ * @public
+ */
+export const EntityMeshAlertsCard = meshLifecyclePlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshAlertsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityAlertsCard').then(m => m.EntityAlertsCard),
     },
   }),
 );

@@ -1,5 +1,4 @@
-import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
+import { Text } from '@backstage/ui';
 import {
   LIFECYCLE_PHASES,
   LifecyclePhase,
@@ -20,34 +19,48 @@ export function phaseTitle(phase: LifecyclePhase): string {
 }
 
 /**
- * The six phases in order, the given one marked current; compact enough for
- * an info card.
+ * The six phases in order as a progression, the given one marked current
+ * (and named for screen readers); compact enough for an info card.
  */
 export function PhaseStepper(props: { phase?: LifecyclePhase }) {
+  const current = props.phase ? LIFECYCLE_PHASES.indexOf(props.phase) : -1;
   return (
-    <Box
-      component="ol"
+    <ol
       aria-label="Lifecycle phases"
-      display="flex"
-      flexWrap="wrap"
-      p={0}
-      m={0}
-      mb={1}
-      style={{ listStyle: 'none', gap: 4 }}
+      style={{
+        display: 'flex',
+        flexWrap: 'wrap',
+        gap: 'var(--bui-space-1)',
+        listStyle: 'none',
+        padding: 0,
+        margin: 0,
+      }}
     >
-      {LIFECYCLE_PHASES.map(phase => {
-        const current = phase === props.phase;
+      {LIFECYCLE_PHASES.map((phase, index) => {
+        const isCurrent = index === current;
         return (
-          <li key={phase} aria-current={current ? 'step' : undefined}>
-            <Chip
-              size="small"
-              label={PHASE_TITLES[phase]}
-              color={current ? 'primary' : 'default'}
-              variant={current ? 'default' : 'outlined'}
-            />
+          <li
+            key={phase}
+            aria-current={isCurrent ? 'step' : undefined}
+            style={{
+              padding: '2px var(--bui-space-2)',
+              borderRadius: 12,
+              border: `1px solid ${
+                isCurrent ? 'var(--bui-fg-primary)' : 'var(--bui-border-1)'
+              }`,
+              background: isCurrent ? 'var(--bui-bg-neutral-2)' : undefined,
+            }}
+          >
+            <Text
+              variant="body-small"
+              weight={isCurrent ? 'bold' : 'regular'}
+              color={index <= current ? 'primary' : 'secondary'}
+            >
+              {PHASE_TITLES[phase]}
+            </Text>
           </li>
         );
       })}
-    </Box>
+    </ol>
   );
 }

@@ -1,60 +1,30 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
-import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
-import { ServiceDeclaration } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { Entity } from '@backstage/catalog-model';
+import { EntityInfoCard, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  ServiceDeclaration,
+  readServiceDeclaration,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { ButtonIcon } from '@backstage/ui';
+import { RiRefreshLine } from '@remixicon/react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { meshLifecycleApiRef } from '../../api';
-import { PhaseStepper, phaseTitle } from '../PhaseStepper';
+import { LifecycleView } from './LifecycleView';
 
-function Fact(props: { label: string; children: React.ReactNode }) {
-  return (
-    <Typography variant="body2">
-      <strong>{props.label}:</strong> {props.children}
-    </Typography>
-  );
-}
-
-function DeclarationView(props: { declaration: ServiceDeclaration }) {
-  const { declaration } = props;
-  const { target, declaredPhase } = declaration;
-  return (
-    <>
-      <PhaseStepper phase={declaredPhase?.phase} />
-      <Fact label="Declared phase">
-        {declaredPhase
-          ? `${phaseTitle(declaredPhase.phase)} (from ${declaredPhase.source})`
-          : 'none declared'}
-      </Fact>
-      <Fact label="Kubernetes id">{target.kubernetesId ?? 'not set'}</Fact>
-      <Fact label="Namespace">{target.namespace ?? 'any'}</Fact>
-      <Fact label="Cluster">{target.cluster ?? 'all configured clusters'}</Fact>
-      {declaration.replacedBy && (
-        <Fact label="Replaced by">
-          {declaration.replacedBy === 'none' ? (
-            'no replacement'
-          ) : (
-            <EntityRefLink entityRef={declaration.replacedBy} />
-          )}
-        </Fact>
-      )}
-      {declaration.replaces && (
-        <Fact label="Replaces">
-          <EntityRefLink entityRef={declaration.replaces} />
-        </Fact>
-      )}
-    </>
-  );
+/** What the entity declares; a malformed annotation is the backend's to report. */
+function declarationOf(entity: Entity): ServiceDeclaration | undefined {
+  try {
+    return readServiceDeclaration(entity);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Entity card: the service's lifecycle phase and where the plugin looks for
- * its objects.
+ * Entity card: the service's lifecycle phase with the evidence behind it,
+ * the gates to its next phase, its health and what could not be seen.
  *
  * @public
  */
@@ -62,16 +32,29 @@ export function EntityLifecycleCard() {
   const { entity } = useEntity();
   const api = useApi(meshLifecycleApiRef);
   const ref = getCompoundEntityRef(entity);
-  const { value, loading, error } = useAsync(
-    () => api.getDeclaration(ref),
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getLifecycle(ref),
     [api, ref.kind, ref.namespace, ref.name],
   );
 
   return (
-    <InfoCard title="Mesh lifecycle">
-      {loading && <Progress />}
+    <EntityInfoCard
+      title="Mesh lifecycle"
+      headerActions={
+        <ButtonIcon
+          aria-label="Refresh"
+          icon={<RiRefreshLine />}
+          variant="tertiary"
+          isDisabled={loading}
+          onPress={retry}
+        />
+      }
+    >
+      {loading && !value && <Progress />}
       {error && <ResponseErrorPanel error={error} />}
-      {value && <DeclarationView declaration={value} />}
-    </InfoCard>
+      {value && !error && (
+        <LifecycleView answer={value} declaration={declarationOf(entity)} />
+      )}
+    </EntityInfoCard>
   );
 }

@@ -1,0 +1,149 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  demoEntity,
+  recordedBackend,
+  renderForEntity,
+} from '../../__testUtils__/recordedBackend';
+import { EntityLifecycleCard } from './EntityLifecycleCard';
+
+const server = setupServer();
+
+const gates = (title: string) =>
+  within(screen.getByRole('list', { name: title }));
+
+describe('EntityLifecycleCard, answered as the demo backend answers', () => {
+  registerMswTestHooks(server);
+
+  it('shows the canary mid-rollout: the phase, its gates to operate, health and evidence', async () => {
+    await renderForEntity(<EntityLifecycleCard />, 'checkout-service', server);
+    const phases = await screen.findByRole('list', {
+      name: 'Lifecycle phases',
+    });
+    expect(within(phases).getByText('Deploy').closest('li')).toHaveAttribute(
+      'aria-current',
+      'step',
+    );
+    expect(
+      screen.getByText('declared by the mesh-lifecycle.io/phase annotation', {
+        exact: false,
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('3 of 4 pass')).toBeInTheDocument();
+    const list = gates('Gates to Operate');
+    const canary = list
+      .getByText('The rollout is finished: one version takes 100 %')
+      .closest('li')!;
+    expect(within(canary).getByRole('img', { name: 'fail' })).toBeVisible();
+    expect(
+      within(canary).getByText(/still splits v1 90 % \/ v2 10 %/),
+    ).toBeInTheDocument();
+    expect(within(canary).getByText('To pass:')).toBeInTheDocument();
+    // A passing gate needs no hint.
+    const latency = list
+      .getByText('Its p95 latency is within the threshold')
+      .closest('li')!;
+    expect(within(latency).getByRole('img', { name: 'pass' })).toBeVisible();
+    expect(within(latency).queryByText('To pass:')).toBeNull();
+
+    const health = screen.getByRole('region', { name: 'Health' });
+    expect(within(health).getByText('Degraded')).toBeInTheDocument();
+    expect(
+      within(health).getByText(/5xx ratio 0\.20 % is above 0\.1 %/),
+    ).toBeInTheDocument();
+
+    await userEvent.click(screen.getByText('Evidence (5 facts)'));
+    expect(
+      await screen.findByText(/VirtualService checkout-service splits/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows why the retiring service may not retire yet', async () => {
+    await renderForEntity(
+      <EntityLifecycleCard />,
+      demoEntity('legacy-pricing-service', {
+        'mesh-lifecycle.io/replaced-by': 'component:default/pricing-service',
+      }),
+      server,
+    );
+    const list = await screen.findByRole('list', {
+      name: 'To finish retiring',
+    });
+    expect(
+      within(list).getByText(/^\d+ inbound requests in the last 7 days$/),
+    ).toBeInTheDocument();
+    expect(
+      within(list).getByText(
+        'component:default/inventory-service still depends on it',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(list).getByText(/^prod: \d+ objects left$/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1 of 5 pass')).toBeInTheDocument();
+    expect(screen.getByText('Idle')).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'pricing-service' }),
+    ).toBeInTheDocument();
+  });
+
+  it('tells a service in design what it needs next, with no mesh presence yet', async () => {
+    await renderForEntity(
+      <EntityLifecycleCard />,
+      'recommendation-service',
+      server,
+    );
+    expect(await screen.findByText('Gates to Develop')).toBeInTheDocument();
+    expect(
+      screen.getByText('The catalog says where its objects are'),
+    ).toBeInTheDocument();
+    // Traffic nobody measured reads as unknown, never as "no".
+    await userEvent.click(screen.getByText(/^Evidence \(/));
+    expect(await screen.findByText('unknown')).toBeInTheDocument();
+  });
+
+  it('shows the validator summary of the misconfigured service', async () => {
+    await renderForEntity(<EntityLifecycleCard />, 'search-service', server);
+    const section = await screen.findByRole('region', {
+      name: 'Mesh configuration',
+    });
+    expect(
+      within(section).getByText(/^[1-9]\d* errors, \d+ warnings/),
+    ).toBeInTheDocument();
+  });
+
+  it('says what went wrong when the backend fails, and recovers on refresh', async () => {
+    let fail = true;
+    await renderForEntity(<EntityLifecycleCard />, 'checkout-service', server, [
+      http.get('*/api/mesh-lifecycle/entities/*/*/*/lifecycle', () =>
+        fail
+          ? HttpResponse.json(
+              {
+                error: { name: 'Error', message: 'the catalog is down' },
+                response: { statusCode: 500 },
+              },
+              { status: 500 },
+            )
+          : undefined,
+      ),
+      recordedBackend(),
+    ]);
+    expect(await screen.findByText(/the catalog is down/)).toBeInTheDocument();
+    fail = false;
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(await screen.findByText('3 of 4 pass')).toBeInTheDocument();
+    expect(screen.queryByText(/the catalog is down/)).toBeNull();
+  });
+
+  it('shows progress while the answer is on its way', async () => {
+    await renderForEntity(<EntityLifecycleCard />, 'checkout-service', server, [
+      recordedBackend({ delayMs: 300 }),
+    ]);
+    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('progressbar')).toBeNull());
+    expect(screen.getByText('3 of 4 pass')).toBeInTheDocument();
+  });
+});
