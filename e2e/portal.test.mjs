@@ -148,22 +148,46 @@ describe('demo portal', () => {
     await page.getByRole('link', { name: 'checkout-service' }).click();
     await page.waitForURL(/\/catalog\/default\/component\/checkout-service/);
     await page.getByText('Mesh lifecycle', { exact: true }).waitFor();
-    await page.getByText('Deploy (from annotation)').waitFor();
-    await page.getByText('Namespace: shop').waitFor();
-    await page.getByText('Cluster: prod').waitFor();
+    const current = page
+      .getByRole('list', { name: 'Lifecycle phases' })
+      .locator('[aria-current="step"]');
+    assert.equal((await current.textContent())?.trim(), 'Deploy');
+    // The canary at 90/10 holds back operate.
+    const gates = page.getByRole('list', { name: 'Gates to Operate' });
+    await gates
+      .getByText('The rollout is finished: one version takes 100 %')
+      .waitFor();
+    await gates.getByText(/still splits v1 90 % \/ v2 10 %/).waitFor();
+    await page.getByText('Mesh alerts', { exact: true }).waitFor();
     await shot('entity-checkout-service');
   });
 
-  test('the retiring service names its replacement', async () => {
+  test('the retiring service names its replacement and why it may not retire yet', async () => {
     await page.goto(
       `${appUrl}/catalog/default/component/legacy-pricing-service`,
     );
-    await page.getByText('Retire (from annotation)').waitFor();
-    await page.getByText('Replaced by:').waitFor();
+    const gates = page.getByRole('list', { name: 'To finish retiring' });
+    await gates.getByText(/inbound requests in the last 7 days/).waitFor();
+    await gates
+      .getByText('component:default/inventory-service still depends on it')
+      .waitFor();
+    await page
+      .getByText(/^Replaced by/)
+      .first()
+      .waitFor();
     await page
       .getByRole('link', { name: 'pricing-service', exact: true })
       .first()
       .waitFor();
+    await shot('entity-legacy-pricing-service');
+  });
+
+  test('payment-service shows its alert rules and its health', async () => {
+    await page.goto(`${appUrl}/catalog/default/component/payment-service`);
+    const rules = page.getByRole('list', { name: 'Alert rules' });
+    await rules.getByText(/^HighErrorRate (pending|firing)/).waitFor();
+    await page.getByRole('region', { name: 'Health' }).waitFor();
+    await shot('entity-payment-service');
   });
 
   test('the fleet page is in the navigation and lists every service', async () => {
@@ -354,8 +378,11 @@ describe('a new service from the mesh-service template', () => {
     await page.getByRole('link', { name: 'Open in catalog' }).first().click();
     await page.waitForURL(new RegExp(`/catalog/default/component/${name}`));
     await page.getByText('Mesh lifecycle', { exact: true }).waitFor();
-    await page.getByText('Namespace: shop-dev').waitFor();
-    await page.getByText('Cluster: dev').waitFor();
+    // It runs on the dev cluster: in develop, with the mesh defaults as the
+    // gates to test, and the evidence names the cluster.
+    await page.getByRole('list', { name: 'Gates to Test' }).waitFor();
+    await page.getByText(/^Evidence \(/).click();
+    await page.getByText('(cluster dev)').first().waitFor();
     await shot('template-entity');
   });
 });
