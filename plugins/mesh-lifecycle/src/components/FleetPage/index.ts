@@ -1,1 +1,2 @@
-export { FleetPage, FleetTable } from './FleetPage';
+export { FleetPage } from './FleetPage';
+export { FleetTable } from './FleetBoard';
