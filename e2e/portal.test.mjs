@@ -195,10 +195,33 @@ describe('demo portal', () => {
     await page.getByRole('link', { name: 'Mesh Lifecycle' }).first().click();
     await page.waitForURL(/\/mesh-lifecycle/);
     await page.getByText('Services on the mesh').waitFor();
-    const rows = page.locator('tbody tr');
+    await page.getByText('11 of 11 services').waitFor();
     await page.getByRole('link', { name: 'loyalty-service' }).waitFor();
-    assert.equal(await rows.count(), 11);
+    // A count for every phase; the retiring service alone once filtered.
+    const perPhase = page.getByRole('navigation', {
+      name: 'Services per phase',
+    });
+    for (const phase of [
+      'Design',
+      'Develop',
+      'Test',
+      'Deploy',
+      'Operate',
+      'Retire',
+    ]) {
+      await perPhase
+        .getByRole('button', { name: new RegExp(`^${phase}: \\d+$`) })
+        .waitFor();
+    }
     await shot('fleet');
+    await perPhase.getByRole('button', { name: /^Retire: / }).click();
+    await page.getByText(/^1 of 11 services$/).waitFor();
+    await page.getByRole('link', { name: 'legacy-pricing-service' }).waitFor();
+    assert.equal(
+      await page.getByRole('link', { name: 'checkout-service' }).count(),
+      0,
+    );
+    await shot('fleet-retiring');
   });
 
   test('the scaffolder lists the templates folder and our actions', async () => {

@@ -57,6 +57,18 @@ const entityAlertsCard = EntityCardBlueprint.make({
   },
 });
 
+const entityHistoryCard = EntityCardBlueprint.make({
+  name: 'history',
+  params: {
+    type: 'content',
+    filter: isMeshLifecycleAvailable,
+    loader: () =>
+      import('./components/EntityHistoryCard').then(m => (
+        <m.EntityHistoryCard />
+      )),
+  },
+});
+
 const clusterPickerFormField = FormFieldBlueprint.make({
   name: 'cluster-picker',
   params: {
@@ -70,7 +82,7 @@ const clusterPickerFormField = FormFieldBlueprint.make({
 /**
  * The mesh-lifecycle plugin for apps on the new frontend system: the API
  * client, the fleet page (with its nav entry), the lifecycle and alerts entity
- * cards and the scaffolder field `ui:field: MeshClusterPicker`.
+ * cards, the history card and the scaffolder field `ui:field: MeshClusterPicker`.
  *
  * @alpha
  */
@@ -83,6 +95,7 @@ export default createFrontendPlugin({
     fleetPage,
     entityLifecycleCard,
     entityAlertsCard,
+    entityHistoryCard,
     clusterPickerFormField,
   ],
 });

@@ -10,6 +10,7 @@ export {
   meshLifecyclePlugin,
   EntityMeshLifecycleCard,
   EntityMeshAlertsCard,
+  EntityMeshHistoryCard,
   MeshLifecycleFleetPage,
   MeshClusterPickerFieldExtension,
 } from './plugin';

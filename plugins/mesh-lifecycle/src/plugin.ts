@@ -99,3 +99,19 @@ export const EntityMeshAlertsCard = meshLifecyclePlugin.provide(
     },
   }),
 );
+
+/**
+ * Entity card with the recorded changes of the service's phase, health and
+ * gates. Show it where {@link isMeshLifecycleAvailable} holds.
+ *
+ * @public
+ */
+export const EntityMeshHistoryCard = meshLifecyclePlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshHistoryCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityHistoryCard').then(m => m.EntityHistoryCard),
+    },
+  }),
+);

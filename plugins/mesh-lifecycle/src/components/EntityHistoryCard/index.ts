@@ -1,0 +1,1 @@
+export { EntityHistoryCard } from './EntityHistoryCard';
