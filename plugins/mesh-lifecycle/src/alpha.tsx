@@ -6,7 +6,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { MeshLifecycleClient, meshLifecycleApiRef } from './api';
@@ -69,6 +72,20 @@ const entityHistoryCard = EntityCardBlueprint.make({
   },
 });
 
+const entityMeshContent = EntityContentBlueprint.make({
+  name: 'mesh',
+  params: {
+    path: '/mesh',
+    title: 'Mesh',
+    group: 'observability',
+    filter: isMeshLifecycleAvailable,
+    loader: () =>
+      import('./components/EntityMeshContent').then(m => (
+        <m.EntityMeshContent />
+      )),
+  },
+});
+
 const clusterPickerFormField = FormFieldBlueprint.make({
   name: 'cluster-picker',
   params: {
@@ -82,7 +99,7 @@ const clusterPickerFormField = FormFieldBlueprint.make({
 /**
  * The mesh-lifecycle plugin for apps on the new frontend system: the API
  * client, the fleet page (with its nav entry), the lifecycle and alerts entity
- * cards, the history card and the scaffolder field `ui:field: MeshClusterPicker`.
+ * cards, the history card, the mesh tab (`/mesh`) and the scaffolder field `ui:field: MeshClusterPicker`.
  *
  * @alpha
  */
@@ -96,6 +113,7 @@ export default createFrontendPlugin({
     entityLifecycleCard,
     entityAlertsCard,
     entityHistoryCard,
+    entityMeshContent,
     clusterPickerFormField,
   ],
 });

@@ -11,6 +11,7 @@ export {
   EntityMeshLifecycleCard,
   EntityMeshAlertsCard,
   EntityMeshHistoryCard,
+  EntityMeshContent,
   MeshLifecycleFleetPage,
   MeshClusterPickerFieldExtension,
 } from './plugin';

@@ -115,3 +115,21 @@ export const EntityMeshHistoryCard = meshLifecyclePlugin.provide(
     },
   }),
 );
+
+/**
+ * The mesh tab of a service: golden signals over a chosen range, the
+ * configured and observed split, mTLS, workloads and pods per cluster, and
+ * live callers and callees. Mount it as an entity tab where
+ * {@link isMeshLifecycleAvailable} holds.
+ *
+ * @public
+ */
+export const EntityMeshContent = meshLifecyclePlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityMeshContent').then(m => m.EntityMeshContent),
+    },
+  }),
+);

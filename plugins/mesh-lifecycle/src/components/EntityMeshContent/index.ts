@@ -1,0 +1,1 @@
+export { EntityMeshContent } from './EntityMeshContent';
