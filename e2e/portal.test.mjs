@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -60,6 +60,39 @@ const catalogIngested = async () => {
 
 async function shot(name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Checks Mesh Lifecycle's own parts of the page (`.mesh-lifecycle`) with
+ * axe-core: no serious or critical violation. Every violation found is kept
+ * beside the screenshots.
+ */
+async function expectAccessible(name) {
+  await page.addScriptTag({
+    path: join(root, 'node_modules/axe-core/axe.min.js'),
+  });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(
+      { include: [['.mesh-lifecycle']] },
+      { resultTypes: ['violations'] },
+    );
+    return result.violations.map(v => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map(n => n.target.join(' ')),
+    }));
+  });
+  writeFileSync(
+    join(shots, `${name}.axe.json`),
+    `${JSON.stringify(violations, null, 2)}\n`,
+  );
+  assert.deepEqual(
+    violations
+      .filter(v => v.impact === 'serious' || v.impact === 'critical')
+      .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(', ')}`),
+    [],
+  );
 }
 
 before(async () => {
@@ -145,9 +178,27 @@ describe('demo portal', () => {
   });
 
   test('an entity page opens with the mesh lifecycle card', async () => {
+    const scripts = [];
+    const collect = response => {
+      if (response.request().resourceType() === 'script') {
+        scripts.push(response.url());
+      }
+    };
+    page.on('response', collect);
     await page.getByRole('link', { name: 'checkout-service' }).click();
     await page.waitForURL(/\/catalog\/default\/component\/checkout-service/);
     await page.getByText('Mesh lifecycle', { exact: true }).waitFor();
+    await page.getByText('Mesh alerts', { exact: true }).waitFor();
+    page.off('response', collect);
+    // The charts are the mesh tab's: the overview loads no chart library.
+    writeFileSync(
+      join(shots, 'entity-page-scripts.json'),
+      `${JSON.stringify(scripts, null, 2)}\n`,
+    );
+    assert.deepEqual(
+      scripts.filter(url => /recharts/i.test(url)),
+      [],
+    );
     const current = page
       .getByRole('list', { name: 'Lifecycle phases' })
       .locator('[aria-current="step"]');
@@ -160,6 +211,7 @@ describe('demo portal', () => {
     await gates.getByText(/still splits v1 90 % \/ v2 10 %/).waitFor();
     await page.getByText('Mesh alerts', { exact: true }).waitFor();
     await shot('entity-checkout-service');
+    await expectAccessible('entity-checkout-service');
   });
 
   test('the retiring service names its replacement and why it may not retire yet', async () => {
@@ -180,14 +232,55 @@ describe('demo portal', () => {
       .first()
       .waitFor();
     await shot('entity-legacy-pricing-service');
+    await expectAccessible('entity-legacy-pricing-service');
+  });
+
+  test("the canary's mesh tab shows the configured 90/10 beside the observed split", async () => {
+    await page.goto(
+      `${appUrl}/catalog/default/component/checkout-service/mesh`,
+    );
+    const split = page.getByRole('table', {
+      name: 'Split of checkout-service',
+    });
+    const v1 = split.getByRole('row').filter({ hasText: 'v1' });
+    await v1.getByText('90 %').waitFor();
+    const observed = Number(
+      (await v1.getByText(/^\d+\.\d %$/).textContent()).replace(' %', ''),
+    );
+    assert.ok(observed > 85 && observed < 95, `v1 observed ${observed} %`);
+    await page.getByRole('figure', { name: 'Request rate' }).waitFor();
+    await page.locator('.recharts-line').first().waitFor();
+    await page
+      .getByRole('list', { name: 'Live callees' })
+      .getByRole('link', { name: 'cart-service' })
+      .waitFor();
+    await shot('entity-checkout-service-mesh');
+    await expectAccessible('entity-checkout-service-mesh');
   });
 
   test('payment-service shows its alert rules and its health', async () => {
+    // The demo's HighErrorRate fires two minutes after the mesh starts.
+    await waitUntil(
+      "payment-service's alert firing",
+      async () =>
+        JSON.stringify(
+          await (
+            await fetch(
+              `${backendUrl}/api/mesh-lifecycle/entities/component/default/payment-service/alerts`,
+              { headers: { authorization: `Bearer ${await guestToken()}` } },
+            )
+          ).json(),
+        ).includes('"state":"firing"'),
+      Date.now() + 240_000,
+    );
     await page.goto(`${appUrl}/catalog/default/component/payment-service`);
     const rules = page.getByRole('list', { name: 'Alert rules' });
-    await rules.getByText(/^HighErrorRate (pending|firing)/).waitFor();
+    await rules
+      .getByText(/^HighErrorRate firing, severity critical, since/)
+      .waitFor();
     await page.getByRole('region', { name: 'Health' }).waitFor();
     await shot('entity-payment-service');
+    await expectAccessible('entity-payment-service');
   });
 
   test('the fleet page is in the navigation and lists every service', async () => {
@@ -214,6 +307,7 @@ describe('demo portal', () => {
         .waitFor();
     }
     await shot('fleet');
+    await expectAccessible('fleet');
     await perPhase.getByRole('button', { name: /^Retire: / }).click();
     await page.getByText(/^1 of 11 services$/).waitFor();
     await page.getByRole('link', { name: 'legacy-pricing-service' }).waitFor();

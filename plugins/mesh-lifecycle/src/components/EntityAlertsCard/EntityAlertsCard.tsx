@@ -24,6 +24,7 @@ export function EntityAlertsCard() {
   );
   return (
     <EntityInfoCard
+      className="mesh-lifecycle"
       title="Mesh alerts"
       headerActions={
         <ButtonIcon

@@ -24,6 +24,7 @@ export function EntityHistoryCard() {
   );
   return (
     <EntityInfoCard
+      className="mesh-lifecycle"
       title="Lifecycle history"
       headerActions={
         <ButtonIcon

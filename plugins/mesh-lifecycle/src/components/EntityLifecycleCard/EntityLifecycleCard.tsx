@@ -39,6 +39,7 @@ export function EntityLifecycleCard() {
 
   return (
     <EntityInfoCard
+      className="mesh-lifecycle"
       title="Mesh lifecycle"
       headerActions={
         <ButtonIcon

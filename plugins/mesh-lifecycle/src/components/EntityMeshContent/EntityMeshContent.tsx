@@ -82,7 +82,11 @@ function Section(props: {
   children?: ReactNode;
 }) {
   return (
-    <EntityInfoCard title={props.title} headerActions={props.actions}>
+    <EntityInfoCard
+      className="mesh-lifecycle"
+      title={props.title}
+      headerActions={props.actions}
+    >
       {props.loading && <Progress />}
       {props.error && <ResponseErrorPanel error={props.error} />}
       {!props.loading && !props.error && props.children}

@@ -387,7 +387,7 @@ export function FleetTable() {
   }, [catalogApi, api]);
 
   return (
-    <Flex direction="column" gap="3">
+    <Flex direction="column" gap="3" className="mesh-lifecycle">
       <Flex justify="between" align="center">
         <Text as="h2" variant="title-small" weight="bold">
           Services on the mesh
