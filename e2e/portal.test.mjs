@@ -181,7 +181,12 @@ describe('demo portal', () => {
     const scripts = [];
     const collect = response => {
       if (response.request().resourceType() === 'script') {
-        scripts.push(response.url());
+        scripts.push(
+          response.body().then(
+            body => ({ url: response.url(), bytes: body.length }),
+            () => ({ url: response.url(), bytes: 0 }),
+          ),
+        );
       }
     };
     page.on('response', collect);
@@ -190,13 +195,25 @@ describe('demo portal', () => {
     await page.getByText('Mesh lifecycle', { exact: true }).waitFor();
     await page.getByText('Mesh alerts', { exact: true }).waitFor();
     page.off('response', collect);
-    // The charts are the mesh tab's: the overview loads no chart library.
+    const loaded = await Promise.all(scripts);
+    // What Mesh Lifecycle adds to the entity page (the dev server's
+    // unminified chunks), kept beside the screenshots for the README.
+    const ours = loaded.filter(s => /mesh-lifecycle/.test(s.url));
     writeFileSync(
       join(shots, 'entity-page-scripts.json'),
-      `${JSON.stringify(scripts, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          meshLifecycleBytes: ours.reduce((sum, s) => sum + s.bytes, 0),
+          scripts: loaded,
+        },
+        null,
+        2,
+      )}\n`,
     );
+    assert.ok(ours.length > 0, 'the cards come in chunks of their own');
+    // The charts are the mesh tab's: the overview loads no chart library.
     assert.deepEqual(
-      scripts.filter(url => /recharts/i.test(url)),
+      loaded.filter(s => /recharts/i.test(s.url)).map(s => s.url),
       [],
     );
     const current = page
@@ -236,6 +253,9 @@ describe('demo portal', () => {
   });
 
   test("the canary's mesh tab shows the configured 90/10 beside the observed split", async () => {
+    const scripts = [];
+    const collect = response => scripts.push(response.url());
+    page.on('response', collect);
     await page.goto(
       `${appUrl}/catalog/default/component/checkout-service/mesh`,
     );
@@ -250,6 +270,9 @@ describe('demo portal', () => {
     assert.ok(observed > 85 && observed < 95, `v1 observed ${observed} %`);
     await page.getByRole('figure', { name: 'Request rate' }).waitFor();
     await page.locator('.recharts-line').first().waitFor();
+    page.off('response', collect);
+    // The chart library comes with the tab, in a chunk of its own.
+    assert.ok(scripts.some(url => /recharts/i.test(url)));
     await page
       .getByRole('list', { name: 'Live callees' })
       .getByRole('link', { name: 'cart-service' })
