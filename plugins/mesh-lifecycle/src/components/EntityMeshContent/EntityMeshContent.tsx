@@ -1,14 +1,6 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
-import {
-  EntityInfoCard,
-  EntityRefLink,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { EntityInfoCard, EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   Alert,
-  ButtonIcon,
   Flex,
   Grid,
   Skeleton,
@@ -22,11 +14,13 @@ import {
   SourceOutcome,
   TrafficResponse,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
-import { RiRefreshLine } from '@remixicon/react';
 import { ReactNode, Suspense, lazy, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { meshLifecycleApiRef } from '../../api';
 import { formatMs, formatRate } from '../FleetPage/fleetRows';
+import {
+  AnswerBody,
+  RefreshButton,
+  useEntityAnswer,
+} from '../common/EntityAnswerCard';
 import { ChartLine } from './SignalChart';
 
 const SignalChart = lazy(() => import('./SignalChart'));
@@ -87,9 +81,13 @@ function Section(props: {
       title={props.title}
       headerActions={props.actions}
     >
-      {props.loading && <Progress />}
-      {props.error && <ResponseErrorPanel error={props.error} />}
-      {!props.loading && !props.error && props.children}
+      <AnswerBody
+        value={props.loading ? undefined : true}
+        loading={props.loading}
+        error={props.error}
+      >
+        {() => props.children}
+      </AnswerBody>
     </EntityInfoCard>
   );
 }
@@ -203,18 +201,15 @@ function Signals(props: {
 }
 
 function SignalsSection() {
-  const { entity } = useEntity();
-  const api = useApi(meshLifecycleApiRef);
-  const ref = getCompoundEntityRef(entity);
   const [range, setRange] = useState(RANGES[1]);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () =>
+  const { value, loading, error, retry } = useEntityAnswer(
+    (api, ref) =>
       api.getTraffic(ref, {
         windowSeconds: 300,
         rangeSeconds: range.seconds,
         stepSeconds: range.step,
       }),
-    [api, ref.kind, ref.namespace, ref.name, range.id],
+    [range.id],
   );
   const answered = (value?.sources ?? []).flatMap(s =>
     s.status === 'ok' ? [s] : [],
@@ -242,13 +237,7 @@ function SignalsSection() {
               </ToggleButton>
             ))}
           </ToggleButtonGroup>
-          <ButtonIcon
-            aria-label="Refresh"
-            icon={<RiRefreshLine />}
-            variant="tertiary"
-            isDisabled={loading}
-            onPress={retry}
-          />
+          <RefreshButton loading={loading} onPress={retry} />
         </Flex>
       }
     >
@@ -442,26 +431,13 @@ function Workloads(props: { mesh: MeshResponse }) {
 }
 
 function MeshSection() {
-  const { entity } = useEntity();
-  const api = useApi(meshLifecycleApiRef);
-  const ref = getCompoundEntityRef(entity);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () =>
-      Promise.all([
-        api.getMesh(ref),
-        api.getTraffic(ref, { windowSeconds: 300 }).catch(() => undefined),
-      ]),
-    [api, ref.kind, ref.namespace, ref.name],
+  const { value, loading, error, retry } = useEntityAnswer((api, ref) =>
+    Promise.all([
+      api.getMesh(ref),
+      api.getTraffic(ref, { windowSeconds: 300 }).catch(() => undefined),
+    ]),
   );
-  const actions = (
-    <ButtonIcon
-      aria-label="Refresh"
-      icon={<RiRefreshLine />}
-      variant="tertiary"
-      isDisabled={loading}
-      onPress={retry}
-    />
-  );
+  const actions = <RefreshButton loading={loading} onPress={retry} />;
   const [mesh, traffic] = value ?? [];
   return (
     <>
@@ -557,12 +533,8 @@ function Peers(props: { answer: DependenciesResponse }) {
 }
 
 function DependenciesSection() {
-  const { entity } = useEntity();
-  const api = useApi(meshLifecycleApiRef);
-  const ref = getCompoundEntityRef(entity);
-  const { value, loading, error } = useAsyncRetry(
-    () => api.getDependencies(ref, { windowSeconds: 300 }),
-    [api, ref.kind, ref.namespace, ref.name],
+  const { value, loading, error } = useEntityAnswer((api, ref) =>
+    api.getDependencies(ref, { windowSeconds: 300 }),
   );
   return (
     <Section

@@ -1,4 +1,3 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
@@ -9,7 +8,6 @@ import {
 import {
   Alert,
   Button,
-  ButtonIcon,
   Cell,
   CellText,
   ColumnConfig,
@@ -24,10 +22,10 @@ import {
   LIFECYCLE_PHASES,
   LifecyclePhase,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
-import { RiRefreshLine } from '@remixicon/react';
 import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { meshLifecycleApiRef } from '../../api';
+import { AnswerBody, RefreshButton } from '../common/EntityAnswerCard';
 import { phaseTitle } from '../PhaseStepper';
 import {
   FleetRow,
@@ -392,17 +390,11 @@ export function FleetTable() {
         <Text as="h2" variant="title-small" weight="bold">
           Services on the mesh
         </Text>
-        <ButtonIcon
-          aria-label="Refresh"
-          icon={<RiRefreshLine />}
-          variant="tertiary"
-          isDisabled={loading}
-          onPress={retry}
-        />
+        <RefreshButton loading={loading} onPress={retry} />
       </Flex>
-      {loading && !value && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
-      {value && !error && <Board rows={value.rows} problems={value.problems} />}
+      <AnswerBody value={value} loading={loading} error={error}>
+        {answer => <Board rows={answer.rows} problems={answer.problems} />}
+      </AnswerBody>
     </Flex>
   );
 }
