@@ -281,6 +281,21 @@ describe('demo portal', () => {
     await expectAccessible('entity-checkout-service-mesh');
   });
 
+  test("search-service's validation findings say what is wrong, where, and how to fix it", async () => {
+    await page.goto(`${appUrl}/catalog/default/component/search-service`);
+    const findings = page.getByRole('list', { name: 'Validation findings' });
+    for (const code of ['KIA0601', 'KIA1106', 'KIA1107', 'MESH0001']) {
+      await findings.getByText(code, { exact: true }).first().waitFor();
+    }
+    // Its configuration errors hold back its move to deploy.
+    await page
+      .getByRole('list', { name: 'Gates to Deploy' })
+      .getByText('Its mesh configuration validates without errors')
+      .waitFor();
+    await shot('entity-search-service');
+    await expectAccessible('entity-search-service');
+  });
+
   test('payment-service shows its alert rules and its health', async () => {
     // The demo's HighErrorRate fires two minutes after the mesh starts.
     await waitUntil(

@@ -113,6 +113,20 @@ describe('EntityLifecycleCard, answered as the demo backend answers', () => {
     expect(
       within(section).getByText(/^[1-9]\d* errors, \d+ warnings/),
     ).toBeInTheDocument();
+    // Errors first, each with its object, field and fix.
+    const findings = within(
+      within(section).getByRole('list', { name: 'Validation findings' }),
+    ).getAllByRole('listitem');
+    expect(
+      within(findings[0]).getByRole('img', { name: 'error' }),
+    ).toBeVisible();
+    const subset = findings.find(f => within(f).queryByText('KIA1107'))!;
+    expect(
+      within(subset).getByText(
+        /spec\.http\[0\]\.route\[\d\]\.destination\.subset/,
+      ),
+    ).toBeInTheDocument();
+    expect(within(subset).getByText('Fix:')).toBeInTheDocument();
   });
 
   it('says what went wrong when the backend fails, and recovers on refresh', async () => {

@@ -25,6 +25,12 @@ const GATE_TONE: Record<GateStatus, Tone> = {
   unknown: 'unknown',
 };
 
+const SEVERITY_TONE: Record<ValidationSeverity, Tone> = {
+  error: 'danger',
+  warning: 'warning',
+  info: 'unknown',
+};
+
 const HEALTH: Record<HealthVerdict, { title: string; tone: Tone }> = {
   healthy: { title: 'Healthy', tone: 'success' },
   degraded: { title: 'Degraded', tone: 'warning' },
@@ -266,6 +272,15 @@ function ValidationPart(props: { answer: LifecycleResponse }) {
   if (counts.error) tone = 'danger';
   else if (counts.warning) tone = 'warning';
   const answered = props.answer.validation.some(v => v.status === 'ok');
+  const findings = props.answer.validation.flatMap(v =>
+    v.status === 'ok' ? v.findings.map(f => ({ cluster: v.source, ...f })) : [],
+  );
+  const order: Record<ValidationSeverity, number> = {
+    error: 0,
+    warning: 1,
+    info: 2,
+  };
+  findings.sort((a, b) => order[a.severity] - order[b.severity]);
   return (
     <Section title="Mesh configuration">
       <Flex gap="2" align="center">
@@ -279,6 +294,44 @@ function ValidationPart(props: { answer: LifecycleResponse }) {
             : 'not validated: no cluster answered'}
         </Text>
       </Flex>
+      {findings.length > 0 && (
+        <ul
+          aria-label="Validation findings"
+          style={{
+            listStyle: 'none',
+            padding: 0,
+            margin: 0,
+            display: 'flex',
+            flexDirection: 'column',
+            gap: 'var(--bui-space-2)',
+          }}
+        >
+          {findings.map(f => (
+            <li
+              key={`${f.cluster}/${f.code}/${f.object.kind}/${f.object.namespace}/${f.object.name}/${f.path}`}
+            >
+              <Flex gap="2" align="start">
+                <StatusIcon
+                  tone={SEVERITY_TONE[f.severity]}
+                  label={f.severity}
+                />
+                <Flex direction="column" gap="1">
+                  <Text variant="body-small">
+                    <strong>{f.code}</strong> {f.message}
+                  </Text>
+                  <Text variant="body-small" color="secondary">
+                    {f.object.kind} {f.object.namespace}/{f.object.name},{' '}
+                    {f.path} (cluster {f.cluster})
+                  </Text>
+                  <Text variant="body-small">
+                    <strong>Fix:</strong> {f.hint}
+                  </Text>
+                </Flex>
+              </Flex>
+            </li>
+          ))}
+        </ul>
+      )}
     </Section>
   );
 }
