@@ -13,6 +13,13 @@ const server = setupServer();
 
 describe('the mesh tab, answered as the demo backend answers', () => {
   registerMswTestHooks(server);
+  // jsdom lays out no SVG: the graph measures its labels.
+  beforeAll(() => {
+    Object.defineProperty(window.SVGElement.prototype, 'getBBox', {
+      configurable: true,
+      value: () => ({ x: 0, y: 0, width: 120, height: 20 }),
+    });
+  });
 
   it('shows the canary: signals with units, 90/10 configured beside the observed split, mTLS, pods and peers', async () => {
     await renderForEntity(<EntityMeshContent />, 'checkout-service', server);
@@ -56,6 +63,15 @@ describe('the mesh tab, answered as the demo backend answers', () => {
     ).toBeInTheDocument();
     const callers = within(screen.getByRole('list', { name: 'Live callers' }));
     expect(callers.getByText(/callers without a sidecar/)).toBeInTheDocument();
+
+    // The graph: edges carry the rate, nodes link to their entity pages.
+    const graph = await screen.findByLabelText('Live callers and callees');
+    expect(
+      within(graph).getByText('cart-service').closest('a'),
+    ).toHaveAttribute('href', '/catalog/default/component/cart-service');
+    // One edge per caller and callee: the five callees and the callers
+    // without a sidecar.
+    expect(within(graph).getAllByText(/^\d+\.\d req\/s$/)).toHaveLength(6);
   });
 
   it('keeps the other sections when the signals fail, and says which source did not answer', async () => {

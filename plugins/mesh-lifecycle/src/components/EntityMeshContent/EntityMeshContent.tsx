@@ -1,4 +1,8 @@
-import { EntityInfoCard, EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  EntityInfoCard,
+  EntityRefLink,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import {
   Alert,
   Flex,
@@ -21,6 +25,7 @@ import {
   RefreshButton,
   useEntityAnswer,
 } from '../common/EntityAnswerCard';
+import { PeerGraph } from './PeerGraph';
 import { ChartLine } from './SignalChart';
 
 const SignalChart = lazy(() => import('./SignalChart'));
@@ -536,6 +541,7 @@ function DependenciesSection() {
   const { value, loading, error } = useEntityAnswer((api, ref) =>
     api.getDependencies(ref, { windowSeconds: 300 }),
   );
+  const entityName = useEntity().entity.metadata.name;
   return (
     <Section
       title="Callers and callees"
@@ -548,6 +554,7 @@ function DependenciesSection() {
             outcomes={[value.catalog, ...value.sources]}
             what="the dependencies"
           />
+          <PeerGraph answer={value} service={entityName} />
           <Peers answer={value} />
         </Flex>
       )}

@@ -1,0 +1,145 @@
+import {
+  DependencyGraph,
+  DependencyGraphTypes,
+} from '@backstage/core-components';
+import { useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { DependenciesResponse } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+
+interface PeerNode {
+  /** What the node shows: the entity's name, or Istio's service name. */
+  label: string;
+  /** Its catalog entity, when it maps to one. */
+  entityRef?: string;
+  owner?: string;
+  kind: 'self' | 'caller' | 'callee';
+  /** Seen in telemetry but not declared in the catalog. */
+  undeclared?: boolean;
+}
+
+const NODE_WIDTH = 200;
+const NODE_HEIGHT = 44;
+
+const shortRef = (ref: string) => ref.replace(/^[^:]+:(default\/)?/, '');
+
+type Caller = Extract<
+  DependenciesResponse['sources'][number],
+  { status: 'ok' }
+>['callers'][number];
+
+function callerLabel(caller: Caller): string {
+  const [entity] = caller.entities;
+  if (entity) return shortRef(entity.entityRef);
+  if (caller.external) return 'callers without a sidecar';
+  return `${caller.namespace}/${caller.service}`;
+}
+
+function subtitle(node: PeerNode): string {
+  if (node.undeclared) return 'not declared in the catalog';
+  return node.owner ? `owner ${shortRef(node.owner)}` : '';
+}
+
+/**
+ * The service's live callers and callees as a graph: edges carry the request
+ * rate; nodes link to their entity pages and name their owners; peers the
+ * catalog does not declare are drawn dashed.
+ */
+export function PeerGraph(props: {
+  answer: DependenciesResponse;
+  service: string;
+}) {
+  const entityLink = useEntityRefLink();
+  const nodes: DependencyGraphTypes.DependencyNode<PeerNode>[] = [
+    { id: 'self', label: props.service, kind: 'self' },
+  ];
+  const edges: DependencyGraphTypes.DependencyEdge[] = [];
+  for (const source of props.answer.sources) {
+    if (source.status !== 'ok') continue;
+    source.callers.forEach((caller, i) => {
+      const entity = caller.entities[0];
+      const id = `caller:${
+        entity?.entityRef ?? `${caller.namespace}/${caller.workload}`
+      }:${i}`;
+      nodes.push({
+        id,
+        kind: 'caller',
+        label: callerLabel(caller),
+        entityRef: entity?.entityRef,
+        owner: entity?.owner,
+        undeclared: !caller.declared,
+      });
+      edges.push({
+        from: id,
+        to: 'self',
+        label: `${caller.requestsPerSecond.toFixed(1)} req/s`,
+      });
+    });
+    source.callees.forEach((callee, i) => {
+      const entity = callee.entities[0];
+      const id = `callee:${
+        entity?.entityRef ?? `${callee.namespace}/${callee.service}`
+      }:${i}`;
+      nodes.push({
+        id,
+        kind: 'callee',
+        label: entity
+          ? shortRef(entity.entityRef)
+          : `${callee.namespace}/${callee.service}`,
+        entityRef: entity?.entityRef,
+        owner: entity?.owner,
+        undeclared: !callee.declared,
+      });
+      edges.push({
+        from: 'self',
+        to: id,
+        label: `${callee.requestsPerSecond.toFixed(1)} req/s`,
+      });
+    });
+  }
+  if (edges.length === 0) return null;
+  return (
+    <DependencyGraph
+      aria-label="Live callers and callees"
+      nodes={nodes}
+      edges={edges}
+      direction="LR"
+      zoom="enable-on-click"
+      fit="contain"
+      showArrowHeads
+      renderNode={({ node }) => {
+        const box = (
+          <g>
+            <rect
+              width={NODE_WIDTH}
+              height={NODE_HEIGHT}
+              rx={6}
+              fill={
+                node.kind === 'self'
+                  ? 'var(--bui-bg-neutral-3)'
+                  : 'var(--bui-bg-neutral-1)'
+              }
+              stroke="var(--bui-fg-secondary)"
+              strokeDasharray={node.undeclared ? '4 3' : undefined}
+            />
+            <text
+              x={10}
+              y={18}
+              fontSize={13}
+              fontWeight="bold"
+              fill="var(--bui-fg-primary)"
+            >
+              {node.label}
+            </text>
+            <text x={10} y={35} fontSize={11} fill="var(--bui-fg-secondary)">
+              {subtitle(node)}
+            </text>
+          </g>
+        );
+        return node.entityRef ? (
+          <a href={entityLink(node.entityRef)}>{box}</a>
+        ) : (
+          box
+        );
+      }}
+    />
+  );
+}
