@@ -270,6 +270,11 @@ describe('demo portal', () => {
     assert.ok(observed > 85 && observed < 95, `v1 observed ${observed} %`);
     await page.getByRole('figure', { name: 'Request rate' }).waitFor();
     await page.locator('.recharts-line').first().waitFor();
+    // The graph of callers and callees, its nodes linked to their pages.
+    await page
+      .getByLabel('Live callers and callees')
+      .getByRole('link', { name: /cart-service/ })
+      .waitFor();
     page.off('response', collect);
     // The chart library comes with the tab, in a chunk of its own.
     assert.ok(scripts.some(url => /recharts/i.test(url)));
