@@ -117,7 +117,7 @@ export class LifecycleReader {
     const [
       mesh,
       objects,
-      gateTraffic,
+      gateTrafficAnswer,
       healthTraffic,
       alerts,
       dependencies,
@@ -195,10 +195,7 @@ export class LifecycleReader {
           ),
         };
       }),
-      ...firstOutcome(gateTraffic?.sources, 'traffic', s => ({
-        figures: s.figures,
-        windowSeconds: GATE_WINDOW_SECONDS,
-      })),
+      ...gateTraffic(gateTrafficAnswer, GATE_WINDOW_SECONDS),
       ...(quiet
         ? {
             quiet: quiet.map(q =>
@@ -458,31 +455,30 @@ function selects(
   );
 }
 
-type Outcomes<T> = Array<
-  | ({ source: string; status: 'ok' } & T)
-  | { source: string; status: 'error'; error: { message: string } }
->;
-
-/** The first source that answered, else the first error. */
-function firstOutcome<T, K extends 'quiet' | 'traffic', R>(
-  outcomes: Outcomes<T> | undefined,
-  key: K,
-  pick: (ok: { source: string } & T) => R,
-): Partial<Record<K, { source: string } & (R | { error: string })>> {
-  if (!outcomes || outcomes.length === 0) return {};
-  const ok = outcomes.find(o => o.status === 'ok');
-  if (ok && ok.status === 'ok') {
-    return { [key]: { source: ok.source, ...pick(ok) } } as Partial<
-      Record<K, { source: string } & R>
-    >;
+/**
+ * The request figures the deploy gates judge by: none when no Prometheus
+ * watches the service; an error when any of those that do failed (the figures
+ * it holds could fail a gate, so the rest cannot make it pass); else the
+ * first source with series of the service, or the first that answered.
+ */
+function gateTraffic(
+  traffic: TrafficResponse | undefined,
+  windowSeconds: number,
+): Partial<GateInput> {
+  const sources = traffic?.sources ?? [];
+  if (sources.length === 0) return {};
+  const failed = sources.find(s => s.status === 'error');
+  if (failed && failed.status === 'error') {
+    return {
+      traffic: { source: failed.source, error: failed.error.message },
+    };
   }
-  const [failed] = outcomes;
+  const answered = sources.flatMap(s => (s.status === 'ok' ? [s] : []));
+  const chosen =
+    answered.find(s => s.figures.requestsPerSecond !== null) ?? answered[0];
   return {
-    [key]: {
-      source: failed.source,
-      error: failed.status === 'error' ? failed.error.message : 'no answer',
-    },
-  } as Partial<Record<K, { source: string; error: string }>>;
+    traffic: { source: chosen.source, figures: chosen.figures, windowSeconds },
+  };
 }
 
 /** Why no Prometheus gave request figures, for the health verdict. */
