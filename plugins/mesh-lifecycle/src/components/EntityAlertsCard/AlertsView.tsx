@@ -5,6 +5,7 @@ import {
   AlertsResponse,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { RelativeTime } from '../common/RelativeTime';
+import { SourcesAlert } from '../common/SourcesAlert';
 import { StatusIcon, Tone } from '../common/StatusIcon';
 
 const STATE_ORDER = { firing: 0, pending: 1, inactive: 2 };
@@ -94,24 +95,14 @@ export function AlertsView(props: { answer: AlertsResponse }) {
   const active = rules.filter(r => r.state !== 'inactive').length;
   return (
     <Flex direction="column" gap="3">
-      {failed.length > 0 && (
-        <Alert
-          status="warning"
-          icon
-          title={
-            answered
-              ? 'Some sources did not answer: their alerts are not shown'
-              : 'No source answered: its alerts cannot be shown'
-          }
-          description={
-            <ul style={{ margin: 0, paddingLeft: 'var(--bui-space-4)' }}>
-              {failed.map(line => (
-                <li key={line}>{line}</li>
-              ))}
-            </ul>
-          }
-        />
-      )}
+      <SourcesAlert
+        title={
+          answered
+            ? 'Some sources did not answer: their alerts are not shown'
+            : 'No source answered: its alerts cannot be shown'
+        }
+        lines={failed}
+      />
       {answer.sources.length === 0 && (
         <Alert
           status="info"

@@ -17,6 +17,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { PhaseStepper, phaseTitle } from '../PhaseStepper';
+import { SourcesAlert } from '../common/SourcesAlert';
 import { StatusIcon, Tone } from '../common/StatusIcon';
 
 const GATE_TONE: Record<GateStatus, Tone> = {
@@ -156,19 +157,10 @@ function Unanswered(props: { answer: LifecycleResponse }) {
   const names = answer.phase.unanswered.filter(
     name => !answer.validation.some(v => `cluster ${v.source}` === name),
   );
-  if (failed.length === 0 && names.length === 0) return null;
   return (
-    <Alert
-      status="warning"
-      icon
+    <SourcesAlert
       title="Some sources did not answer: the facts they give are unknown, and the rest is shown"
-      description={
-        <ul style={{ margin: 0, paddingLeft: 'var(--bui-space-4)' }}>
-          {[...failed, ...names].map(line => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
-      }
+      lines={[...failed, ...names]}
     />
   );
 }

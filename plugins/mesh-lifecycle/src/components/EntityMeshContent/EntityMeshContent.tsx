@@ -25,6 +25,7 @@ import {
   RefreshButton,
   useEntityAnswer,
 } from '../common/EntityAnswerCard';
+import { SourcesAlert } from '../common/SourcesAlert';
 import { PeerGraph } from './PeerGraph';
 import { ChartLine } from './SignalChart';
 
@@ -51,24 +52,15 @@ function Unanswered(props: {
   const failed = props.outcomes.flatMap(o =>
     o.status === 'error' ? [`${o.source}: ${o.error.message}`] : [],
   );
-  if (failed.length === 0) return null;
   const none = failed.length === props.outcomes.length;
   return (
-    <Alert
-      status="warning"
-      icon
+    <SourcesAlert
       title={
         none
           ? `No source answered: ${props.what} cannot be shown`
           : `Some sources did not answer: ${props.what} shows the rest`
       }
-      description={
-        <ul style={{ margin: 0, paddingLeft: 'var(--bui-space-4)' }}>
-          {failed.map(line => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
-      }
+      lines={failed}
     />
   );
 }

@@ -80,9 +80,10 @@ export function fleetRows(options: {
       row.clusters = service.clusters
         .filter(c => c.workloads > 0)
         .map(c => c.cluster);
-      const answered = service.traffic.filter(t => t.figures);
-      if (answered.length > 0) {
-        const seen = answered.filter(t => t.figures.requestsPerSecond !== null);
+      if (service.traffic.length > 0) {
+        const seen = service.traffic.filter(
+          t => t.figures.requestsPerSecond !== null,
+        );
         row.requestsPerSecond = seen.length
           ? seen.reduce((sum, t) => sum + (t.figures.requestsPerSecond ?? 0), 0)
           : null;
