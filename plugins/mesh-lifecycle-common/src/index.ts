@@ -14,3 +14,4 @@ export * from './validation';
 export * from './api';
 export * from './query';
 export * from './client';
+export * from './yaml';

@@ -6,4 +6,4 @@
 
 export { scaffolderModuleMeshLifecycle as default } from './module';
 export * from './actions';
-export { stringifyKubernetesYaml } from './kubernetes/stringifyKubernetesYaml';
+export { stringifyKubernetesYaml } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';

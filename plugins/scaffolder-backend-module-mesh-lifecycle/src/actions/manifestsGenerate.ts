@@ -1,7 +1,10 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { LIFECYCLE_PHASES } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import {
+  LIFECYCLE_PHASES,
+  stringifyKubernetesYaml,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -10,7 +13,6 @@ import {
   MESH_PORT_PROTOCOLS,
   buildMeshManifests,
 } from './buildMeshManifests';
-import { stringifyKubernetesYaml } from '../kubernetes/stringifyKubernetesYaml';
 import { resourcesSchema } from './resourcesSchema';
 import { examples } from './manifestsGenerate.examples';
 

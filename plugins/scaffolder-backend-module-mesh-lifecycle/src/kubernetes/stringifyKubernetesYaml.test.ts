@@ -1,5 +1,7 @@
+// The writer lives in -common (the mesh tab shows raw YAML with it); it is
+// tested here, beside the go-yaml v2 reader the scaffolder's tests share.
 import yaml from 'yaml';
-import { stringifyKubernetesYaml } from './stringifyKubernetesYaml';
+import { stringifyKubernetesYaml } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import {
   goYamlV2ReadsAsNonString,
   readAsKubernetes,

@@ -1,0 +1,1 @@
+export { stringifyKubernetesYaml } from './stringifyKubernetesYaml';
