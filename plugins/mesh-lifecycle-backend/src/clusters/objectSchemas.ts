@@ -336,6 +336,17 @@ const INVALID = Symbol('invalid');
 /** Parses already made, per schema and object. */
 const parsedBySchema = new WeakMap<z.ZodType, WeakMap<object, unknown>>();
 
+/** The cached object each parse was made from. */
+const sourceOfParse = new WeakMap<object, object>();
+
+/**
+ * The object, as the cluster serves it, that `parsed` was parsed from by
+ * `parseObjects`; the parse keeps only the fields the plugin reads.
+ */
+export function cachedObjectOf(parsed: object): object | undefined {
+  return sourceOfParse.get(parsed);
+}
+
 /**
  * Parses the objects of a list, keeping those that fit the schema; an object
  * that does not is reported through `onInvalid` and left out. The watch
@@ -361,7 +372,12 @@ export function parseObjects<T extends z.ZodType>(
     }
     const parsed = schema.safeParse(object);
     if (parsed.success) {
-      if (cacheable) known.set(object, parsed.data);
+      if (cacheable) {
+        known.set(object, parsed.data);
+        if (typeof parsed.data === 'object' && parsed.data !== null) {
+          sourceOfParse.set(parsed.data, object);
+        }
+      }
       return [parsed.data];
     }
     // Reported once: the object stays invalid until it changes.

@@ -148,6 +148,53 @@ describe('ClusterMeshReader on the demo clusters', () => {
     ]);
   });
 
+  it('serves each Istio object as the cluster has it, without field bookkeeping', async () => {
+    const prod = emulators[1];
+    const virtualService = prod.get(
+      'networking.istio.io/v1',
+      'VirtualService',
+      'shop',
+      'checkout-service',
+    );
+    const edited = structuredClone(virtualService) as unknown as {
+      metadata: { [key: string]: unknown };
+      spec: { http: Array<{ timeout?: string }> };
+    };
+    edited.metadata.annotations = {
+      'kubectl.kubernetes.io/last-applied-configuration': '{"spec":{}}',
+      team: 'payments',
+    };
+    edited.metadata.managedFields = [
+      { manager: 'kubectl', operation: 'Apply' },
+    ];
+    edited.spec.http[0].timeout = '7s';
+    prod.apply(edited);
+    await waitFor(async () => {
+      const [cluster] = okClusters(
+        await reader.read(declaration('checkout-service', 'shop', 'prod')),
+      );
+      const served = cluster.istioObjects.find(o => o.kind === 'VirtualService')
+        ?.manifest as
+        | {
+            apiVersion: string;
+            metadata: { [key: string]: unknown };
+            spec: { http: Array<{ timeout?: string; route: unknown[] }> };
+          }
+        | undefined;
+      expect(served?.apiVersion).toBe('networking.istio.io/v1');
+      expect(served?.spec.http[0]).toMatchObject({ timeout: '7s' });
+      // The whole route, not only the fields the plugin parses.
+      expect(served?.spec.http[0].route).toHaveLength(2);
+      expect(served?.metadata.annotations).toEqual({ team: 'payments' });
+      expect(served?.metadata).not.toHaveProperty('managedFields');
+      // A reference to an object (the policy in force) carries no copy.
+      expect(cluster.mtls.policy).not.toHaveProperty('manifest');
+      expect(cluster.istioObjects.every(o => o.manifest?.kind === o.kind)).toBe(
+        true,
+      );
+    });
+  });
+
   it('lists the pods of each workload with readiness, restarts and sidecar', async () => {
     const [prod] = okClusters(
       await reader.read(declaration('checkout-service', 'shop', 'prod')),

@@ -18,6 +18,7 @@ import {
   ResourceType,
 } from '../clusters/ClusterObjectCache';
 import {
+  cachedObjectOf,
   deploymentSchema,
   destinationRuleSchema,
   namedObjectSchema,
@@ -39,6 +40,30 @@ export interface MeshCluster {
   objects: ClusterObjectCache;
   /** The networking.istio.io version the cluster serves (v1 or v1beta1). */
   istioNetworkingVersion(): Promise<string | undefined>;
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * An object as the cluster serves it, for users to read: without the field
+ * managers' bookkeeping and kubectl's copy of the last applied version.
+ */
+export function readableManifest(object: object): { [key: string]: unknown } {
+  const { metadata, ...rest } = object as {
+    metadata?: { [key: string]: unknown };
+  };
+  if (!metadata) return { ...rest };
+  const { managedFields: _managed, annotations, ...meta } = metadata;
+  const kept = Object.entries(
+    (annotations ?? {}) as { [key: string]: unknown },
+  ).filter(([key]) => key !== LAST_APPLIED);
+  return {
+    ...rest,
+    metadata: {
+      ...meta,
+      ...(kept.length ? { annotations: Object.fromEntries(kept) } : {}),
+    },
+  };
 }
 
 /** How much a mutual TLS mode guarantees: DISABLE < PERMISSIVE < STRICT. */
@@ -253,7 +278,10 @@ export class ClusterMeshReader {
         const key = `${entry.kind}/${entry.namespace}/${entry.name}`;
         if (!seen.has(key)) {
           seen.add(key);
-          istioObjects.push(entry);
+          const cached = cachedObjectOf(object);
+          istioObjects.push(
+            cached ? { ...entry, manifest: readableManifest(cached) } : entry,
+          );
         }
         return entry;
       };

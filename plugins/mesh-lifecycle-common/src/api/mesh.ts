@@ -89,6 +89,13 @@ export interface MeshIstioObject {
   namespace: string;
   /** For policies: whether it applies to the workload, namespace or mesh. */
   scope?: PolicyScope;
+  /**
+   * The object as the cluster serves it, without `managedFields` and the
+   * last-applied-configuration annotation: for its summary
+   * (`summarizeMeshObject`) and its YAML. Set on the objects listed in
+   * `istioObjects`, not on references to them.
+   */
+  manifest?: { [key: string]: unknown };
 }
 
 /**

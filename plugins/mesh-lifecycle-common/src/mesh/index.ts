@@ -1,3 +1,4 @@
 export * from './istioTypes';
 export * from './serviceHosts';
 export * from './attachIstioObjects';
+export * from './summarizeMeshObject';
