@@ -50,7 +50,8 @@ function model(): MeshModel {
         ],
       },
       simple('batch', 'jobs'),
-      simple('details', 'bookinfo'),
+      // A callee that answers one request in ten with a 5xx.
+      { ...simple('details', 'bookinfo'), errorRatio5xx: 0.1 },
     ],
     edges: [
       ...base.edges,
@@ -289,8 +290,28 @@ describe('DependenciesReader against the real Prometheus', () => {
       entities: [],
     });
 
+    // The 5xx share of each edge, as the model makes it.
+    const errorTruth = (from: string, to: string) =>
+      groundTruth(mesh, {
+        source: from,
+        destination: to,
+        from: new Date(end.getTime() - 300_000),
+        to: end,
+      }).ratio5xx;
+    expect(
+      Math.abs(
+        (caller('productpage-v1')?.errorRatio ?? NaN) -
+          errorTruth('productpage', 'reviews'),
+      ),
+    ).toBeLessThan(0.005);
+
     const callee = (service: string) =>
       callees.find(c => c.service === service);
+    expect(callee('details')?.errorRatio).toBeCloseTo(0.1, 2);
+    expect(callee('ratings')?.errorRatio).toBeCloseTo(
+      errorTruth('reviews', 'ratings'),
+      2,
+    );
     expect(callees.map(c => c.service).sort()).toEqual(['details', 'ratings']);
     expect(
       off(callee('ratings')?.requestsPerSecond, truth('reviews', 'ratings')),
@@ -367,6 +388,7 @@ describe('DependenciesReader against the real Prometheus', () => {
         namespace: 'unknown',
         external: true,
         requestsPerSecond: expect.any(Number),
+        errorRatio: expect.any(Number),
         entities: [],
         declared: false,
       },

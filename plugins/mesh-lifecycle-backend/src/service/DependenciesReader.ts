@@ -22,6 +22,7 @@ import {
   DependencyMapping,
   IstioTarget,
   ObservedDependencies,
+  PromQL,
   ServiceDeclaration,
   SourceOutcome,
   UnobservedDependency,
@@ -161,6 +162,27 @@ function sumBy<T extends { requestsPerSecond: number }>(
     (a, b) =>
       b.requestsPerSecond - a.requestsPerSecond || key(a).localeCompare(key(b)),
   );
+}
+
+/**
+ * Each edge with the share of its requests answered with a 5xx: no 5xx
+ * series for an edge that has requests is 0 (Istio keeps a series per
+ * response code, so a missing one means none was answered so), and an edge
+ * without requests in the window has no ratio.
+ */
+function withErrorRatios<T extends { requestsPerSecond: number }>(
+  edges: T[],
+  errors: T[],
+  key: (row: T) => string,
+): Array<T & { errorRatio: number | null }> {
+  const errorRate = new Map(errors.map(e => [key(e), e.requestsPerSecond]));
+  return edges.map(edge => ({
+    ...edge,
+    errorRatio:
+      edge.requestsPerSecond > 0
+        ? Math.min(1, (errorRate.get(key(edge)) ?? 0) / edge.requestsPerSecond)
+        : null,
+  }));
 }
 
 function rate(sample: VectorSample): number {
@@ -335,39 +357,46 @@ export class DependenciesReader {
     target: IstioTarget,
     options: { windowSeconds: number; at?: Date },
   ): Promise<{ callers: RawCaller[]; callees: RawCallee[] }> {
-    const [callers, callees] = await Promise.all([
-      client.instant(
-        istioQueries.callers(target, options.windowSeconds),
-        options.at,
-      ),
-      client.instant(
-        istioQueries.callees(target, options.windowSeconds),
-        options.at,
-      ),
+    const ask = (query: PromQL) => client.instant(query, options.at);
+    const { windowSeconds } = options;
+    const [callers, callerErrors, callees, calleeErrors] = await Promise.all([
+      ask(istioQueries.callers(target, windowSeconds)),
+      ask(istioQueries.callers(target, windowSeconds, { only5xx: true })),
+      ask(istioQueries.callees(target, windowSeconds)),
+      ask(istioQueries.callees(target, windowSeconds, { only5xx: true })),
     ]);
+    const caller = (sample: VectorSample) => {
+      const workload = sample.metric.source_workload ?? UNKNOWN;
+      return {
+        service: sample.metric.source_canonical_service ?? UNKNOWN,
+        workload,
+        namespace: sample.metric.source_workload_namespace ?? UNKNOWN,
+        external: workload === UNKNOWN,
+        requestsPerSecond: rate(sample),
+      };
+    };
+    const callerKey = (c: {
+      namespace: string;
+      service: string;
+      workload: string;
+    }) => `${c.namespace}/${c.service}/${c.workload}`;
+    const callee = (sample: VectorSample) => ({
+      service: sample.metric.destination_service_name ?? UNKNOWN,
+      namespace: sample.metric.destination_service_namespace ?? UNKNOWN,
+      requestsPerSecond: rate(sample),
+    });
+    const calleeKey = (c: { namespace: string; service: string }) =>
+      `${c.namespace}/${c.service}`;
     return {
-      callers: sumBy(
-        callers.map((sample): RawCaller => {
-          const workload = sample.metric.source_workload ?? UNKNOWN;
-          return {
-            service: sample.metric.source_canonical_service ?? UNKNOWN,
-            workload,
-            namespace: sample.metric.source_workload_namespace ?? UNKNOWN,
-            external: workload === UNKNOWN,
-            requestsPerSecond: rate(sample),
-          };
-        }),
-        c => `${c.namespace}/${c.service}/${c.workload}`,
+      callers: withErrorRatios(
+        sumBy(callers.map(caller), callerKey),
+        sumBy(callerErrors.map(caller), callerKey),
+        callerKey,
       ),
-      callees: sumBy(
-        callees.map(
-          (sample): RawCallee => ({
-            service: sample.metric.destination_service_name ?? UNKNOWN,
-            namespace: sample.metric.destination_service_namespace ?? UNKNOWN,
-            requestsPerSecond: rate(sample),
-          }),
-        ),
-        c => `${c.namespace}/${c.service}`,
+      callees: withErrorRatios(
+        sumBy(callees.map(callee), calleeKey),
+        sumBy(calleeErrors.map(callee), calleeKey),
+        calleeKey,
       ),
     };
   }

@@ -49,6 +49,11 @@ export interface DependencyCaller extends DependencyMapping {
    */
   external: boolean;
   requestsPerSecond: number;
+  /**
+   * Share of these requests answered with a 5xx, in [0, 1]; null when the
+   * window holds no request to judge.
+   */
+  errorRatio: number | null;
 }
 
 /**
@@ -62,6 +67,11 @@ export interface DependencyCallee extends DependencyMapping {
   service: string;
   namespace: string;
   requestsPerSecond: number;
+  /**
+   * Share of these requests answered with a 5xx, in [0, 1]; null when the
+   * window holds no request to judge.
+   */
+  errorRatio: number | null;
 }
 
 /**

@@ -94,6 +94,18 @@ describe('istioQueries for one target', () => {
     );
   });
 
+  it("an edge's 5xx answers, with the same grouping as its requests", () => {
+    expect(istioQueries.callers(target, 300, { only5xx: true })).toBe(
+      `sum by (${G}, source_canonical_service, source_workload, source_workload_namespace) (rate(${S.replace(
+        '}',
+        ', response_code=~"5.."}',
+      )}[5m]))`,
+    );
+    expect(istioQueries.callees(target, 300, { only5xx: true })).toBe(
+      `sum by (source_canonical_service, source_workload_namespace, ${G}, destination_workload, destination_workload_namespace) (rate(istio_requests_total{reporter="source", source_canonical_service="reviews", source_workload_namespace="bookinfo", response_code=~"5.."}[5m]))`,
+    );
+  });
+
   it('filters on the cluster when one is given', () => {
     const east = { ...target, cluster: 'east-1' };
     expect(istioQueries.requestRate(east, 300)).toBe(

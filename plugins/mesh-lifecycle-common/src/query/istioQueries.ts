@@ -207,6 +207,18 @@ function ratio(
 }
 
 /**
+ * Options of the caller and callee queries.
+ *
+ * @public
+ */
+export interface PeerQueryOptions {
+  /** Only requests answered with a 5xx response code: the edge's errors. */
+  only5xx?: boolean;
+}
+
+const SERVER_ERRORS: LabelMatchers = { response_code: matchRegex('5..') };
+
+/**
  * The golden-signal queries of Istio services, built from the standard Istio
  * metrics. Server-side figures use `reporter="destination"` (what the
  * service's own sidecar saw); only `callees` uses `reporter="source"`, the
@@ -368,15 +380,28 @@ export const istioQueries = {
    * workload's canonical-name or app label, and its workload; `unknown` for
    * callers without a sidecar).
    */
-  callers(scope: IstioScope, window: DurationInput): PromQL {
-    return sum(rate(selector(REQUESTS, destination(scope)), window), {
-      by: [
-        ...ISTIO_SERVICE_LABELS,
-        'source_canonical_service',
-        'source_workload',
-        'source_workload_namespace',
-      ],
-    });
+  callers(
+    scope: IstioScope,
+    window: DurationInput,
+    options: PeerQueryOptions = {},
+  ): PromQL {
+    return sum(
+      rate(
+        selector(
+          REQUESTS,
+          destination(scope, options.only5xx ? SERVER_ERRORS : {}),
+        ),
+        window,
+      ),
+      {
+        by: [
+          ...ISTIO_SERVICE_LABELS,
+          'source_canonical_service',
+          'source_workload',
+          'source_workload_namespace',
+        ],
+      },
+    );
   },
 
   /**
@@ -386,7 +411,11 @@ export const istioQueries = {
    * canonical-name or app label) and `source_workload_namespace`, grouped by
    * those and the destination service and workload.
    */
-  callees(scope: IstioScope, window: DurationInput): PromQL {
+  callees(
+    scope: IstioScope,
+    window: DurationInput,
+    options: PeerQueryOptions = {},
+  ): PromQL {
     const f = scopeFilter(scope);
     return sum(
       rate(
@@ -395,6 +424,7 @@ export const istioQueries = {
           source_canonical_service: match(f.service),
           source_workload_namespace: match(f.namespace),
           source_cluster: f.cluster,
+          ...(options.only5xx ? SERVER_ERRORS : {}),
         }),
         window,
       ),
