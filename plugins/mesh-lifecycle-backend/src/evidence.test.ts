@@ -159,6 +159,19 @@ describe('lifecycle evidence with missing sources', () => {
     });
     expect(answer.gates.passed).toBe(false);
     expect(answer.health.verdict).toBe('unknown');
+    // One line saying what to check, API discovery failures included.
+    expect(answer.validation).toEqual([
+      {
+        source: 'locked',
+        status: 'error',
+        error: {
+          name: 'ClusterError',
+          message: expect.stringMatching(
+            /^cluster locked: .*401.*meshLifecycle\.clusters/,
+          ),
+        },
+      },
+    ]);
     expect(JSON.stringify(answer)).not.toContain('not-the-token-0c1d');
   });
 

@@ -129,7 +129,7 @@ export class LifecycleReader {
         ? [{ ...unconfigured, error: { ...unconfigured.error } }]
         : Promise.all(
             clusters.map(c =>
-              this.settle(c.name, this.clusterObjects(c, declaration)),
+              this.settle(c, this.clusterObjects(c, declaration)),
             ),
           ),
       hasTelemetry
@@ -283,8 +283,12 @@ export class LifecycleReader {
     });
   }
 
+  /**
+   * What a cluster gave, or why it failed, in one line saying what to check
+   * (API discovery failures too).
+   */
   private async settle<T>(
-    source: string,
+    cluster: MeshCluster,
     value: Promise<T>,
   ): Promise<
     | { source: string; status: 'ok'; value: T }
@@ -294,10 +298,15 @@ export class LifecycleReader {
         error: { name: string; message: string };
       }
   > {
+    const source = cluster.name;
     try {
       return { source, status: 'ok', value: await value };
     } catch (error) {
-      return { source, status: 'error', error: sourceError(error) };
+      return {
+        source,
+        status: 'error',
+        error: sourceError(cluster.objects.failure(error)),
+      };
     }
   }
 

@@ -64,7 +64,8 @@ export class MeshValidationReader {
               return {
                 source: c.name,
                 status: 'error',
-                error: sourceError(error),
+                // Failures of API discovery, too, as one line saying what to check.
+                error: sourceError(c.objects.failure(error)),
               };
             }
           },
