@@ -8,7 +8,10 @@
 //
 // It waits until the demo mesh shows what the fixtures must show (the catalog
 // ingested, a lifecycle history recorded, payment-service's alert firing).
-import { spawn } from 'node:child_process';
+// A second run of the backend, with the test cluster down
+// (meshLifecycleDemo.unreachableClusters), records the partial answers
+// (`*.cluster-down`); it needs the backend started by this script.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +94,24 @@ const ANSWERS = [
   ['fleet-phases', 'fleet/phases'],
 ];
 
+/** Recorded with the test cluster down: what a partial answer looks like. */
+const DOWN = 'test';
+const ANSWERS_CLUSTER_DOWN = [
+  [
+    'search-service.lifecycle.cluster-down',
+    'entities/component/default/search-service/lifecycle',
+  ],
+  [
+    'search-service.mesh.cluster-down',
+    'entities/component/default/search-service/mesh',
+  ],
+  [
+    'recommendation-service.mesh.cluster-down',
+    'entities/component/default/recommendation-service/mesh',
+  ],
+  ['fleet.cluster-down', 'fleet?window=300'],
+];
+
 async function ok(url, headers = {}) {
   try {
     const response = await fetch(url, {
@@ -106,7 +127,8 @@ async function ok(url, headers = {}) {
 async function waitFor(what, probe, seconds) {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
-    if (await probe()) return;
+    // A backend restarting (it reloads on source changes) refuses for a while.
+    if (await probe().catch(() => false)) return;
     await new Promise(resolve => setTimeout(resolve, 2000));
   }
   throw new Error(`${what} did not happen within ${seconds} s`);
@@ -120,54 +142,44 @@ async function guestToken() {
   return (await response.json()).backstageIdentity.token;
 }
 
-let backend;
-if (!process.env.BACKEND_URL) {
-  backend = spawn(process.execPath, [yarn, 'start'], {
+function startBackend(env = {}) {
+  const child = spawn(process.execPath, [yarn, 'start'], {
     cwd: join(root, 'examples/backend'),
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env },
   });
-}
-const stop = () => {
-  if (backend && backend.exitCode === null) {
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise(resolve => child.once('exit', resolve));
     try {
-      process.kill(-backend.pid, 'SIGINT');
+      process.kill(-child.pid, 'SIGINT');
+    } catch {
+      return; // already gone
+    }
+    await Promise.race([
+      exited,
+      new Promise(resolve => setTimeout(resolve, 30_000)),
+    ]);
+    // Wait for the ports to be free for the next run.
+    await waitFor(
+      'the backend to stop',
+      async () => !(await ok(`${backendUrl}/api/mesh-lifecycle/health`)),
+      60,
+    );
+  };
+  process.on('exit', () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
     } catch {
       // already gone
     }
-  }
-};
-process.on('exit', stop);
+  });
+  return { stop };
+}
 
-try {
-  await waitFor(
-    'the backend',
-    () => ok(`${backendUrl}/api/mesh-lifecycle/health`),
-    300,
-  );
-  const headers = { authorization: `Bearer ${await guestToken()}` };
-  const get = path =>
-    fetch(`${backendUrl}/api/mesh-lifecycle/${path}`, { headers });
-  await waitFor(
-    'the catalog',
-    async () =>
-      (await (await get('fleet/phases')).json()).services?.length >= 11,
-    300,
-  );
-  await waitFor(
-    "payment-service's firing alert",
-    async () =>
-      JSON.stringify(
-        await (
-          await get('entities/component/default/payment-service/alerts')
-        ).json(),
-      ).includes('"state":"firing"'),
-    300,
-  );
-
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  for (const [name, path] of ANSWERS) {
+async function record(answers, get) {
+  for (const [name, path] of answers) {
     const response = await get(path);
     const url = `/${path}`;
     const recorded = {
@@ -182,9 +194,72 @@ try {
     );
     console.log(`${response.status} ${url} → ${name}.json`);
   }
+}
+
+async function connect() {
+  await waitFor(
+    'the backend',
+    () => ok(`${backendUrl}/api/mesh-lifecycle/health`),
+    300,
+  );
+  const headers = { authorization: `Bearer ${await guestToken()}` };
+  const get = path =>
+    fetch(`${backendUrl}/api/mesh-lifecycle/${path}`, { headers });
+  await waitFor(
+    'the catalog',
+    async () =>
+      (await (await get('fleet/phases')).json()).services?.length >= 11,
+    300,
+  );
+  return get;
+}
+
+const own = !process.env.BACKEND_URL;
+let backend = own ? startBackend() : undefined;
+try {
+  const get = await connect();
+  await waitFor(
+    "payment-service's firing alert",
+    async () =>
+      JSON.stringify(
+        await (
+          await get('entities/component/default/payment-service/alerts')
+        ).json(),
+      ).includes('"state":"firing"'),
+    300,
+  );
+
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await record(ANSWERS, get);
+  const names = ANSWERS.map(([name]) => name);
+
+  if (own) {
+    await backend.stop();
+    backend = startBackend({
+      APP_CONFIG_meshLifecycleDemo_unreachableClusters: JSON.stringify([DOWN]),
+    });
+    const getDown = await connect();
+    await waitFor(
+      `cluster ${DOWN} to be reported down`,
+      async () =>
+        JSON.stringify(
+          await (
+            await getDown('entities/component/default/search-service/mesh')
+          ).json(),
+        ).includes('"status":"error"'),
+      120,
+    );
+    await record(ANSWERS_CLUSTER_DOWN, getDown);
+    names.push(...ANSWERS_CLUSTER_DOWN.map(([name]) => name));
+  } else {
+    console.log(
+      'BACKEND_URL given: the answers with a cluster down are not recorded',
+    );
+  }
+
   // The tests import the answers through this index (frontend packages may
   // not read files at run time).
-  const names = ANSWERS.map(([name]) => name);
   const ident = name => name.replace(/[.-](\w)/g, (_, c) => c.toUpperCase());
   writeFileSync(
     join(out, 'index.ts'),
@@ -200,7 +275,13 @@ try {
       '',
     ].join('\n'),
   );
+  // Written as the repository's formatting check wants them.
+  spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/prettier/bin-prettier.js'), '--write', out],
+    { stdio: 'inherit' },
+  );
   console.log(`${names.length} answers recorded in ${out}`);
 } finally {
-  stop();
+  await backend?.stop();
 }

@@ -53,6 +53,8 @@ export const demoMeshModule = createBackendModule({
           prometheusPort: demo.getNumber('prometheusPort'),
           kubeconfigPath: resolve(demo.getString('kubeconfigPath')),
           historyHours: demo.getOptionalNumber('historyHours') ?? 2,
+          unreachableClusters:
+            demo.getOptionalStringArray('unreachableClusters') ?? [],
           logger,
         }).catch(error => {
           logger.error(`The demo mesh did not start: ${error}`);

@@ -33,6 +33,12 @@ export interface DemoMeshOptions {
   historyHours: number;
   /** Prometheus' scrape and rule evaluation interval (default `15s`). */
   interval?: string;
+  /**
+   * Clusters that are down: their API server resets every connection (its
+   * telemetry and alert rules still reach Prometheus), to see the portal's
+   * partial answers.
+   */
+  unreachableClusters?: string[];
   logger: LoggerService;
 }
 
@@ -106,6 +112,11 @@ export async function startDemoMesh(
         }),
       );
       exporters.push(await startTelemetryExporter(models[cluster.name]));
+      if (options.unreachableClusters?.includes(cluster.name)) {
+        const down = emulators[emulators.length - 1];
+        down.faults.add({ path: /.*/, reset: true });
+        down.closeWatches();
+      }
     }
 
     const historyEnd = new Date(now.getTime() - 60_000);
@@ -154,7 +165,11 @@ export async function startDemoMesh(
     );
 
     for (const emulator of emulators) {
-      logger.info(`Emulated cluster ${emulator.name} at ${emulator.url}`);
+      logger.info(
+        options.unreachableClusters?.includes(emulator.name)
+          ? `Emulated cluster ${emulator.name} at ${emulator.url} is down: it resets every connection (meshLifecycleDemo.unreachableClusters)`
+          : `Emulated cluster ${emulator.name} at ${emulator.url}`,
+      );
     }
     logger.info(
       `Prometheus at ${prometheus.url}; kubeconfig for kubectl at ${options.kubeconfigPath}`,
