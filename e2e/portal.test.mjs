@@ -270,10 +270,18 @@ describe('demo portal', () => {
     assert.ok(observed > 85 && observed < 95, `v1 observed ${observed} %`);
     await page.getByRole('figure', { name: 'Request rate' }).waitFor();
     await page.locator('.recharts-line').first().waitFor();
-    // The graph of callers and callees, its nodes linked to their pages.
+    // The graph of callers and callees, its nodes linked to their pages,
+    // its edges carrying the rate and the 5xx share.
+    const graph = page.getByLabel('Live callers and callees');
+    await graph.getByRole('link', { name: /cart-service/ }).waitFor();
+    await graph
+      .getByText(/^\d+\.\d+ req\/s, 5xx \d+\.\d+ %$/)
+      .first()
+      .waitFor();
+    // The mesh objects in words: the seed's outlier detection.
     await page
-      .getByLabel('Live callers and callees')
-      .getByRole('link', { name: /cart-service/ })
+      .getByRole('region', { name: 'DestinationRule shop/checkout-service' })
+      .getByText('Outlier detection')
       .waitFor();
     page.off('response', collect);
     // The chart library comes with the tab, in a chunk of its own.
@@ -299,6 +307,23 @@ describe('demo portal', () => {
       .waitFor();
     await shot('entity-search-service');
     await expectAccessible('entity-search-service');
+  });
+
+  test("search-service's mesh tab puts each finding under its object, with the YAML on demand", async () => {
+    await page.goto(`${appUrl}/catalog/default/component/search-service/mesh`);
+    const name = 'VirtualService shop-test/search-service';
+    const route = page.getByRole('region', { name });
+    await route
+      .getByRole('list', { name: `Findings of ${name}` })
+      .getByText('KIA1107', { exact: true })
+      .waitFor();
+    await route.getByText('Destinations', { exact: true }).first().waitFor();
+    await route.getByRole('button', { name: /YAML/ }).click();
+    const yaml = route.getByLabel(`YAML of ${name}`);
+    await yaml.waitFor();
+    assert.match(await yaml.textContent(), /kind: VirtualService/);
+    await shot('entity-search-service-mesh');
+    await expectAccessible('entity-search-service-mesh');
   });
 
   test('payment-service shows its alert rules and its health', async () => {

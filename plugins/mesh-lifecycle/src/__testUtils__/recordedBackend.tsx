@@ -27,12 +27,23 @@ export function recorded(name: RecordedAnswerName): RecordedAnswer {
   return structuredClone(RECORDED_ANSWERS[name]) as RecordedAnswer;
 }
 
+/** The suffix of answers recorded with the demo's test cluster down. */
+const CLUSTER_DOWN = '.cluster-down';
+
 /**
  * msw handlers that answer the plugin's routes as the demo backend did, from
  * the recorded answers (matched by path); `delayMs` holds each answer back.
+ * With `testClusterDown`, the answers recorded while the demo's test cluster
+ * was down (`meshLifecycleDemo.unreachableClusters`) are served where there
+ * are some, the others where not.
  */
-export function recordedBackend(options: { delayMs?: number } = {}) {
-  const answers = (Object.keys(RECORDED_ANSWERS) as RecordedAnswerName[]).map(
+export function recordedBackend(
+  options: { delayMs?: number; testClusterDown?: boolean } = {},
+) {
+  const names = Object.keys(RECORDED_ANSWERS) as RecordedAnswerName[];
+  const down = names.filter(n => n.endsWith(CLUSTER_DOWN));
+  const up = names.filter(n => !n.endsWith(CLUSTER_DOWN));
+  const answers = (options.testClusterDown ? [...down, ...up] : up).map(
     recorded,
   );
   return http.get(`${BASE_URL}/api/mesh-lifecycle/*`, async ({ request }) => {

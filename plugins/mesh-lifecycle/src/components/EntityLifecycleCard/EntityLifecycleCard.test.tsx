@@ -129,6 +129,40 @@ describe('EntityLifecycleCard, answered as the demo backend answers', () => {
     expect(within(subset).getByText('Fix:')).toBeInTheDocument();
   });
 
+  it("with the service's cluster down: keeps the recorded phase, flags it, and says which cluster and why", async () => {
+    await renderForEntity(<EntityLifecycleCard />, 'search-service', server, [
+      recordedBackend({ testClusterDown: true }),
+    ]);
+    expect(
+      await screen.findByText(
+        'Uncertain: it could also be Retire, Deploy, Operate, Develop',
+      ),
+    ).toBeInTheDocument();
+    // Its phase annotation still names the phase in force.
+    expect(
+      screen.getByText(/declared by the mesh-lifecycle\.io\/phase annotation/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(
+        /Deployed in is unknown: cluster test did not answer/,
+      ),
+    ).toHaveLength(1);
+    expect(
+      screen.getByText(
+        'Some sources did not answer: the facts they give are unknown, and the rest is shown',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/cluster test: connection reset \(ECONNRESET\)/)
+        .length,
+    ).toBeGreaterThan(0);
+    // What Prometheus answered is still shown.
+    expect(screen.getByText(/5xx ratio [\d.]+ % is above/)).toBeInTheDocument();
+    expect(
+      screen.getByText('not validated: no cluster answered'),
+    ).toBeInTheDocument();
+  });
+
   it('says what went wrong when the backend fails, and recovers on refresh', async () => {
     let fail = true;
     await renderForEntity(<EntityLifecycleCard />, 'checkout-service', server, [

@@ -17,6 +17,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { PhaseStepper, phaseTitle } from '../PhaseStepper';
+import { FindingList } from '../common/FindingList';
 import { SourcesAlert } from '../common/SourcesAlert';
 import { StatusIcon, Tone } from '../common/StatusIcon';
 
@@ -24,12 +25,6 @@ const GATE_TONE: Record<GateStatus, Tone> = {
   pass: 'success',
   fail: 'danger',
   unknown: 'unknown',
-};
-
-const SEVERITY_TONE: Record<ValidationSeverity, Tone> = {
-  error: 'danger',
-  warning: 'warning',
-  info: 'unknown',
 };
 
 const HEALTH: Record<HealthVerdict, { title: string; tone: Tone }> = {
@@ -122,6 +117,7 @@ function PhasePart(props: {
           status="warning"
           icon
           title={`Uncertain: it could also be ${uncertain.possible
+            .filter(p => p !== phase.phase)
             .map(phaseTitle)
             .join(', ')}`}
           description={
@@ -267,12 +263,6 @@ function ValidationPart(props: { answer: LifecycleResponse }) {
   const findings = props.answer.validation.flatMap(v =>
     v.status === 'ok' ? v.findings.map(f => ({ cluster: v.source, ...f })) : [],
   );
-  const order: Record<ValidationSeverity, number> = {
-    error: 0,
-    warning: 1,
-    info: 2,
-  };
-  findings.sort((a, b) => order[a.severity] - order[b.severity]);
   return (
     <Section title="Mesh configuration">
       <Flex gap="2" align="center">
@@ -287,42 +277,7 @@ function ValidationPart(props: { answer: LifecycleResponse }) {
         </Text>
       </Flex>
       {findings.length > 0 && (
-        <ul
-          aria-label="Validation findings"
-          style={{
-            listStyle: 'none',
-            padding: 0,
-            margin: 0,
-            display: 'flex',
-            flexDirection: 'column',
-            gap: 'var(--bui-space-2)',
-          }}
-        >
-          {findings.map(f => (
-            <li
-              key={`${f.cluster}/${f.code}/${f.object.kind}/${f.object.namespace}/${f.object.name}/${f.path}`}
-            >
-              <Flex gap="2" align="start">
-                <StatusIcon
-                  tone={SEVERITY_TONE[f.severity]}
-                  label={f.severity}
-                />
-                <Flex direction="column" gap="1">
-                  <Text variant="body-small">
-                    <strong>{f.code}</strong> {f.message}
-                  </Text>
-                  <Text variant="body-small" color="secondary">
-                    {f.object.kind} {f.object.namespace}/{f.object.name},{' '}
-                    {f.path} (cluster {f.cluster})
-                  </Text>
-                  <Text variant="body-small">
-                    <strong>Fix:</strong> {f.hint}
-                  </Text>
-                </Flex>
-              </Flex>
-            </li>
-          ))}
-        </ul>
+        <FindingList findings={findings} label="Validation findings" />
       )}
     </Section>
   );

@@ -1,8 +1,10 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import {
+  demoEntity,
   recorded,
   recordedBackend,
   renderForEntity,
@@ -50,7 +52,9 @@ describe('the mesh tab, answered as the demo backend answers', () => {
     );
     expect(observed).toBeGreaterThan(85);
     expect(observed).toBeLessThan(95);
-    expect(screen.getByText('STRICT')).toBeInTheDocument();
+    expect(screen.getByText(/^mTLS in force:/)).toHaveTextContent(
+      /^mTLS in force: STRICT \(PeerAuthentication shop\/checkout-service, workload\)/,
+    );
 
     const pods = within(screen.getByRole('table', { name: 'Pods on prod' }));
     expect(pods.getAllByRole('row').length).toBeGreaterThan(1);
@@ -70,8 +74,115 @@ describe('the mesh tab, answered as the demo backend answers', () => {
       within(graph).getByText('cart-service').closest('a'),
     ).toHaveAttribute('href', '/catalog/default/component/cart-service');
     // One edge per caller and callee: the five callees and the callers
-    // without a sidecar.
-    expect(within(graph).getAllByText(/^\d+\.\d req\/s$/)).toHaveLength(6);
+    // without a sidecar, each with its rate and 5xx share.
+    expect(
+      within(graph).getAllByText(/^\d+\.\d+ req\/s, 5xx \d+\.\d+ %$/),
+    ).toHaveLength(6);
+  });
+
+  it("summarises the service's Istio objects, with the seed's mesh defaults in words", async () => {
+    await renderForEntity(<EntityMeshContent />, 'checkout-service', server);
+    const rule = within(
+      await screen.findByRole('region', {
+        name: 'DestinationRule shop/checkout-service',
+      }),
+    );
+    expect(rule.getByText('Outlier detection')).toBeInTheDocument();
+    expect(
+      rule.getByText(/eject after consecutive 5xx \d+/),
+    ).toBeInTheDocument();
+    expect(rule.getByText('Subset v2')).toBeInTheDocument();
+    const route = within(
+      screen.getByRole('region', {
+        name: 'VirtualService shop/checkout-service',
+      }),
+    );
+    expect(
+      route.getByText(
+        'checkout-service.shop.svc.cluster.local:80 (v1) 90 %, checkout-service.shop.svc.cluster.local:80 (v2) 10 %',
+      ),
+    ).toBeInTheDocument();
+    // The seed's timeout and retries.
+    expect(route.getByText('5s')).toBeInTheDocument();
+    expect(
+      route.getByText(
+        '3 attempts, 2s per try, on connect-failure,refused-stream',
+      ),
+    ).toBeInTheDocument();
+    const mtls = within(
+      screen.getByRole('region', {
+        name: 'PeerAuthentication shop/checkout-service',
+      }),
+    );
+    expect(mtls.getByText(/applies to its workloads/)).toBeInTheDocument();
+    expect(mtls.getByText('STRICT')).toBeInTheDocument();
+  });
+
+  it('puts each finding under its object, with the field, and the YAML on demand', async () => {
+    await renderForEntity(<EntityMeshContent />, 'search-service', server);
+    const objectName = 'VirtualService shop-test/search-service';
+    const route = within(
+      await screen.findByRole('region', { name: objectName }),
+    );
+    const findings = within(
+      route.getByRole('list', { name: `Findings of ${objectName}` }),
+    );
+    expect(findings.getByText('KIA1107')).toBeInTheDocument();
+    expect(
+      findings.getByText('field spec.http[0].route[1].destination.subset'),
+    ).toBeInTheDocument();
+    // The Service's finding is not an Istio object's: listed apart.
+    const others = within(
+      screen.getByRole('list', { name: 'Other findings on test' }),
+    );
+    expect(others.getByText('KIA0601')).toBeInTheDocument();
+
+    expect(route.queryByLabelText(`YAML of ${objectName}`)).toBeNull();
+    await userEvent.click(route.getByRole('button', { name: /YAML/ }));
+    const yaml = await route.findByLabelText(`YAML of ${objectName}`);
+    expect(yaml.textContent).toMatch(/^apiVersion: networking\.istio\.io\//);
+    expect(yaml.textContent).toContain('name: search-service');
+    expect(yaml.textContent).not.toContain('managedFields');
+  });
+
+  it('shows the objects without findings when the validation did not answer', async () => {
+    await renderForEntity(<EntityMeshContent />, 'search-service', server, [
+      http.get('*/api/mesh-lifecycle/entities/*/*/*/lifecycle', () =>
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'boom' } },
+          { status: 500 },
+        ),
+      ),
+      recordedBackend(),
+    ]);
+    expect(
+      await screen.findByRole('region', {
+        name: 'VirtualService shop-test/search-service',
+      }),
+    ).toHaveTextContent('findings unknown (not validated)');
+    expect(
+      screen.getByText('Validation findings cannot be shown'),
+    ).toBeInTheDocument();
+  });
+
+  it('with the test cluster down: says so, and still shows the clusters that answered', async () => {
+    await renderForEntity(
+      <EntityMeshContent />,
+      demoEntity('recommendation-service'),
+      server,
+      [recordedBackend({ testClusterDown: true })],
+    );
+    const unanswered = await screen.findByText(
+      'Some sources did not answer: the mesh shows the rest',
+    );
+    const alert = unanswered.closest('[role=alert], div')!;
+    expect(alert.parentElement).toHaveTextContent(/test: /);
+    await waitFor(() =>
+      expect(
+        screen.getAllByText(/^Cluster (dev|prod)$/).length,
+      ).toBeGreaterThan(0),
+    );
+    expect(screen.queryByText('Cluster test')).toBeNull();
   });
 
   it('keeps the other sections when the signals fail, and says which source did not answer', async () => {

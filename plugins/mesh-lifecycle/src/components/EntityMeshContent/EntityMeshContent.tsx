@@ -26,7 +26,8 @@ import {
   useEntityAnswer,
 } from '../common/EntityAnswerCard';
 import { SourcesAlert } from '../common/SourcesAlert';
-import { PeerGraph } from './PeerGraph';
+import { MeshObjects } from './MeshObjects';
+import { PeerGraph, edgeFigures } from './PeerGraph';
 import { ChartLine } from './SignalChart';
 
 const SignalChart = lazy(() => import('./SignalChart'));
@@ -432,10 +433,12 @@ function MeshSection() {
     Promise.all([
       api.getMesh(ref),
       api.getTraffic(ref, { windowSeconds: 300 }).catch(() => undefined),
+      // For the validation findings of its objects.
+      api.getLifecycle(ref).catch(() => undefined),
     ]),
   );
   const actions = <RefreshButton loading={loading} onPress={retry} />;
-  const [mesh, traffic] = value ?? [];
+  const [mesh, traffic, lifecycle] = value ?? [];
   return (
     <>
       <Section
@@ -450,6 +453,13 @@ function MeshSection() {
             <SplitAndMtls mesh={mesh} traffic={traffic} />
           </Flex>
         )}
+      </Section>
+      <Section
+        title="Mesh configuration"
+        loading={loading && !value}
+        error={error}
+      >
+        {mesh && <MeshObjects mesh={mesh} lifecycle={lifecycle} />}
       </Section>
       <Section
         title="Workloads and pods"
@@ -468,7 +478,12 @@ function Peers(props: { answer: DependenciesResponse }) {
   const callers = answered.flatMap(s => s.callers);
   const callees = answered.flatMap(s => s.callees);
   const peer = (
-    p: { service: string; namespace: string; requestsPerSecond: number } & {
+    p: {
+      service: string;
+      namespace: string;
+      requestsPerSecond: number;
+      errorRatio?: number | null;
+    } & {
       entities: Array<{ entityRef: string; owner?: string }>;
       declared: boolean;
     },
@@ -487,7 +502,7 @@ function Peers(props: { answer: DependenciesResponse }) {
               : `${p.namespace}/${p.service}`}
           </span>
         )}{' '}
-        — {rps(p.requestsPerSecond)}
+        — {edgeFigures(p)}
         {p.entities[0]?.owner ? `, owned by ${p.entities[0].owner}` : ''}
         {p.declared ? '' : ' (not declared in the catalog)'}
       </Text>
@@ -556,7 +571,8 @@ function DependenciesSection() {
 
 /**
  * The mesh tab of a service: its golden signals over a chosen range, the
- * configured split beside the observed one and mTLS, its workloads and
+ * configured split beside the observed one and mTLS, its Istio objects
+ * summarised with their findings and YAML, its workloads and
  * pods per cluster, and its live callers and callees. Each section loads
  * and fails on its own.
  *

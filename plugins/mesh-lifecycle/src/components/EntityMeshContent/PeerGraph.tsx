@@ -33,6 +33,25 @@ function callerLabel(caller: Caller): string {
   return `${caller.namespace}/${caller.service}`;
 }
 
+/**
+ * What an edge carries: its request rate and the share answered with a 5xx
+ * (`no traffic` when the window holds no request).
+ */
+export function edgeFigures(edge: {
+  requestsPerSecond: number;
+  errorRatio?: number | null;
+}): string {
+  if (edge.requestsPerSecond <= 0) return 'no traffic';
+  const rate = `${edge.requestsPerSecond.toFixed(
+    edge.requestsPerSecond < 10 ? 2 : 1,
+  )} req/s`;
+  // Answers of backends from before the figure have none.
+  if (edge.errorRatio === undefined || edge.errorRatio === null) return rate;
+  return `${rate}, 5xx ${(edge.errorRatio * 100).toFixed(
+    edge.errorRatio > 0 && edge.errorRatio < 0.001 ? 3 : 1,
+  )} %`;
+}
+
 function subtitle(node: PeerNode): string {
   if (node.undeclared) return 'not declared in the catalog';
   return node.owner ? `owner ${shortRef(node.owner)}` : '';
@@ -40,7 +59,7 @@ function subtitle(node: PeerNode): string {
 
 /**
  * The service's live callers and callees as a graph: edges carry the request
- * rate; nodes link to their entity pages and name their owners; peers the
+ * rate and 5xx share; nodes link to their entity pages and name their owners; peers the
  * catalog does not declare are drawn dashed.
  */
 export function PeerGraph(props: {
@@ -70,7 +89,7 @@ export function PeerGraph(props: {
       edges.push({
         from: id,
         to: 'self',
-        label: `${caller.requestsPerSecond.toFixed(1)} req/s`,
+        label: edgeFigures(caller),
       });
     });
     source.callees.forEach((callee, i) => {
@@ -91,7 +110,7 @@ export function PeerGraph(props: {
       edges.push({
         from: 'self',
         to: id,
-        label: `${callee.requestsPerSecond.toFixed(1)} req/s`,
+        label: edgeFigures(callee),
       });
     });
   }

@@ -121,4 +121,21 @@ describe('the fleet board, answered as the demo backend answers', () => {
     expect(checkout.getByText('Deploy')).toBeInTheDocument();
     expect(checkout.getByText('declared')).toBeInTheDocument();
   });
+
+  it('with a cluster down: says which and why, and still shows every row with the figures Prometheus gave', async () => {
+    server.use(recordedBackend({ testClusterDown: true }));
+    await render();
+    expect(
+      await screen.findByText(
+        /^test did not answer, its figures are missing: cluster test: connection reset \(ECONNRESET\)/,
+      ),
+    ).toBeInTheDocument();
+    for (const [name] of SERVICES) {
+      expect(screen.getByRole('link', { name })).toBeInTheDocument();
+    }
+    // Prometheus answered: the canary's figures are there, with units.
+    expect(
+      within(rowOf('checkout-service')).getAllByText(/ req\/s$/).length,
+    ).toBeGreaterThan(0);
+  });
 });
