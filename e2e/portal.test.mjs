@@ -5,10 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { bytesPerSource } from './sourceMapBytes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const yarn = join(root, '.yarn/releases/yarn-4.13.0.cjs');
@@ -280,7 +282,10 @@ describe('demo portal', () => {
       .waitFor();
     // The mesh objects in words: the seed's outlier detection.
     await page
-      .getByRole('region', { name: 'DestinationRule shop/checkout-service' })
+      .getByRole('region', {
+        name: 'DestinationRule shop/checkout-service',
+        exact: true,
+      })
       .getByText('Outlier detection')
       .waitFor();
     page.off('response', collect);
@@ -312,7 +317,7 @@ describe('demo portal', () => {
   test("search-service's mesh tab puts each finding under its object, with the YAML on demand", async () => {
     await page.goto(`${appUrl}/catalog/default/component/search-service/mesh`);
     const name = 'VirtualService shop-test/search-service';
-    const route = page.getByRole('region', { name });
+    const route = page.getByRole('region', { name, exact: true });
     await route
       .getByRole('list', { name: `Findings of ${name}` })
       .getByText('KIA1107', { exact: true })
@@ -410,6 +415,119 @@ describe('demo portal', () => {
     await shot('scaffolder');
     await page.getByRole('tab', { name: 'Actions' }).click();
     await page.getByText('mesh:catalog:annotate').waitFor();
+  });
+});
+
+describe('the production build, served by the demo backend', () => {
+  // Our own code, wherever the bundler put it.
+  const OURS = /\/plugins\/mesh-lifecycle(-common)?\/src\//;
+
+  test("the entity page's added JavaScript, measured from the build's source maps", async () => {
+    const dist = join(root, 'examples/app/dist');
+    assert.ok(
+      existsSync(join(dist, 'static')),
+      'No production build of the app: run `yarn build` (npm run check does) before the browser tests',
+    );
+    // The scripts index.html loads up front; every other chunk is lazy.
+    const initial = new Set(
+      [
+        ...readFileSync(join(dist, 'index.html'), 'utf8').matchAll(
+          /<script[^>]+src="\/?([^"]+)"/g,
+        ),
+      ].map(m => m[1]),
+    );
+    const built = await browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+    });
+    built.setDefaultTimeout(60_000);
+    try {
+      await built.goto(backendUrl);
+      await built.getByRole('button', { name: 'Enter' }).click();
+      await built
+        .getByText('Enter as a Guest User.')
+        .waitFor({ state: 'detached' });
+      const urls = [];
+      const collect = response => {
+        if (response.request().resourceType() === 'script') {
+          urls.push(response.url());
+        }
+      };
+      built.on('response', collect);
+      await built.goto(
+        `${backendUrl}/catalog/default/component/checkout-service`,
+      );
+      await built.getByText('Mesh lifecycle', { exact: true }).waitFor();
+      await built.getByText('Mesh alerts', { exact: true }).waitFor();
+      await built
+        .getByRole('list', { name: 'Gates to Operate' })
+        .getByText(/still splits v1 90 % \/ v2 10 %/)
+        .waitFor();
+      built.off('response', collect);
+
+      const scripts = [];
+      for (const url of new Set(urls)) {
+        const file = new URL(url).pathname.replace(/^\//, '');
+        const code = readFileSync(join(dist, file), 'utf8');
+        const map = JSON.parse(readFileSync(join(dist, `${file}.map`), 'utf8'));
+        const perSource = bytesPerSource(code, map);
+        const sum = test =>
+          [...perSource].reduce(
+            (total, [source, bytes]) =>
+              source && test(source) ? total + bytes : total,
+            0,
+          );
+        scripts.push({
+          file,
+          initial: initial.has(file),
+          bytes: Buffer.byteLength(code),
+          gzipBytes: gzipSync(code).length,
+          oursBytes: sum(source => OURS.test(source)),
+          rechartsBytes: sum(source => /node_modules\/recharts\//.test(source)),
+        });
+      }
+      const total = key => scripts.reduce((sum, s) => sum + s[key], 0);
+      // The lazy chunks that carry our cards (with what only they need).
+      const ourChunks = scripts.filter(s => !s.initial && s.oursBytes > 0);
+      const report = {
+        page: '/catalog/default/component/checkout-service (overview)',
+        allScriptsBytes: total('bytes'),
+        allScriptsGzipBytes: total('gzipBytes'),
+        meshLifecycleCodeBytes: total('oursBytes'),
+        meshLifecycleInitialChunksBytes: scripts
+          .filter(s => s.initial)
+          .reduce((sum, s) => sum + s.oursBytes, 0),
+        meshLifecycleLazyChunks: ourChunks.length,
+        meshLifecycleLazyChunksBytes: ourChunks.reduce(
+          (sum, s) => sum + s.bytes,
+          0,
+        ),
+        meshLifecycleLazyChunksGzipBytes: ourChunks.reduce(
+          (sum, s) => sum + s.gzipBytes,
+          0,
+        ),
+        scripts,
+      };
+      writeFileSync(
+        join(shots, 'entity-page-scripts.production.json'),
+        `${JSON.stringify(report, null, 2)}\n`,
+      );
+      console.log(
+        `# production entity page: ${report.allScriptsBytes} bytes of scripts; Mesh Lifecycle code ${report.meshLifecycleCodeBytes} bytes (${report.meshLifecycleInitialChunksBytes} in the initial chunks), its ${report.meshLifecycleLazyChunks} lazy chunks ${report.meshLifecycleLazyChunksBytes} bytes (${report.meshLifecycleLazyChunksGzipBytes} gzipped)`,
+      );
+      assert.ok(ourChunks.length > 0, 'the cards come in lazy chunks');
+      assert.ok(
+        report.meshLifecycleCodeBytes > 0,
+        'the source maps name our sources',
+      );
+      // The chart library is the mesh tab's, not the overview's.
+      assert.equal(total('rechartsBytes'), 0);
+      await built.screenshot({
+        path: join(shots, 'entity-checkout-service-production.png'),
+        fullPage: true,
+      });
+    } finally {
+      await built.close();
+    }
   });
 });
 
