@@ -15,3 +15,4 @@ export * from './api';
 export * from './query';
 export * from './client';
 export * from './yaml';
+export * from './traffic';

@@ -1,0 +1,2 @@
+export * from './shiftPlan';
+export * from './judgeAnalysis';
