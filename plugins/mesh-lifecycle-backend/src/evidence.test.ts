@@ -169,6 +169,7 @@ describe('lifecycle evidence with missing sources', () => {
           message: expect.stringMatching(
             /^cluster locked: .*401.*meshLifecycle\.clusters/,
           ),
+          since: expect.any(String),
         },
       },
     ]);
@@ -228,6 +229,8 @@ describe('lifecycle evidence with missing sources', () => {
         error: {
           name: 'NotFoundError',
           message: expect.stringContaining(message),
+          // Since when it fails, said beside why.
+          since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         },
       },
     ]);

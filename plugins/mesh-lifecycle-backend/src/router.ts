@@ -15,6 +15,7 @@ import { FleetReader } from './service/FleetReader';
 import { LifecycleReader } from './service/LifecycleReader';
 import { MeshValidationReader } from './service/MeshValidationReader';
 import { AnswerCache, principalKey } from './service/answerCache';
+import { FailureClock } from './service/FailureClock';
 import { LifecycleHistoryStore } from './history/LifecycleHistoryStore';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -72,6 +73,8 @@ export async function createRouter(options: {
     answers,
   } = options;
   const router = Router();
+  // Since when each source has been failing, said beside every failure.
+  const failures = new FailureClock();
 
   /** The caller and the declaration of the entity named by the path. */
   const entityOf = async (req: express.Request) => {
@@ -101,7 +104,8 @@ export async function createRouter(options: {
 
   router.get('/entities/:kind/:namespace/:name/mesh', async (req, res) => {
     const { declaration } = await entityOf(req);
-    res.json(await mesh.read(declaration));
+    const answer = await mesh.read(declaration);
+    res.json({ ...answer, clusters: failures.stamp('mesh', answer.clusters) });
   });
 
   const windowSchema = z.coerce.number().int().min(30).max(86_400).default(300);
@@ -153,20 +157,19 @@ export async function createRouter(options: {
         (stepSeconds || 1) *
         1000,
     );
-    res.json(
-      await traffic.read(declaration, {
-        windowSeconds: window,
-        ...(range !== undefined
-          ? {
-              range: {
-                start: new Date(end.getTime() - range * 1000),
-                end,
-                stepSeconds,
-              },
-            }
-          : {}),
-      }),
-    );
+    const answer = await traffic.read(declaration, {
+      windowSeconds: window,
+      ...(range !== undefined
+        ? {
+            range: {
+              start: new Date(end.getTime() - range * 1000),
+              end,
+              stepSeconds,
+            },
+          }
+        : {}),
+    });
+    res.json({ ...answer, sources: failures.stamp('traffic', answer.sources) });
   });
 
   router.get(
@@ -174,14 +177,17 @@ export async function createRouter(options: {
     async (req, res) => {
       const windowSeconds = readWindow(req.query);
       const { credentials, declaration } = await entityOf(req);
-      res.json(
-        await answers.get(
-          `mesh-lifecycle:dependencies:${principalKey(credentials)}:${
-            declaration.entityRef
-          }:${windowSeconds}`,
-          () => dependencies.read(declaration, { windowSeconds, credentials }),
-        ),
+      const answer = await answers.get(
+        `mesh-lifecycle:dependencies:${principalKey(credentials)}:${
+          declaration.entityRef
+        }:${windowSeconds}`,
+        () => dependencies.read(declaration, { windowSeconds, credentials }),
       );
+      res.json({
+        ...answer,
+        catalog: failures.stamp('catalog', [answer.catalog])[0],
+        sources: failures.stamp('dependencies', answer.sources),
+      });
     },
   );
 
@@ -190,7 +196,14 @@ export async function createRouter(options: {
       throw new InputError('alerts takes no query parameters');
     }
     const { declaration } = await entityOf(req);
-    res.json(await alerts.read(declaration));
+    const answer = await alerts.read(declaration);
+    res.json({
+      ...answer,
+      sources: failures.stamp('alerts', answer.sources),
+      ...(answer.silences
+        ? { silences: failures.stamp('silences', answer.silences) }
+        : {}),
+    });
   });
 
   router.get('/entities/:kind/:namespace/:name/lifecycle', async (req, res) => {
@@ -198,14 +211,16 @@ export async function createRouter(options: {
       throw new InputError('lifecycle takes no query parameters');
     }
     const { credentials, declaration } = await entityOf(req);
-    res.json(
-      await answers.get(
-        `mesh-lifecycle:lifecycle:${principalKey(credentials)}:${
-          declaration.entityRef
-        }`,
-        () => lifecycle.read(declaration, { credentials }),
-      ),
+    const answer = await answers.get(
+      `mesh-lifecycle:lifecycle:${principalKey(credentials)}:${
+        declaration.entityRef
+      }`,
+      () => lifecycle.read(declaration, { credentials }),
     );
+    res.json({
+      ...answer,
+      validation: failures.stamp('lifecycle', answer.validation),
+    });
   });
 
   const historyQuery = z
@@ -257,7 +272,12 @@ export async function createRouter(options: {
   router.get('/fleet', async (req, res) => {
     const windowSeconds = readWindow(req.query);
     const credentials = await httpAuth.credentials(req);
-    res.json(await fleet.read({ credentials, windowSeconds }));
+    const answer = await fleet.read({ credentials, windowSeconds });
+    res.json({
+      ...answer,
+      prometheus: failures.stamp('fleet', answer.prometheus),
+      clusters: failures.stamp('fleet', answer.clusters),
+    });
   });
 
   const validationQuery = z
@@ -286,14 +306,20 @@ export async function createRouter(options: {
       );
     }
     const { cluster, namespace } = query.data;
-    res.json(
-      await answers.get(
-        `mesh-lifecycle:validation:${principalKey(credentials)}:${
-          cluster ?? '*'
-        }:${namespace ?? '*'}`,
-        () => validation.read({ cluster, namespace }),
-      ),
+    const answer = await answers.get(
+      `mesh-lifecycle:validation:${principalKey(credentials)}:${
+        cluster ?? '*'
+      }:${namespace ?? '*'}`,
+      () => validation.read({ cluster, namespace }),
     );
+    res.json({
+      ...answer,
+      clusters: failures.stamp(
+        // Per namespace asked: another namespace may list fine.
+        `validation ${namespace ?? '*'}`,
+        answer.clusters,
+      ),
+    });
   });
 
   router.get('/clusters', async (req, res) => {

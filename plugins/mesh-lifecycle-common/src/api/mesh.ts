@@ -12,7 +12,16 @@ export type SourceOutcome<T> =
   | {
       source: string;
       status: 'error';
-      error: { name: string; message: string };
+      error: {
+        name: string;
+        message: string;
+        /**
+         * Since when the source has been failing (ISO date-time): the first
+         * answer of the backend replica that found it failing, with no
+         * successful answer since.
+         */
+        since?: string;
+      };
     };
 
 /**
