@@ -182,6 +182,13 @@ describe('ClusterMeshReader on the demo clusters', () => {
           }
         | undefined;
       expect(served?.apiVersion).toBe('networking.istio.io/v1');
+      // Read as written: metadata before spec.
+      expect(Object.keys(served ?? {}).slice(0, 4)).toEqual([
+        'apiVersion',
+        'kind',
+        'metadata',
+        'spec',
+      ]);
       expect(served?.spec.http[0]).toMatchObject({ timeout: '7s' });
       // The whole route, not only the fields the plugin parses.
       expect(served?.spec.http[0].route).toHaveLength(2);

@@ -49,21 +49,26 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  * managers' bookkeeping and kubectl's copy of the last applied version.
  */
 export function readableManifest(object: object): { [key: string]: unknown } {
-  const { metadata, ...rest } = object as {
-    metadata?: { [key: string]: unknown };
-  };
-  if (!metadata) return { ...rest };
-  const { managedFields: _managed, annotations, ...meta } = metadata;
-  const kept = Object.entries(
-    (annotations ?? {}) as { [key: string]: unknown },
-  ).filter(([key]) => key !== LAST_APPLIED);
-  return {
-    ...rest,
-    metadata: {
-      ...meta,
-      ...(kept.length ? { annotations: Object.fromEntries(kept) } : {}),
-    },
-  };
+  // Keys in the object's own order: apiVersion, kind, metadata, spec, …
+  return Object.fromEntries(
+    Object.entries(object).map(([key, value]) => {
+      if (key !== 'metadata' || typeof value !== 'object' || value === null) {
+        return [key, value];
+      }
+      const { managedFields: _managed, ...metadata } = value as {
+        [field: string]: unknown;
+      };
+      const annotations = Object.entries(
+        (metadata.annotations ?? {}) as { [name: string]: unknown },
+      ).filter(([name]) => name !== LAST_APPLIED);
+      if (annotations.length) {
+        metadata.annotations = Object.fromEntries(annotations);
+      } else {
+        delete metadata.annotations;
+      }
+      return [key, metadata];
+    }),
+  );
 }
 
 /** How much a mutual TLS mode guarantees: DISABLE < PERMISSIVE < STRICT. */
