@@ -5,7 +5,7 @@ import {
   AlertsResponse,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { RelativeTime } from '../common/RelativeTime';
-import { SourcesAlert } from '../common/SourcesAlert';
+import { SourcesAlert, unansweredSources } from '../common/SourcesAlert';
 import { StatusIcon, Tone } from '../common/StatusIcon';
 
 const STATE_ORDER = { firing: 0, pending: 1, inactive: 2 };
@@ -88,9 +88,10 @@ export function AlertsView(props: { answer: AlertsResponse }) {
   const silences = (answer.silences ?? []).flatMap(s =>
     s.status === 'ok' ? s.silences : [],
   );
-  const failed = [...answer.sources, ...(answer.silences ?? [])].flatMap(s =>
-    s.status === 'error' ? [`${s.source}: ${s.error.message}`] : [],
-  );
+  const failed = unansweredSources([
+    ...answer.sources,
+    ...(answer.silences ?? []),
+  ]);
   const answered = answer.sources.some(s => s.status === 'ok');
   const active = rules.filter(r => r.state !== 'inactive').length;
   return (

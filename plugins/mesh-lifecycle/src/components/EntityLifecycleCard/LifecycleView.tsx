@@ -18,7 +18,7 @@ import {
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { PhaseStepper, phaseTitle } from '../PhaseStepper';
 import { FindingList } from '../common/FindingList';
-import { SourcesAlert } from '../common/SourcesAlert';
+import { SourcesAlert, unansweredSources } from '../common/SourcesAlert';
 import { StatusIcon, Tone } from '../common/StatusIcon';
 
 const GATE_TONE: Record<GateStatus, Tone> = {
@@ -147,9 +147,7 @@ function PhasePart(props: {
 /** Sources that did not answer: what the answer is missing and why. */
 function Unanswered(props: { answer: LifecycleResponse }) {
   const { answer } = props;
-  const failed = answer.validation.flatMap(v =>
-    v.status === 'error' ? [`${v.source}: ${v.error.message}`] : [],
-  );
+  const failed = unansweredSources(answer.validation);
   const names = answer.phase.unanswered.filter(
     name => !answer.validation.some(v => `cluster ${v.source}` === name),
   );

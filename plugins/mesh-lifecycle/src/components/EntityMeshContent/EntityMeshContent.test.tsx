@@ -78,6 +78,15 @@ describe('the mesh tab, answered as the demo backend answers', () => {
     expect(
       within(graph).getAllByText(/^\d+\.\d+ req\/s, 5xx \d+\.\d+ %$/),
     ).toHaveLength(6);
+    // Declared relations nobody saw: drawn, and said so.
+    expect(
+      within(graph).getByText('loyalty-service').closest('a'),
+    ).toHaveAttribute('href', '/catalog/default/component/loyalty-service');
+    expect(within(graph).getByText('orders-db')).toBeInTheDocument();
+    expect(
+      within(graph).getAllByText('declared, no traffic seen'),
+    ).toHaveLength(2);
+    expect(within(graph).getAllByText('no traffic')).toHaveLength(2);
   });
 
   it("summarises the service's Istio objects, with the seed's mesh defaults in words", async () => {
@@ -177,6 +186,10 @@ describe('the mesh tab, answered as the demo backend answers', () => {
     );
     const alert = unanswered.closest('[role=alert], div')!;
     expect(alert.parentElement).toHaveTextContent(/test: /);
+    // Since when, relative, with the absolute time on hover.
+    const since = within(alert.parentElement!).getByText(/ ago$/);
+    expect(since.closest('li')).toHaveTextContent(/failing since .+ ago/);
+    expect(since).toHaveAttribute('title', expect.stringMatching(/Z$/));
     await waitFor(() =>
       expect(
         screen.getAllByText(/^Cluster (dev|prod)$/).length,

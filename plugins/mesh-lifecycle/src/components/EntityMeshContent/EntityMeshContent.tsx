@@ -25,7 +25,7 @@ import {
   RefreshButton,
   useEntityAnswer,
 } from '../common/EntityAnswerCard';
-import { SourcesAlert } from '../common/SourcesAlert';
+import { SourcesAlert, unansweredSources } from '../common/SourcesAlert';
 import { MeshObjects } from './MeshObjects';
 import { PeerGraph, edgeFigures } from './PeerGraph';
 import { ChartLine } from './SignalChart';
@@ -50,9 +50,7 @@ function Unanswered(props: {
   outcomes: Array<SourceOutcome<object>>;
   what: string;
 }) {
-  const failed = props.outcomes.flatMap(o =>
-    o.status === 'error' ? [`${o.source}: ${o.error.message}`] : [],
-  );
+  const failed = unansweredSources(props.outcomes);
   const none = failed.length === props.outcomes.length;
   return (
     <SourcesAlert

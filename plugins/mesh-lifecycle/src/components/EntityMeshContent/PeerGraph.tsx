@@ -14,6 +14,8 @@ interface PeerNode {
   kind: 'self' | 'caller' | 'callee';
   /** Seen in telemetry but not declared in the catalog. */
   undeclared?: boolean;
+  /** Declared in the catalog but not seen in telemetry. */
+  unseen?: boolean;
 }
 
 const NODE_WIDTH = 200;
@@ -54,13 +56,15 @@ export function edgeFigures(edge: {
 
 function subtitle(node: PeerNode): string {
   if (node.undeclared) return 'not declared in the catalog';
+  if (node.unseen) return 'declared, no traffic seen';
   return node.owner ? `owner ${shortRef(node.owner)}` : '';
 }
 
 /**
  * The service's live callers and callees as a graph: edges carry the request
- * rate and 5xx share; nodes link to their entity pages and name their owners; peers the
- * catalog does not declare are drawn dashed.
+ * rate and 5xx share; nodes link to their entity pages and name their owners;
+ * peers the catalog does not declare are drawn dashed, declared ones no
+ * source saw dotted (only when every source answered).
  */
 export function PeerGraph(props: {
   answer: DependenciesResponse;
@@ -114,6 +118,35 @@ export function PeerGraph(props: {
       });
     });
   }
+  // Declared relations no source saw, when every source could have.
+  const { answer } = props;
+  const conclusive =
+    answer.catalog.status === 'ok' &&
+    answer.sources.length > 0 &&
+    answer.sources.every(s => s.status === 'ok');
+  if (conclusive) {
+    for (const [kind, unseen] of [
+      ['caller', answer.unobserved.dependents],
+      ['callee', answer.unobserved.dependencies],
+    ] as const) {
+      unseen.forEach((peer, i) => {
+        const id = `unseen-${kind}:${peer.entityRef}:${i}`;
+        nodes.push({
+          id,
+          kind,
+          label: shortRef(peer.entityRef),
+          entityRef: peer.entityRef,
+          owner: peer.owner,
+          unseen: true,
+        });
+        edges.push(
+          kind === 'caller'
+            ? { from: id, to: 'self', label: 'no traffic' }
+            : { from: 'self', to: id, label: 'no traffic' },
+        );
+      });
+    }
+  }
   if (edges.length === 0) return null;
   return (
     <DependencyGraph
@@ -137,7 +170,12 @@ export function PeerGraph(props: {
                   : 'var(--bui-bg-neutral-1)'
               }
               stroke="var(--bui-fg-secondary)"
-              strokeDasharray={node.undeclared ? '4 3' : undefined}
+              strokeDasharray={
+                (node.undeclared && '4 3') ||
+                (node.unseen && '1 3') ||
+                undefined
+              }
+              opacity={node.unseen ? 0.7 : 1}
             />
             <text
               x={10}

@@ -130,6 +130,8 @@ describe('the fleet board, answered as the demo backend answers', () => {
         /^test did not answer, its figures are missing: cluster test: connection reset \(ECONNRESET\)/,
       ),
     ).toBeInTheDocument();
+    const since = screen.getByText(/ ago$/, { selector: 'time' });
+    expect(since.parentElement).toHaveTextContent(/^Failing since .+ ago\.$/);
     for (const [name] of SERVICES) {
       expect(screen.getByRole('link', { name })).toBeInTheDocument();
     }

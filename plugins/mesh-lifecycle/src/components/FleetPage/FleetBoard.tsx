@@ -1,3 +1,5 @@
+import { UnansweredSource } from '../common/SourcesAlert';
+import { RelativeTime } from '../common/RelativeTime';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
@@ -205,7 +207,7 @@ function distinct(values: Array<string | undefined>) {
   return [...new Set(values.filter((v): v is string => Boolean(v)))].sort();
 }
 
-function Board(props: { rows: FleetRow[]; problems: string[] }) {
+function Board(props: { rows: FleetRow[]; problems: UnansweredSource[] }) {
   const { rows } = props;
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const set = (key: keyof Filters) => (value: string) =>
@@ -239,7 +241,19 @@ function Board(props: { rows: FleetRow[]; problems: string[] }) {
   return (
     <Flex direction="column" gap="4">
       {props.problems.map(problem => (
-        <Alert key={problem} status="warning" icon title={problem} />
+        <Alert
+          key={problem.text}
+          status="warning"
+          icon
+          title={problem.text}
+          description={
+            problem.since ? (
+              <>
+                Failing since <RelativeTime iso={problem.since} />.
+              </>
+            ) : undefined
+          }
+        />
       ))}
       <nav aria-label="Services per phase">
         <Flex gap="2" style={{ flexWrap: 'wrap' }}>
@@ -354,24 +368,25 @@ export function FleetTable() {
       settle(api.getFleet()),
       settle(api.getFleetPhases()),
     ]);
-    const problems: string[] = [];
+    const problems: UnansweredSource[] = [];
     if ('error' in fleet) {
-      problems.push(
-        `Request figures and clusters are missing: ${fleet.error.message}`,
-      );
+      problems.push({
+        text: `Request figures and clusters are missing: ${fleet.error.message}`,
+      });
     }
     if ('error' in phases) {
-      problems.push(
-        `Recorded phases, health and gates are missing: ${phases.error.message}`,
-      );
+      problems.push({
+        text: `Recorded phases, health and gates are missing: ${phases.error.message}`,
+      });
     }
     for (const source of 'value' in fleet
       ? [...fleet.value.prometheus, ...fleet.value.clusters]
       : []) {
       if (source.status === 'error') {
-        problems.push(
-          `${source.source} did not answer, its figures are missing: ${source.error.message}`,
-        );
+        problems.push({
+          text: `${source.source} did not answer, its figures are missing: ${source.error.message}`,
+          ...(source.error.since ? { since: source.error.since } : {}),
+        });
       }
     }
     return {
