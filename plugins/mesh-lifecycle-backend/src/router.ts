@@ -25,6 +25,7 @@ import {
   LifecycleHistoryResponse,
   isClusterName,
   isDnsLabel,
+  isLabelValue,
   meshValidationReadPermission,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { MeshClustersService } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
@@ -319,6 +320,37 @@ export async function createRouter(options: {
         `validation ${namespace ?? '*'}`,
         answer.clusters,
       ),
+    });
+  });
+
+  const analysisQuery = z
+    .object({
+      cluster: z.string().refine(isClusterName),
+      namespace: z.string().refine(isDnsLabel),
+      service: z.string().refine(isDnsLabel),
+      version: z
+        .string()
+        .refine(v => v !== '' && isLabelValue(v))
+        .optional(),
+      window: windowSchema,
+    })
+    .strict();
+  // For traffic shifts (the scaffolder's mesh:traffic:shift): what a
+  // version received over a step's pause. Plugins only: users read a
+  // service's figures through its entity, whose permission is checked.
+  router.get('/analysis', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const query = analysisQuery.safeParse(req.query);
+    if (!query.success) {
+      throw new InputError(
+        'cluster (a cluster name), namespace and service (Kubernetes names) are required; version (optional) is a label value; window (optional) is a whole number of seconds between 30 and 86400; nothing else is accepted',
+      );
+    }
+    const { window, ...target } = query.data;
+    const answer = await traffic.analyse({ ...target, windowSeconds: window });
+    res.json({
+      ...answer,
+      sources: failures.stamp('analysis', answer.sources),
     });
   });
 

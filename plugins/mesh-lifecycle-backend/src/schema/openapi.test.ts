@@ -637,6 +637,54 @@ describe('the answers of the running plugin', () => {
     );
   });
 
+  it("documents a version's step analysis, for plugins only", async () => {
+    const plugin = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+      targetPluginId: 'mesh-lifecycle',
+    });
+    const v2 = await check(
+      await request(backend.server)
+        .get(
+          '/api/mesh-lifecycle/analysis?cluster=prod&namespace=bookinfo&service=reviews&version=v2&window=300',
+        )
+        .set('authorization', plugin),
+    );
+    expect(v2.status).toBe(200);
+    const [prometheus] = v2.body.sources;
+    expect(prometheus).toMatchObject({
+      status: 'ok',
+      istioCluster: 'Kubernetes',
+      ratio5xx: expect.any(Number),
+      p95LatencyMs: expect.any(Number),
+    });
+    expect(prometheus.requests).toBeGreaterThan(0);
+    const errors = await Promise.all(
+      [
+        // Users read figures through their entities.
+        request(backend.server).get(
+          '/api/mesh-lifecycle/analysis?cluster=prod&namespace=bookinfo&service=reviews',
+        ),
+        request(backend.server)
+          .get(
+            '/api/mesh-lifecycle/analysis?cluster=prod&namespace=bookinfo&service=reviews',
+          )
+          .set('authorization', mockCredentials.none.header()),
+        request(backend.server)
+          .get('/api/mesh-lifecycle/analysis?cluster=prod&namespace=bookinfo')
+          .set('authorization', plugin),
+        request(backend.server)
+          .get(
+            '/api/mesh-lifecycle/analysis?cluster=nowhere&namespace=bookinfo&service=reviews',
+          )
+          .set('authorization', plugin),
+      ].map(async pending => check(await pending)),
+    );
+    expect(errors.map(e => e.status)).toEqual([403, 401, 400, 400]);
+    expect(errors[3].body.error.message).toContain(
+      'the configured clusters are gone, prod, test',
+    );
+  });
+
   it('documents the configured clusters, by name and environment only', async () => {
     const response = await check(
       await request(backend.server).get('/api/mesh-lifecycle/clusters'),

@@ -131,6 +131,69 @@ describe('TrafficReader against the real Prometheus', () => {
     ).toBeLessThan(0.02);
   });
 
+  it("analyses one version over a step's window: requests, 5xx and p95 as the model says", async () => {
+    const reader = new TrafficReader({
+      sources: [
+        source('prometheus:prod', prometheus.url, ['prod']),
+        source('prometheus:gone', 'http://127.0.0.1:1', ['prod']),
+        source('prometheus:dev', prometheus.url, ['dev']),
+      ],
+      clusterNames: ['prod', 'dev'],
+    });
+    const v2 = groundTruth(model, {
+      destination: 'reviews',
+      version: 'v2',
+      from: new Date(end.getTime() - 300_000),
+      to: end,
+    });
+    const answer = await reader.analyse({
+      service: 'reviews',
+      namespace: 'bookinfo',
+      cluster: 'prod',
+      version: 'v2',
+      windowSeconds: 300,
+      at: end,
+    });
+    // Only the Prometheus servers that watch prod, each on its own.
+    expect(answer.sources.map(s => `${s.source}:${s.status}`)).toEqual([
+      'prometheus:prod:ok',
+      'prometheus:gone:error',
+    ]);
+    const [prod] = answer.sources;
+    if (prod.status !== 'ok') throw new Error(prod.error.message);
+    expect(off(prod.requests, v2.requestsPerSecond * 300)).toBeLessThan(0.02);
+    // v2 fails 5 % of its requests, the service as a whole far less.
+    expect(off(prod.ratio5xx, v2.ratio5xx)).toBeLessThan(0.05);
+    expect(off(prod.p95LatencyMs, v2.estimatedLatencyMs.p95)).toBeLessThan(
+      0.02,
+    );
+    // A version nobody runs has no figures: not zero.
+    const v9 = await reader.analyse({
+      service: 'reviews',
+      namespace: 'bookinfo',
+      cluster: 'prod',
+      version: 'v9',
+      windowSeconds: 300,
+      at: end,
+    });
+    expect(v9.sources[0]).toMatchObject({
+      status: 'ok',
+      requests: null,
+      ratio5xx: null,
+      p95LatencyMs: null,
+    });
+    await expect(
+      reader.analyse({
+        service: 'reviews',
+        namespace: 'bookinfo',
+        cluster: 'nowhere',
+        windowSeconds: 300,
+      }),
+    ).rejects.toThrow(
+      /cluster "nowhere" is not configured; the configured clusters are dev, prod/,
+    );
+  });
+
   it('counts the requests received over a long window', async () => {
     const reader = new TrafficReader({
       sources: [

@@ -4,6 +4,7 @@ import {
   QuietEvidence,
   ServiceDeclaration,
   SourceOutcome,
+  StepAnalysisResponse,
   TrafficFigures,
   TrafficPoint,
   TrafficResponse,
@@ -247,6 +248,103 @@ export class TrafficReader {
         }
       }),
     );
+  }
+
+  /**
+   * What each Prometheus that watches `cluster` measured of a service (one
+   * version of it, or all) over the last `windowSeconds`: the requests it
+   * received, its 5xx ratio and p95. For a traffic shift's step analysis.
+   */
+  async analyse(options: {
+    service: string;
+    namespace: string;
+    cluster: string;
+    version?: string;
+    windowSeconds: number;
+    at?: Date;
+  }): Promise<StepAnalysisResponse> {
+    const { service, namespace, cluster, version, windowSeconds } = options;
+    if (this.clusterNames && !this.clusterNames.includes(cluster)) {
+      throw new InputError(
+        `cluster ${JSON.stringify(
+          cluster,
+        )} is not configured; the configured clusters are ${[
+          ...this.clusterNames,
+        ]
+          .sort()
+          .join(', ')}`,
+      );
+    }
+    const sources = this.sources.filter(
+      s => s.clusters.length === 0 || s.clusters.includes(cluster),
+    );
+    return {
+      service,
+      namespace,
+      cluster,
+      ...(version !== undefined ? { version } : {}),
+      windowSeconds,
+      sources: await Promise.all(
+        sources.map(
+          async (source): Promise<StepAnalysisResponse['sources'][number]> => {
+            const istioCluster = istioClusterFilter(source, cluster);
+            const target: IstioTarget = {
+              service,
+              namespace,
+              ...(istioCluster ? { cluster: istioCluster } : {}),
+            };
+            const perVersion = version !== undefined;
+            const ask = (query: Parameters<PrometheusClient['instant']>[0]) =>
+              source.client.instant(query, options.at);
+            try {
+              const [rate, r5xx, p95] = await Promise.all([
+                ask(
+                  istioQueries.requestRate(target, windowSeconds, {
+                    perVersion,
+                  }),
+                ),
+                ask(
+                  istioQueries.errorRatio(target, windowSeconds, '5xx', {
+                    perVersion,
+                  }),
+                ),
+                ask(
+                  istioQueries.latencyQuantile(target, windowSeconds, 0.95, {
+                    perVersion,
+                  }),
+                ),
+              ]);
+              const of = (samples: VectorSample[]) =>
+                value(
+                  perVersion
+                    ? samples.filter(
+                        s => s.metric.destination_version === version,
+                      )
+                    : samples,
+                );
+              const perSecond = of(rate);
+              const requests =
+                perSecond === null ? null : perSecond * windowSeconds;
+              return {
+                source: source.client.name,
+                status: 'ok',
+                requests,
+                // No 5xx series with requests seen: none failed.
+                ratio5xx: of(r5xx) ?? (requests ? 0 : null),
+                p95LatencyMs: of(p95),
+                ...(istioCluster ? { istioCluster } : {}),
+              };
+            } catch (error) {
+              return {
+                source: source.client.name,
+                status: 'error',
+                error: sourceError(error),
+              };
+            }
+          },
+        ),
+      ),
+    };
   }
 
   private async figures(

@@ -7,3 +7,4 @@ export * from './history';
 export * from './lifecycle';
 export * from './clusters';
 export * from './validation';
+export * from './analysis';

@@ -10,6 +10,7 @@ import {
   LifecycleResponse,
   MeshResponse,
   MeshValidationResponse,
+  StepAnalysisResponse,
   TrafficResponse,
 } from '../api';
 import { ServiceDeclaration } from '../readServiceDeclaration';
@@ -99,6 +100,18 @@ export interface MeshLifecycleApi {
     cluster?: string;
     namespace?: string;
   }): Promise<MeshValidationResponse>;
+  /**
+   * What a version of a service (or all of it) received over a window:
+   * requests, 5xx ratio, p95, per Prometheus. For plugins (a traffic
+   * shift's step analysis); the backend refuses user credentials.
+   */
+  getStepAnalysis(options: {
+    cluster: string;
+    namespace: string;
+    service: string;
+    version?: string;
+    windowSeconds?: number;
+  }): Promise<StepAnalysisResponse>;
 }
 
 /**
@@ -216,6 +229,22 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
     return this.request(['validation'], {
       cluster: options.cluster,
       namespace: options.namespace,
+    });
+  }
+
+  async getStepAnalysis(options: {
+    cluster: string;
+    namespace: string;
+    service: string;
+    version?: string;
+    windowSeconds?: number;
+  }): Promise<StepAnalysisResponse> {
+    return this.request(['analysis'], {
+      cluster: options.cluster,
+      namespace: options.namespace,
+      service: options.service,
+      version: options.version,
+      window: options.windowSeconds,
     });
   }
 
