@@ -31,3 +31,7 @@ export type {
   TelemetryExporter,
   TelemetryExporterOptions,
 } from './startTelemetryExporter';
+export {
+  followVirtualServices,
+  modelFollowingVirtualServices,
+} from './followVirtualServices';
