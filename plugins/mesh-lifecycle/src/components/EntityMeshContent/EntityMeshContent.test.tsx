@@ -198,6 +198,36 @@ describe('the mesh tab, answered as the demo backend answers', () => {
     expect(screen.queryByText('Cluster test')).toBeNull();
   });
 
+  it('says callers and callees are unknown, not none, when no Prometheus answered', async () => {
+    const answer = recorded('checkout-service.dependencies').body as {
+      sources: unknown[];
+    };
+    await renderForEntity(<EntityMeshContent />, 'checkout-service', server, [
+      http.get('*/api/mesh-lifecycle/entities/*/*/*/dependencies', () =>
+        HttpResponse.json({
+          ...answer,
+          sources: [
+            {
+              source: 'prometheus 127.0.0.1:9090',
+              status: 'error',
+              error: { name: 'Error', message: 'unreachable: ECONNREFUSED' },
+            },
+          ],
+        }),
+      ),
+      recordedBackend(),
+    ]);
+    const callers = within(
+      await screen.findByRole('list', { name: 'Live callers' }),
+    );
+    expect(
+      callers.getByText('unknown: no Prometheus answered'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/none seen/)).toBeNull();
+    // Nobody can tell whether the declared relations carry traffic.
+    expect(screen.queryByText(/Declared but not seen/)).toBeNull();
+  });
+
   it('keeps the other sections when the signals fail, and says which source did not answer', async () => {
     const answer = recorded('checkout-service.traffic').body as {
       sources: unknown[];

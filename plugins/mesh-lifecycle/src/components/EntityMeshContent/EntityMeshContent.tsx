@@ -27,7 +27,7 @@ import {
 } from '../common/EntityAnswerCard';
 import { SourcesAlert, unansweredSources } from '../common/SourcesAlert';
 import { MeshObjects } from './MeshObjects';
-import { PeerGraph, edgeFigures } from './PeerGraph';
+import { PeerGraph, edgeFigures, unobservedIsConclusive } from './PeerGraph';
 import { ChartLine } from './SignalChart';
 
 const SignalChart = lazy(() => import('./SignalChart'));
@@ -475,6 +475,13 @@ function Peers(props: { answer: DependenciesResponse }) {
   const answered = answer.sources.flatMap(s => (s.status === 'ok' ? [s] : []));
   const callers = answered.flatMap(s => s.callers);
   const callees = answered.flatMap(s => s.callees);
+  // An empty list is "none" only if every source could have seen some.
+  let none = 'none seen over 5 min';
+  if (answered.length === 0) none = 'unknown: no Prometheus answered';
+  else if (answered.length < answer.sources.length) {
+    none = 'none seen by the Prometheus servers that answered';
+  }
+  const conclusive = unobservedIsConclusive(answer);
   const peer = (
     p: {
       service: string;
@@ -513,10 +520,10 @@ function Peers(props: { answer: DependenciesResponse }) {
           Live callers
         </Text>
         <ul aria-label="Live callers" style={{ margin: 0 }}>
-          {callers.length === 0 && <li>none seen over 5 min</li>}
+          {callers.length === 0 && <li>{none}</li>}
           {callers.map((c, i) => peer(c, `${c.namespace}/${c.workload}/${i}`))}
         </ul>
-        {answer.unobserved.dependents.length > 0 && (
+        {conclusive && answer.unobserved.dependents.length > 0 && (
           <Text variant="body-small" color="secondary">
             Declared but not seen calling:{' '}
             {answer.unobserved.dependents.map(d => d.entityRef).join(', ')}
@@ -528,10 +535,10 @@ function Peers(props: { answer: DependenciesResponse }) {
           Live callees
         </Text>
         <ul aria-label="Live callees" style={{ margin: 0 }}>
-          {callees.length === 0 && <li>none seen over 5 min</li>}
+          {callees.length === 0 && <li>{none}</li>}
           {callees.map((c, i) => peer(c, `${c.namespace}/${c.service}/${i}`))}
         </ul>
-        {answer.unobserved.dependencies.length > 0 && (
+        {conclusive && answer.unobserved.dependencies.length > 0 && (
           <Text variant="body-small" color="secondary">
             Declared but not seen called:{' '}
             {answer.unobserved.dependencies.map(d => d.entityRef).join(', ')}

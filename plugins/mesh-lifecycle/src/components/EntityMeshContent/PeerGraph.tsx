@@ -36,6 +36,18 @@ function callerLabel(caller: Caller): string {
 }
 
 /**
+ * Whether "declared but not seen" can be said: the catalog and every
+ * Prometheus answered (a source that did not may have seen the traffic).
+ */
+export function unobservedIsConclusive(answer: DependenciesResponse): boolean {
+  return (
+    answer.catalog.status === 'ok' &&
+    answer.sources.length > 0 &&
+    answer.sources.every(s => s.status === 'ok')
+  );
+}
+
+/**
  * What an edge carries: its request rate and the share answered with a 5xx
  * (`no traffic` when the window holds no request).
  */
@@ -120,11 +132,7 @@ export function PeerGraph(props: {
   }
   // Declared relations no source saw, when every source could have.
   const { answer } = props;
-  const conclusive =
-    answer.catalog.status === 'ok' &&
-    answer.sources.length > 0 &&
-    answer.sources.every(s => s.status === 'ok');
-  if (conclusive) {
+  if (unobservedIsConclusive(answer)) {
     for (const [kind, unseen] of [
       ['caller', answer.unobserved.dependents],
       ['callee', answer.unobserved.dependencies],
