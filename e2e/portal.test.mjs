@@ -277,7 +277,7 @@ describe('demo portal', () => {
     const graph = page.getByLabel('Live callers and callees');
     await graph.getByRole('link', { name: /cart-service/ }).waitFor();
     await graph
-      .getByText(/^\d+\.\d+ req\/s, 5xx \d+\.\d+ %$/)
+      .getByText(/^\d+\.\d+ req\/s, 5xx \d+(\.\d+)? %$/)
       .first()
       .waitFor();
     // The mesh objects in words: the seed's outlier detection.

@@ -10,6 +10,7 @@ import {
   renderForEntity,
 } from '../../__testUtils__/recordedBackend';
 import { EntityMeshContent } from './EntityMeshContent';
+import { edgeFigures } from './PeerGraph';
 
 const server = setupServer();
 
@@ -76,7 +77,7 @@ describe('the mesh tab, answered as the demo backend answers', () => {
     // One edge per caller and callee: the five callees and the callers
     // without a sidecar, each with its rate and 5xx share.
     expect(
-      within(graph).getAllByText(/^\d+\.\d+ req\/s, 5xx \d+\.\d+ %$/),
+      within(graph).getAllByText(/^\d+\.\d+ req\/s, 5xx \d+(\.\d+)? %$/),
     ).toHaveLength(6);
     // Declared relations nobody saw: drawn, and said so.
     expect(
@@ -260,5 +261,17 @@ describe('the mesh tab, answered as the demo backend answers', () => {
       screen.getByRole('table', { name: 'Split of checkout-service' }),
     );
     expect(split.getAllByText('no data')).toHaveLength(2);
+  });
+});
+
+describe('edgeFigures', () => {
+  it('says the rate and the 5xx share with the digits that matter, and no traffic as such', () => {
+    const edge = (requestsPerSecond: number, errorRatio: number | null) =>
+      edgeFigures({ requestsPerSecond, errorRatio });
+    expect(edge(29.14, 0.0005)).toBe('29.1 req/s, 5xx 0.05 %');
+    expect(edge(3.5, 0.002)).toBe('3.50 req/s, 5xx 0.2 %');
+    expect(edge(16.4, 0.02)).toBe('16.4 req/s, 5xx 2.0 %');
+    expect(edge(20.8, 0)).toBe('20.8 req/s, 5xx 0 %');
+    expect(edge(0, null)).toBe('no traffic');
   });
 });

@@ -487,7 +487,7 @@ function Peers(props: { answer: DependenciesResponse }) {
       service: string;
       namespace: string;
       requestsPerSecond: number;
-      errorRatio?: number | null;
+      errorRatio: number | null;
     } & {
       entities: Array<{ entityRef: string; owner?: string }>;
       declared: boolean;

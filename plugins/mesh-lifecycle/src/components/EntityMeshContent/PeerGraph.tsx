@@ -53,17 +53,19 @@ export function unobservedIsConclusive(answer: DependenciesResponse): boolean {
  */
 export function edgeFigures(edge: {
   requestsPerSecond: number;
-  errorRatio?: number | null;
+  errorRatio: number | null;
 }): string {
   if (edge.requestsPerSecond <= 0) return 'no traffic';
   const rate = `${edge.requestsPerSecond.toFixed(
     edge.requestsPerSecond < 10 ? 2 : 1,
   )} req/s`;
-  // Answers of backends from before the figure have none.
-  if (edge.errorRatio === undefined || edge.errorRatio === null) return rate;
-  return `${rate}, 5xx ${(edge.errorRatio * 100).toFixed(
-    edge.errorRatio > 0 && edge.errorRatio < 0.001 ? 3 : 1,
-  )} %`;
+  if (edge.errorRatio === null) return rate;
+  // Small shares keep two decimals: 0.05 %, 0.2 %, 2.0 %; none is 0 %.
+  const share = edge.errorRatio * 100;
+  let digits = 1;
+  if (share === 0) digits = 0;
+  else if (share < 0.1) digits = 2;
+  return `${rate}, 5xx ${share.toFixed(digits)} %`;
 }
 
 function subtitle(node: PeerNode): string {
