@@ -7,6 +7,7 @@ import {
 import { RelativeTime } from '../common/RelativeTime';
 import { SourcesAlert, unansweredSources } from '../common/SourcesAlert';
 import { StatusIcon, Tone } from '../common/StatusIcon';
+import { PlainList } from '../common/PlainList';
 
 const STATE_ORDER = { firing: 0, pending: 1, inactive: 2 };
 
@@ -127,17 +128,7 @@ export function AlertsView(props: { answer: AlertsResponse }) {
               ? `${rules.length} alert rules, none active`
               : `${active} of ${rules.length} alert rules active`}
           </Text>
-          <ul
-            aria-label="Alert rules"
-            style={{
-              listStyle: 'none',
-              padding: 0,
-              margin: 0,
-              display: 'flex',
-              flexDirection: 'column',
-              gap: 'var(--bui-space-3)',
-            }}
-          >
+          <PlainList label="Alert rules">
             {rules.map(rule => (
               <Rule
                 key={`${rule.group}/${rule.name}`}
@@ -145,7 +136,7 @@ export function AlertsView(props: { answer: AlertsResponse }) {
                 silences={silences}
               />
             ))}
-          </ul>
+          </PlainList>
         </>
       )}
     </Flex>

@@ -5,6 +5,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { phaseTitle } from '../PhaseStepper';
 import { RelativeTime } from '../common/RelativeTime';
+import { PlainList } from '../common/PlainList';
 
 /** What changed from the record before (older) to this one. */
 export function changes(
@@ -54,17 +55,7 @@ export function HistoryView(props: { answer: LifecycleHistoryResponse }) {
     );
   }
   return (
-    <ol
-      aria-label="Lifecycle history"
-      style={{
-        listStyle: 'none',
-        margin: 0,
-        padding: 0,
-        display: 'flex',
-        flexDirection: 'column',
-        gap: 'var(--bui-space-3)',
-      }}
-    >
+    <PlainList label="Lifecycle history" ordered>
       {records.map((record, i) => {
         const passing = record.gates.filter(g => g.status === 'pass').length;
         return (
@@ -84,6 +75,6 @@ export function HistoryView(props: { answer: LifecycleHistoryResponse }) {
           </li>
         );
       })}
-    </ol>
+    </PlainList>
   );
 }

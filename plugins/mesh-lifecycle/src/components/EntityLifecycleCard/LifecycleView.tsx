@@ -20,6 +20,7 @@ import { PhaseStepper, phaseTitle } from '../PhaseStepper';
 import { FindingList } from '../common/FindingList';
 import { SourcesAlert, unansweredSources } from '../common/SourcesAlert';
 import { StatusIcon, Tone } from '../common/StatusIcon';
+import { PlainList } from '../common/PlainList';
 
 const GATE_TONE: Record<GateStatus, Tone> = {
   pass: 'success',
@@ -197,21 +198,11 @@ function GatesPart(props: { answer: LifecycleResponse }) {
         {passing} of {gates.gates.length} pass
         {gates.passed ? ': ready to move on' : ''}
       </Text>
-      <ul
-        aria-label={title}
-        style={{
-          listStyle: 'none',
-          padding: 0,
-          margin: 0,
-          display: 'flex',
-          flexDirection: 'column',
-          gap: 'var(--bui-space-3)',
-        }}
-      >
+      <PlainList label={title}>
         {gates.gates.map(gate => (
           <Gate key={gate.id} gate={gate} />
         ))}
-      </ul>
+      </PlainList>
     </Section>
   );
 }

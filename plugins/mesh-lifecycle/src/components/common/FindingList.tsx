@@ -4,6 +4,7 @@ import {
   ValidationSeverity,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { StatusIcon, Tone } from './StatusIcon';
+import { PlainList } from './PlainList';
 
 const SEVERITY_TONE: Record<ValidationSeverity, Tone> = {
   error: 'danger',
@@ -53,17 +54,7 @@ export function FindingList(props: {
 }) {
   const withObject = props.withObject ?? true;
   return (
-    <ul
-      aria-label={props.label}
-      style={{
-        listStyle: 'none',
-        padding: 0,
-        margin: 0,
-        display: 'flex',
-        flexDirection: 'column',
-        gap: 'var(--bui-space-2)',
-      }}
-    >
+    <PlainList label={props.label} gap="2">
       {bySeverity(props.findings).map(f => (
         <li
           key={`${f.cluster}/${f.code}/${f.object.kind}/${f.object.namespace}/${f.object.name}/${f.path}`}
@@ -86,6 +77,6 @@ export function FindingList(props: {
           </Flex>
         </li>
       ))}
-    </ul>
+    </PlainList>
   );
 }
