@@ -16,7 +16,7 @@ import { PrometheusAlertingRule } from '../prometheus/PrometheusClient';
 import { promqlSelectors } from '../prometheus/promqlMatchers';
 import { unconfiguredCluster } from './pinnedCluster';
 import { sourceError } from './sourceError';
-import { TrafficSource } from './TrafficReader';
+import { TrafficSource, sourcesWatching } from './TrafficReader';
 
 /** An Alertmanager and the clusters whose alerts it receives. */
 export interface AlertmanagerSourceEntry {
@@ -228,38 +228,31 @@ export class AlertsReader {
     if (unconfigured) {
       return { entityRef: declaration.entityRef, sources: [unconfigured] };
     }
-    const watches = (clusters: string[]) =>
-      !cluster || clusters.length === 0 || clusters.includes(cluster);
-
     const sources = await Promise.all(
-      this.sources
-        .filter(source => watches(source.clusters))
-        .map(
-          async (
-            source,
-          ): Promise<SourceOutcome<{ rules: AlertRuleStatus[] }>> => {
-            try {
-              const rules = (await source.client.rules()).flatMap(group =>
-                group.rules.flatMap(rule => {
-                  const status = ruleForService(rule, group.name, service);
-                  return status ? [status] : [];
-                }),
-              );
-              return { source: source.client.name, status: 'ok', rules };
-            } catch (error) {
-              return {
-                source: source.client.name,
-                status: 'error',
-                error: sourceError(error),
-              };
-            }
-          },
-        ),
+      sourcesWatching(this.sources, cluster).map(
+        async (
+          source,
+        ): Promise<SourceOutcome<{ rules: AlertRuleStatus[] }>> => {
+          try {
+            const rules = (await source.client.rules()).flatMap(group =>
+              group.rules.flatMap(rule => {
+                const status = ruleForService(rule, group.name, service);
+                return status ? [status] : [];
+              }),
+            );
+            return { source: source.client.name, status: 'ok', rules };
+          } catch (error) {
+            return {
+              source: source.client.name,
+              status: 'error',
+              error: sourceError(error),
+            };
+          }
+        },
+      ),
     );
 
-    const alertmanagers = this.alertmanagers.filter(entry =>
-      watches(entry.clusters),
-    );
+    const alertmanagers = sourcesWatching(this.alertmanagers, cluster);
     if (alertmanagers.length === 0) {
       return { entityRef: declaration.entityRef, sources };
     }

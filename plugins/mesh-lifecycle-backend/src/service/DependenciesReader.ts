@@ -32,7 +32,11 @@ import { z } from 'zod';
 import { PrometheusClient, VectorSample } from '../prometheus/PrometheusClient';
 import { unconfiguredCluster } from './pinnedCluster';
 import { sourceError } from './sourceError';
-import { TrafficSource, istioClusterFilter } from './TrafficReader';
+import {
+  TrafficSource,
+  istioClusterFilter,
+  sourcesWatching,
+} from './TrafficReader';
 
 /** Istio's name of a peer it knows nothing about (no sidecar). */
 const UNKNOWN = 'unknown';
@@ -228,12 +232,7 @@ export class DependenciesReader {
     }
     const service = { service: kubernetesId, namespace };
     const unconfigured = unconfiguredCluster(declaration, this.clusterNames);
-    const sources = unconfigured
-      ? []
-      : this.sources.filter(
-          s =>
-            !cluster || s.clusters.length === 0 || s.clusters.includes(cluster),
-        );
+    const sources = unconfigured ? [] : sourcesWatching(this.sources, cluster);
     const observed = await Promise.all(
       sources.map(async (source): Promise<Observed> => {
         const istioCluster = istioClusterFilter(source, cluster);

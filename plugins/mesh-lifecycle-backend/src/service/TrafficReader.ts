@@ -34,6 +34,19 @@ export interface TrafficSource {
 }
 
 /**
+ * The sources that watch `cluster` (all of them when no cluster is named): a
+ * source without clusters watches every one.
+ */
+export function sourcesWatching<S extends { clusters: readonly string[] }>(
+  sources: readonly S[],
+  cluster: string | undefined,
+): S[] {
+  return sources.filter(
+    s => !cluster || s.clusters.length === 0 || s.clusters.includes(cluster),
+  );
+}
+
+/**
  * The Istio cluster ID to restrict a source's figures to for a service pinned
  * to `cluster`: needed only where the source watches other clusters too.
  */
@@ -98,9 +111,7 @@ export class TrafficReader {
         sources: [unconfigured],
       };
     }
-    const sources = this.sources.filter(
-      s => !cluster || s.clusters.length === 0 || s.clusters.includes(cluster),
-    );
+    const sources = sourcesWatching(this.sources, cluster);
     return {
       entityRef: declaration.entityRef,
       windowSeconds: options.windowSeconds,
@@ -204,9 +215,7 @@ export class TrafficReader {
     }
     const unconfigured = unconfiguredCluster(declaration, this.clusterNames);
     if (unconfigured) return [unconfigured];
-    const sources = this.sources.filter(
-      s => !cluster || s.clusters.length === 0 || s.clusters.includes(cluster),
-    );
+    const sources = sourcesWatching(this.sources, cluster);
     return Promise.all(
       sources.map(async (source): Promise<SourceOutcome<QuietEvidence>> => {
         const istioCluster = istioClusterFilter(source, cluster);
@@ -275,9 +284,7 @@ export class TrafficReader {
           .join(', ')}`,
       );
     }
-    const sources = this.sources.filter(
-      s => s.clusters.length === 0 || s.clusters.includes(cluster),
-    );
+    const sources = sourcesWatching(this.sources, cluster);
     return {
       service,
       namespace,
