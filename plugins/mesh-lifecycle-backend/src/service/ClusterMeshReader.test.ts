@@ -200,6 +200,12 @@ describe('ClusterMeshReader on the demo clusters', () => {
         true,
       );
     });
+    // The next view reuses the copy made for the cached object.
+    const manifestOf = async () =>
+      okClusters(
+        await reader.read(declaration('checkout-service', 'shop', 'prod')),
+      )[0].istioObjects.find(o => o.kind === 'VirtualService')?.manifest;
+    expect(await manifestOf()).toBe(await manifestOf());
   });
 
   it('lists the pods of each workload with readiness, restarts and sidecar', async () => {

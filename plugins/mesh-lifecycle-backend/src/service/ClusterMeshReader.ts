@@ -44,11 +44,25 @@ export interface MeshCluster {
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/** Readable copies made, per cached object: each is made once while cached. */
+const readable = new WeakMap<object, { [key: string]: unknown }>();
+
 /**
  * An object as the cluster serves it, for users to read: without the field
  * managers' bookkeeping and kubectl's copy of the last applied version.
+ * Made once per cached object (the watch caches replace an object when it
+ * changes), not on every view.
  */
 export function readableManifest(object: object): { [key: string]: unknown } {
+  let copy = readable.get(object);
+  if (!copy) {
+    copy = withoutBookkeeping(object);
+    readable.set(object, copy);
+  }
+  return copy;
+}
+
+function withoutBookkeeping(object: object): { [key: string]: unknown } {
   // Keys in the object's own order: apiVersion, kind, metadata, spec, …
   return Object.fromEntries(
     Object.entries(object).map(([key, value]) => {
