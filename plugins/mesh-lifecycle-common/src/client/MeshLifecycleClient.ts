@@ -100,18 +100,6 @@ export interface MeshLifecycleApi {
     cluster?: string;
     namespace?: string;
   }): Promise<MeshValidationResponse>;
-  /**
-   * What a version of a service (or all of it) received over a window:
-   * requests, 5xx ratio, p95, per Prometheus. For plugins (a traffic
-   * shift's step analysis); the backend refuses user credentials.
-   */
-  getStepAnalysis(options: {
-    cluster: string;
-    namespace: string;
-    service: string;
-    version?: string;
-    windowSeconds?: number;
-  }): Promise<StepAnalysisResponse>;
 }
 
 /**
@@ -232,6 +220,12 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
     });
   }
 
+  /**
+   * What a version of a service (or all of it) received over a window:
+   * requests, 5xx ratio, p95, per Prometheus. For plugins (a traffic
+   * shift's step analysis): the backend refuses users, so it is not part of
+   * the browser's {@link MeshLifecycleApi}.
+   */
   async getStepAnalysis(options: {
     cluster: string;
     namespace: string;
