@@ -171,7 +171,7 @@ describe('the mesh tab, answered as the demo backend answers', () => {
       }),
     ).toHaveTextContent('findings unknown (not validated)');
     expect(
-      screen.getByText('Validation findings cannot be shown'),
+      screen.getByText(/^Validation findings cannot be shown/),
     ).toBeInTheDocument();
   });
 

@@ -2,7 +2,6 @@ import {
   Accordion,
   AccordionPanel,
   AccordionTrigger,
-  Alert,
   Flex,
   Skeleton,
   Text,
@@ -16,8 +15,16 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { Suspense, lazy, useState } from 'react';
 import { FindingList, countFindings } from '../common/FindingList';
+import {
+  SourcesAlert,
+  UnansweredSource,
+  unansweredSources,
+} from '../common/SourcesAlert';
 
 const ManifestYaml = lazy(() => import('./ManifestYaml'));
+
+const keyOf = (o: { kind: string; namespace: string; name: string }) =>
+  `${o.kind}/${o.namespace}/${o.name}`;
 
 const SCOPE_WORDS = {
   workload: 'applies to its workloads',
@@ -150,48 +157,26 @@ export function MeshObjects(props: {
         const validation = lifecycle?.validation.find(
           v => v.source === cluster.cluster,
         );
+        const findings = validation?.status === 'ok' ? validation.findings : [];
+        const listed = new Set(cluster.istioObjects.map(keyOf));
         const findingsOf = (o: MeshIstioObject) =>
           validation?.status === 'ok'
-            ? validation.findings.filter(
-                f =>
-                  f.object.kind === o.kind &&
-                  f.object.namespace === o.namespace &&
-                  f.object.name === o.name,
-              )
+            ? findings.filter(f => keyOf(f.object) === keyOf(o))
             : undefined;
-        const listed = new Set(
-          cluster.istioObjects.map(o => `${o.kind}/${o.namespace}/${o.name}`),
-        );
-        const others =
-          validation?.status === 'ok'
-            ? validation.findings.filter(
-                f =>
-                  !listed.has(
-                    `${f.object.kind}/${f.object.namespace}/${f.object.name}`,
-                  ),
-              )
-            : [];
-        let unvalidated: string | undefined;
-        if (!lifecycle) {
-          unvalidated = 'the lifecycle answer failed';
-        } else if (!validation) {
-          unvalidated = 'this cluster was not validated';
-        } else if (validation.status === 'error') {
-          unvalidated = validation.error.message;
-        }
+        const others = findings.filter(f => !listed.has(keyOf(f.object)));
+        let unvalidated: Array<string | UnansweredSource>;
+        if (!lifecycle) unvalidated = ['the lifecycle answer failed'];
+        else if (!validation) unvalidated = ['this cluster was not validated'];
+        else unvalidated = unansweredSources([validation]);
         return (
           <Flex key={cluster.cluster} direction="column" gap="2">
             <Text as="h4" variant="body-medium" weight="bold">
               Cluster {cluster.cluster}
             </Text>
-            {unvalidated && (
-              <Alert
-                status="warning"
-                icon
-                title="Validation findings cannot be shown"
-                description={`${unvalidated}. The objects are shown without them; refresh to try again.`}
-              />
-            )}
+            <SourcesAlert
+              title="Validation findings cannot be shown (the objects are, without them): refresh to try again"
+              lines={unvalidated}
+            />
             {cluster.istioObjects.length === 0 ? (
               <Text variant="body-small" color="secondary">
                 No Istio object concerns this service here: its traffic gets the
