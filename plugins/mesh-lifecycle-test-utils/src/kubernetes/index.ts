@@ -12,3 +12,4 @@ export type { JsonObject, JsonValue } from './json';
 export type { CustomResourceDefinition } from './resources';
 export type { KubernetesStatus, StatusCause } from './status';
 export { parseKubernetesManifests, loadKubernetesManifests } from './manifests';
+export { setRouteWeights } from './setRouteWeights';

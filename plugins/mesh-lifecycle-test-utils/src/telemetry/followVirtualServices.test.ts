@@ -3,6 +3,7 @@ import {
   KubernetesEmulator,
   startKubernetesEmulator,
 } from '../kubernetes/startKubernetesEmulator';
+import { setRouteWeights } from '../kubernetes/setRouteWeights';
 import { MeshModel, EXTERNAL_SOURCE } from './MeshModel';
 import {
   followVirtualServices,
@@ -89,18 +90,11 @@ describe('followVirtualServices', () => {
       expect(v2Before / allBefore).toBeCloseTo(0.1, 2);
 
       // Promoted: 0/100.
-      const vs = emulator.get(
-        'networking.istio.io/v1',
-        'VirtualService',
-        'shop',
-        'checkout-service',
-      ) as unknown as {
-        spec: { http: Array<{ route: Array<{ weight: number }> }> };
-      };
-      const route = vs.spec.http.find(r => r.route.length === 2)!;
-      route.route[0].weight = 0;
-      route.route[1].weight = 100;
-      emulator.apply(vs);
+      setRouteWeights(
+        emulator,
+        { namespace: 'shop', name: 'checkout-service' },
+        { v1: 0, v2: 100 },
+      );
       expect(
         follower.refresh().services[0].versions.map(v => v.weight),
       ).toEqual([0, 100]);

@@ -6,6 +6,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import {
   KubernetesEmulator,
+  setRouteWeights,
   startKubernetesEmulator,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { join } from 'path';
@@ -195,18 +196,11 @@ describe('runTrafficShift on the emulated production cluster', () => {
       undefined,
       call => {
         if (call !== 1) return;
-        const vs = emulator.get(
-          'networking.istio.io/v1',
-          'VirtualService',
-          'shop',
-          'checkout-service',
-        ) as unknown as {
-          spec: { http: Array<{ route: Array<{ weight: number }> }> };
-        };
-        const route = vs.spec.http.find(r => r.route.length === 2)!;
-        route.route[0].weight = 95;
-        route.route[1].weight = 5;
-        emulator.apply(vs);
+        setRouteWeights(
+          emulator,
+          { namespace: 'shop', name: 'checkout-service' },
+          { v1: 95, v2: 5 },
+        );
       },
     );
     await expect(runTrafficShift(canary(), run.dependencies)).rejects.toThrow(
