@@ -135,6 +135,10 @@ describe('the fleet board, answered as the demo backend answers', () => {
     for (const [name] of SERVICES) {
       expect(screen.getByRole('link', { name })).toBeInTheDocument();
     }
+    // Where search-service runs is not known: not "nowhere".
+    expect(
+      within(rowOf('search-service')).getByText('test (did not answer)'),
+    ).toBeInTheDocument();
     // Prometheus answered: the canary's figures are there, with units.
     expect(
       within(rowOf('checkout-service')).getAllByText(/ req\/s$/).length,

@@ -34,6 +34,7 @@ import {
   fleetRows,
   formatMs,
   formatPercent,
+  formatClusters,
   formatRate,
 } from './fleetRows';
 
@@ -81,7 +82,9 @@ function matches(row: FleetRow, filters: Filters): boolean {
     (filters.owner === ALL || row.owner === filters.owner) &&
     (filters.system === ALL || row.system === filters.system) &&
     (filters.phase === ALL || (row.phase ?? 'none') === filters.phase) &&
-    (filters.cluster === ALL || row.clusters.includes(filters.cluster)) &&
+    (filters.cluster === ALL ||
+      // A cluster that did not answer may hold it: keep it in sight.
+      [...row.clusters, ...row.unansweredClusters].includes(filters.cluster)) &&
     (filters.health === ALL || (row.health ?? 'none') === filters.health)
   );
 }
@@ -150,7 +153,7 @@ const columns: ColumnConfig<FleetRow>[] = [
   {
     id: 'clusters',
     label: 'Clusters',
-    cell: row => <CellText title={row.clusters.join(', ') || '—'} />,
+    cell: row => <CellText title={formatClusters(row)} />,
   },
   {
     id: 'rate',
@@ -304,7 +307,9 @@ function Board(props: { rows: FleetRow[]; problems: UnansweredSource[] }) {
         <FilterSelect
           label="Cluster"
           value={filters.cluster}
-          options={distinct(rows.flatMap(r => r.clusters)).map(id => ({
+          options={distinct(
+            rows.flatMap(r => [...r.clusters, ...r.unansweredClusters]),
+          ).map(id => ({
             id,
             label: id,
           }))}

@@ -19,7 +19,10 @@ export interface FleetRow {
   phase?: LifecyclePhase;
   phaseFrom: 'recorded' | 'declared' | 'none';
   health?: HealthVerdict;
+  /** The clusters it runs on, among those that answered. */
   clusters: string[];
+  /** Clusters it may run on that did not answer: where it runs is not known. */
+  unansweredClusters: string[];
   /** `null`: Prometheus has no series of it; `undefined`: none answered. */
   requestsPerSecond?: number | null;
   ratio5xx?: number | null;
@@ -48,6 +51,9 @@ export function fleetRows(options: {
   const records = new Map(
     (options.phases?.services ?? []).map(r => [r.entityRef, r]),
   );
+  const failedClusters = (options.fleet?.clusters ?? []).flatMap(c =>
+    c.status === 'error' ? [c.source] : [],
+  );
   const rows = options.entities.map((entity): FleetRow => {
     const id = stringifyEntityRef(entity);
     const service = figures.get(id);
@@ -60,6 +66,7 @@ export function fleetRows(options: {
       system: ref(entity.spec?.system),
       phaseFrom: 'none',
       clusters: [],
+      unansweredClusters: [],
     };
     if (record) {
       row.phase = record.phase;
@@ -80,6 +87,10 @@ export function fleetRows(options: {
       row.clusters = service.clusters
         .filter(c => c.workloads > 0)
         .map(c => c.cluster);
+      const pinned = service.target.cluster;
+      row.unansweredClusters = failedClusters.filter(
+        c => !pinned || c === pinned,
+      );
       if (service.traffic.length > 0) {
         const seen = service.traffic.filter(
           t => t.figures.requestsPerSecond !== null,
@@ -109,6 +120,18 @@ export function fleetRows(options: {
 
 function phaseIndex(phase: LifecyclePhase | undefined): number {
   return phase ? LIFECYCLE_PHASES.indexOf(phase) : LIFECYCLE_PHASES.length;
+}
+
+/**
+ * Where a service runs, as the board shows it: a cluster that did not
+ * answer is named as such, never left out as if it ran nothing there.
+ */
+export function formatClusters(row: FleetRow): string {
+  const all = [
+    ...row.clusters,
+    ...row.unansweredClusters.map(c => `${c} (did not answer)`),
+  ];
+  return all.join(', ') || '—';
 }
 
 /** Request rate as the board shows it: units, and no data is not zero. */
