@@ -183,7 +183,7 @@ describe('the mesh tab, answered as the demo backend answers', () => {
       [recordedBackend({ testClusterDown: true })],
     );
     const unanswered = await screen.findByText(
-      'Some sources did not answer: the mesh shows the rest',
+      'Some sources did not answer: the split shows the rest',
     );
     const alert = unanswered.closest('[role=alert], div')!;
     expect(alert.parentElement).toHaveTextContent(/test: /);
@@ -197,6 +197,23 @@ describe('the mesh tab, answered as the demo backend answers', () => {
       ).toBeGreaterThan(0),
     );
     expect(screen.queryByText('Cluster test')).toBeNull();
+    // Every section of the mesh says it, not only the first.
+    for (const what of ['the configuration', 'the pod list']) {
+      expect(
+        screen.getByText(`Some sources did not answer: ${what} shows the rest`),
+      ).toBeInTheDocument();
+    }
+  });
+
+  it('with its only cluster down: no section of the mesh is left empty', async () => {
+    await renderForEntity(<EntityMeshContent />, 'search-service', server, [
+      recordedBackend({ testClusterDown: true }),
+    ]);
+    for (const what of ['the split', 'the configuration', 'the pod list']) {
+      expect(
+        await screen.findByText(`No source answered: ${what} cannot be shown`),
+      ).toBeInTheDocument();
+    }
   });
 
   it('says callers and callees are unknown, not none, when no Prometheus answered', async () => {

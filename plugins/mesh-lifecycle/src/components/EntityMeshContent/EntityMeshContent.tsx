@@ -437,35 +437,54 @@ function MeshSection() {
   );
   const actions = <RefreshButton loading={loading} onPress={retry} />;
   const [mesh, traffic, lifecycle] = value ?? [];
+  // Each section says on its own which clusters it cannot show.
+  const section = (
+    title: string,
+    what: string,
+    body: ReactNode,
+    // One refresh for the three sections: they show one answer.
+    withRefresh = false,
+  ) => (
+    <Section
+      title={title}
+      loading={loading && !value}
+      error={error}
+      actions={withRefresh ? actions : undefined}
+    >
+      {mesh && (
+        <Flex direction="column" gap="3">
+          <Unanswered outcomes={mesh.clusters} what={what} />
+          {mesh.clusters.length === 0 && (
+            <Alert
+              status="info"
+              icon
+              title="No configured cluster can run this service"
+              description="Configure meshLifecycle.clusters (or the Kubernetes plugin's clusters), or check the entity's backstage.io/kubernetes-cluster annotation."
+            />
+          )}
+          {body}
+        </Flex>
+      )}
+    </Section>
+  );
   return (
     <>
-      <Section
-        title="Traffic split and mTLS"
-        loading={loading && !value}
-        error={error}
-        actions={actions}
-      >
-        {mesh && (
-          <Flex direction="column" gap="3">
-            <Unanswered outcomes={mesh.clusters} what="the mesh" />
-            <SplitAndMtls mesh={mesh} traffic={traffic} />
-          </Flex>
-        )}
-      </Section>
-      <Section
-        title="Mesh configuration"
-        loading={loading && !value}
-        error={error}
-      >
-        {mesh && <MeshObjects mesh={mesh} lifecycle={lifecycle} />}
-      </Section>
-      <Section
-        title="Workloads and pods"
-        loading={loading && !value}
-        error={error}
-      >
-        {mesh && <Workloads mesh={mesh} />}
-      </Section>
+      {section(
+        'Traffic split and mTLS',
+        'the split',
+        mesh && <SplitAndMtls mesh={mesh} traffic={traffic} />,
+        true,
+      )}
+      {section(
+        'Mesh configuration',
+        'the configuration',
+        mesh && <MeshObjects mesh={mesh} lifecycle={lifecycle} />,
+      )}
+      {section(
+        'Workloads and pods',
+        'the pod list',
+        mesh && <Workloads mesh={mesh} />,
+      )}
     </>
   );
 }
