@@ -3,6 +3,7 @@ export function relativeTime(iso: string, now = Date.now()): string {
   const seconds = Math.round((now - new Date(iso).getTime()) / 1000);
   const future = seconds < 0;
   const s = Math.abs(seconds);
+  if (s < 5) return 'just now';
   let text: string;
   if (s < 60) text = `${s} s`;
   else if (s < 3600) text = `${Math.round(s / 60)} min`;
