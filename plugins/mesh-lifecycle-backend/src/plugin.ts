@@ -22,6 +22,7 @@ import { LifecycleReader } from './service/LifecycleReader';
 import { MeshValidationReader } from './service/MeshValidationReader';
 import { AnswerCache } from './service/answerCache';
 import { DatabaseLifecycleHistoryStore } from './history/LifecycleHistoryStore';
+import { TrafficShiftStore } from './shifts/TrafficShiftStore';
 import { lifecycleHistorySource } from './history/lifecycleHistorySource';
 import { scheduleHistory } from './history/scheduleHistory';
 import { scheduleTestEnvironmentCleanup } from './environments/expireTestEnvironments';
@@ -154,6 +155,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
             lifecycle: lifecycleReader,
             validation: new MeshValidationReader({ clusters, logger }),
             history,
+            shifts: await TrafficShiftStore.create({ database }),
             clusters: createMeshClustersService(meshConfig.clusters),
             answers: new AnswerCache({ cache }),
           }),

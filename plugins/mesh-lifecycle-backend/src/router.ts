@@ -17,12 +17,17 @@ import { MeshValidationReader } from './service/MeshValidationReader';
 import { AnswerCache, principalKey } from './service/answerCache';
 import { FailureClock } from './service/FailureClock';
 import { LifecycleHistoryStore } from './history/LifecycleHistoryStore';
+import {
+  TrafficShiftStore,
+  parseTrafficShiftRecord,
+} from './shifts/TrafficShiftStore';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ClustersResponse,
   FleetPhasesResponse,
   LifecycleHistoryResponse,
+  TrafficShiftsResponse,
   isClusterName,
   isDnsLabel,
   isLabelValue,
@@ -51,6 +56,8 @@ export async function createRouter(options: {
   /** The mesh-wide view of the configuration validator. */
   validation: MeshValidationReader;
   history: LifecycleHistoryStore;
+  /** The traffic shifts recorded by the scaffolder's mesh:traffic:shift. */
+  shifts: TrafficShiftStore;
   catalog: CatalogService;
   /** The configured clusters; only their names and environments are served. */
   clusters: Pick<MeshClustersService, 'list'>;
@@ -69,6 +76,7 @@ export async function createRouter(options: {
     lifecycle,
     validation,
     history,
+    shifts,
     catalog,
     clusters,
     answers,
@@ -245,6 +253,47 @@ export async function createRouter(options: {
     res.json(answer);
   });
 
+  const shiftsQuery = z
+    .object({ limit: z.coerce.number().int().min(1).max(100).default(10) })
+    .strict();
+  router.get('/entities/:kind/:namespace/:name/shifts', async (req, res) => {
+    const query = shiftsQuery.safeParse(req.query);
+    if (!query.success) {
+      throw new InputError(
+        'limit must be a whole number between 1 and 100; nothing else is accepted',
+      );
+    }
+    // Reading the shifts needs reading the entity.
+    const { declaration } = await entityOf(req);
+    const answer: TrafficShiftsResponse = {
+      entityRef: declaration.entityRef,
+      shifts: await shifts.shifts(declaration.entityRef, {
+        limit: query.data.limit,
+      }),
+    };
+    res.json(answer);
+  });
+
+  // Written by the scaffolder's mesh:traffic:shift as a shift goes on.
+  // Plugins only: the action checked the initiator's permission.
+  router.put(
+    '/shifts/:id',
+    express.json({ limit: '1mb' }),
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['service'] });
+      const record = parseTrafficShiftRecord(req.body);
+      if (record.id !== req.params.id) {
+        throw new InputError(
+          `The record's id ${JSON.stringify(
+            record.id,
+          )} is not the one of the path ${JSON.stringify(req.params.id)}`,
+        );
+      }
+      await shifts.record(record);
+      res.status(204).end();
+    },
+  );
+
   router.get('/fleet/phases', async (req, res) => {
     if (Object.keys(req.query).length > 0) {
       throw new InputError('fleet/phases takes no query parameters');
@@ -332,7 +381,8 @@ export async function createRouter(options: {
         .string()
         .refine(v => v !== '' && isLabelValue(v))
         .optional(),
-      window: windowSchema,
+      // A step's pause: from 10 s, for scrape intervals of a few seconds.
+      window: z.coerce.number().int().min(10).max(86_400).default(300),
     })
     .strict();
   // For traffic shifts (the scaffolder's mesh:traffic:shift): what a
@@ -343,7 +393,7 @@ export async function createRouter(options: {
     const query = analysisQuery.safeParse(req.query);
     if (!query.success) {
       throw new InputError(
-        'cluster (a cluster name), namespace and service (Kubernetes names) are required; version (optional) is a label value; window (optional) is a whole number of seconds between 30 and 86400; nothing else is accepted',
+        'cluster (a cluster name), namespace and service (Kubernetes names) are required; version (optional) is a label value; window (optional) is a whole number of seconds between 10 and 86400; nothing else is accepted',
       );
     }
     const { window, ...target } = query.data;

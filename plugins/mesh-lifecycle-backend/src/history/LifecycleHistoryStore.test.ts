@@ -58,6 +58,7 @@ describe.each(SUPPORTED_DATABASES)('lifecycle history on %s', (_name, id) => {
     expect(await client.schema.hasTable('lifecycle_history')).toBe(true);
     await client.migrate.rollback({ directory: MIGRATIONS_DIRECTORY }, true);
     expect(await client.schema.hasTable('lifecycle_history')).toBe(false);
+    expect(await client.schema.hasTable('traffic_shifts')).toBe(false);
     await applyMigrations(client);
     expect(await store.record(snapshot())).toBe(true);
   });

@@ -177,6 +177,7 @@ describe('the answers of the running plugin', () => {
     'alerts',
     'lifecycle',
     'history',
+    'shifts',
   ];
   const entity = (name: string, route: string) =>
     `/api/mesh-lifecycle/entities/component/default/${name}/${route}`;
@@ -682,6 +683,101 @@ describe('the answers of the running plugin', () => {
     expect(errors.map(e => e.status)).toEqual([403, 401, 400, 400]);
     expect(errors[3].body.error.message).toContain(
       'the configured clusters are gone, prod, test',
+    );
+  });
+
+  it('documents the recorded traffic shifts, written by plugins only', async () => {
+    const plugin = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+      targetPluginId: 'mesh-lifecycle',
+    });
+    const record = {
+      id: 'task-1.shift',
+      entityRef: 'component:default/checkout-service',
+      cluster: 'prod',
+      namespace: 'bookinfo',
+      virtualService: 'reviews',
+      route: 'default',
+      kind: 'canary',
+      initiatedBy: 'user:default/mock',
+      from: [
+        { host: 'reviews', subset: 'v1', weight: 90 },
+        { host: 'reviews', subset: 'v2', weight: 10 },
+      ],
+      to: [
+        { host: 'reviews', subset: 'v1', weight: 0 },
+        { host: 'reviews', subset: 'v2', weight: 100 },
+      ],
+      pauseSeconds: 60,
+      thresholds: {
+        max5xxPercent: 1,
+        maxP95LatencyMs: 1000,
+        minRequests: 50,
+        onInconclusive: 'fail',
+      },
+      steps: [
+        {
+          index: 1,
+          weights: [
+            { host: 'reviews', subset: 'v1', weight: 50 },
+            { host: 'reviews', subset: 'v2', weight: 50 },
+          ],
+          analysed: { host: 'reviews', subset: 'v2' },
+          verdict: 'fail',
+          reasons: ['5xx ratio 3.00 % is above 1 %'],
+          figures: { requests: 1200, ratio5xx: 0.03, p95LatencyMs: null },
+        },
+      ],
+      outcome: 'rolled-back',
+      message: 'Step 1 did not pass',
+      startedAt: '2026-12-05T10:00:00.000Z',
+      finishedAt: '2026-12-05T10:01:05.000Z',
+    };
+    const put = (body: object, authorization?: string) => {
+      const pending = request(backend.server)
+        .put(`/api/mesh-lifecycle/shifts/${record.id}`)
+        .send(body);
+      return authorization
+        ? pending.set('authorization', authorization)
+        : pending;
+    };
+    const written = await check(await put(record, plugin));
+    expect(written.status).toBe(204);
+    // Recorded again as it goes on: replaced, not added.
+    expect((await check(await put(record, plugin))).status).toBe(204);
+
+    const shifts = await check(
+      await request(backend.server).get(entity('checkout-service', 'shifts')),
+    );
+    expect(shifts.status).toBe(200);
+    expect(shifts.body).toEqual({
+      entityRef: 'component:default/checkout-service',
+      shifts: [record],
+    });
+
+    const errors = await Promise.all(
+      [
+        // Users cannot write a record: only the action does, after its
+        // permission check.
+        put(record, mockCredentials.user.header()),
+        put(record, mockCredentials.none.header()),
+        put({ ...record, outcome: 'maybe' }, plugin),
+        put({ ...record, id: 'another' }, plugin),
+        request(backend.server).get(
+          `${entity('checkout-service', 'shifts')}?limit=0`,
+        ),
+        request(backend.server)
+          .get(entity('checkout-service', 'shifts'))
+          .set('authorization', mockCredentials.none.header()),
+        request(backend.server).get(entity('no-such-service', 'shifts')),
+      ].map(async pending => check(await pending)),
+    );
+    expect(errors.map(e => e.status)).toEqual([
+      403, 401, 400, 400, 400, 401, 404,
+    ]);
+    expect(errors[2].body.error.message).toContain("at 'outcome'");
+    expect(errors[3].body.error.message).toContain(
+      'is not the one of the path',
     );
   });
 

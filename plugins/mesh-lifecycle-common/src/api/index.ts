@@ -8,3 +8,4 @@ export * from './lifecycle';
 export * from './clusters';
 export * from './validation';
 export * from './analysis';
+export * from './shifts';

@@ -12,6 +12,8 @@ import {
   MeshValidationResponse,
   StepAnalysisResponse,
   TrafficResponse,
+  TrafficShiftRecord,
+  TrafficShiftsResponse,
 } from '../api';
 import { ServiceDeclaration } from '../readServiceDeclaration';
 
@@ -83,6 +85,14 @@ export interface MeshLifecycleApi {
     entityRef: MeshLifecycleEntityRef,
     options?: { limit?: number },
   ): Promise<LifecycleHistoryResponse>;
+  /**
+   * The service's recorded traffic shifts, newest first: at most `limit` of
+   * them (1 to 100; the backend's default, 10, when left out).
+   */
+  getTrafficShifts(
+    entityRef: MeshLifecycleEntityRef,
+    options?: { limit?: number },
+  ): Promise<TrafficShiftsResponse>;
   /** The latest recorded lifecycle of every service the caller may see. */
   getFleetPhases(): Promise<FleetPhasesResponse>;
   /**
@@ -203,6 +213,15 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
     });
   }
 
+  async getTrafficShifts(
+    entityRef: MeshLifecycleEntityRef,
+    options: { limit?: number } = {},
+  ): Promise<TrafficShiftsResponse> {
+    return this.request(entityPath(entityRef, 'shifts'), {
+      limit: options.limit,
+    });
+  }
+
   async getFleetPhases(): Promise<FleetPhasesResponse> {
     return this.request(['fleet', 'phases']);
   }
@@ -242,9 +261,19 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
     });
   }
 
+  /**
+   * Records a traffic shift, or updates the record with the same id (its
+   * steps so far, how it ended). For the scaffolder's `mesh:traffic:shift`:
+   * the backend accepts it from plugins only.
+   */
+  async recordTrafficShift(record: TrafficShiftRecord): Promise<void> {
+    await this.request<unknown>(['shifts', record.id], {}, record);
+  }
+
   private async request<T>(
     segments: readonly string[],
     query: Record<string, string | number | undefined> = {},
+    body?: object,
   ): Promise<T> {
     const url = new URL(await this.discoveryApi.getBaseUrl(PLUGIN_ID));
     url.pathname = [
@@ -256,10 +285,20 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
         url.searchParams.set(key, String(value));
       }
     }
-    const response = await this.fetch(url.toString());
+    const response = await this.fetch(
+      url.toString(),
+      body === undefined
+        ? undefined
+        : {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }
