@@ -3,12 +3,18 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { meshClustersServiceRef } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  meshClustersServiceRef,
+  readMeshLifecycleConfig,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import {
   createCatalogAnnotateAction,
   createEnvironmentCreateAction,
   createManifestsApplyAction,
   createManifestsGenerateAction,
+  createTrafficShiftAction,
+  meshLifecycleBackendClient,
 } from './actions';
 
 /**
@@ -17,7 +23,9 @@ import {
  * Lifecycle (`meshLifecycle.clusters`, read by `meshClustersServiceRef`), so
  * no template ever holds a token. Writing to a cluster needs the permissions
  * `mesh-lifecycle.manifests.apply` / `mesh-lifecycle.environment.create` for
- * the user who runs the template.
+ * the user who runs the template; shifting a service's traffic
+ * (`mesh:traffic:shift`) needs `mesh-lifecycle.traffic.shift` on its entity
+ * and the mesh-lifecycle backend plugin (analysis and records).
  *
  * @public
  */
@@ -30,13 +38,32 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         clusters: meshClustersServiceRef,
         permissions: coreServices.permissions,
+        catalog: catalogServiceRef,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolder, clusters, permissions }) {
+      async init({
+        scaffolder,
+        clusters,
+        permissions,
+        catalog,
+        discovery,
+        auth,
+        config,
+      }) {
         scaffolder.addActions(
           createCatalogAnnotateAction(),
           createManifestsGenerateAction(),
           createManifestsApplyAction({ clusters, permissions }),
           createEnvironmentCreateAction({ clusters, permissions }),
+          createTrafficShiftAction({
+            clusters,
+            permissions,
+            catalog,
+            backend: meshLifecycleBackendClient({ discovery, auth }),
+            thresholds: readMeshLifecycleConfig(config).thresholds,
+          }),
         );
       },
     });

@@ -5,3 +5,9 @@ export {
   createManifestsApplyAction,
   type ManifestsApplyActionOptions,
 } from './manifestsApply';
+export {
+  createTrafficShiftAction,
+  meshLifecycleBackendClient,
+  type TrafficShiftActionOptions,
+  type TrafficShiftBackend,
+} from './trafficShift';

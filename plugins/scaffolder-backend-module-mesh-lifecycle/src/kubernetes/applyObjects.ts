@@ -334,7 +334,7 @@ function changesOf(
 }
 
 /** Other managers that own the object, by managedFields, markers or owner. */
-function externalOwners(current: JsonObject): string[] {
+export function externalOwners(current: JsonObject): string[] {
   const metadata = metadataOf(current);
   const found = new Set<string>();
   const managed = managedFieldsSchema.safeParse(metadata.managedFields ?? []);

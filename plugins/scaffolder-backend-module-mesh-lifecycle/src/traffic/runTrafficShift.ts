@@ -53,6 +53,17 @@ export interface TrafficShiftDependencies {
     fn: () => Promise<T>,
   ): Promise<T>;
   log(message: string): void;
+  /** Told of each step once analysed (again for steps analysed before a retry). */
+  onStep?(step: AnalysedStep): Promise<void>;
+}
+
+/** A step with what its analysis found. */
+export interface AnalysedStep {
+  index: number;
+  weights: WeightedDestination[];
+  analysed: { host: string; subset?: string };
+  figures: StepFigures;
+  verdict: AnalysisVerdict;
 }
 
 /** What to shift, and how to judge each step. */
@@ -237,6 +248,16 @@ export async function runTrafficShift(
       figures: { ...judged.figures },
     };
     reports.push(report);
+    await deps.onStep?.({
+      index: step.index,
+      weights: step.weights,
+      analysed: {
+        host: target.host,
+        ...(target.subset !== undefined ? { subset: target.subset } : {}),
+      },
+      figures: judged.figures,
+      verdict: judged.verdict,
+    });
     deps.log(
       `Step ${step.index} analysis of ${
         target.subset ? `${target.host} (${target.subset})` : target.host
