@@ -15,6 +15,9 @@ import {
   TrafficShiftsResponse,
   meshTrafficShiftPermission,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+// The whole portal side of a shift: the scaffolder runs it, our backend
+// plugin judges and records it.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import meshLifecyclePlugin from '@mesh-lifecycle/plugin-mesh-lifecycle-backend';
 import {
   EXTERNAL_SOURCE,

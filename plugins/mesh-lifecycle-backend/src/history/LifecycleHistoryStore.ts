@@ -114,7 +114,10 @@ function toRecord(row: unknown): LifecycleRecord {
  * The canonical, lower-case form of an entity ref, as the catalog compares
  * them.
  */
-export function normalizeEntityRef(entityRef: string, field = 'entityRef'): string {
+export function normalizeEntityRef(
+  entityRef: string,
+  field = 'entityRef',
+): string {
   try {
     return stringifyEntityRef(parseEntityRef(entityRef)).toLocaleLowerCase(
       'en-US',

@@ -122,14 +122,15 @@ function waitFor(seconds: number, signal?: AbortSignal): Promise<void> {
       reject(new Error('The task was cancelled'));
       return;
     }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, seconds * 1000);
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
     const abort = () => {
       clearTimeout(timer);
       reject(new Error('The task was cancelled'));
     };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }, seconds * 1000);
     signal?.addEventListener('abort', abort, { once: true });
   });
 }
