@@ -5,7 +5,12 @@ import { AddressInfo, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
+import {
+  modelFollowingVirtualServices,
+  setRouteWeights,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { DemoMesh, startDemoMesh } from './startDemoMesh';
+import { createDemoTrafficModels } from './trafficModels';
 
 jest.setTimeout(90_000);
 
@@ -80,6 +85,71 @@ describe('the demo mesh', () => {
       'networking.istio.io/v1',
       'networking.istio.io/v1beta1',
     ]);
+  });
+
+  it("starts with traffic models that agree with the clusters' routes", () => {
+    // Else the live telemetry would jump away from the backfilled history.
+    const models = createDemoTrafficModels(new Date());
+    for (const emulator of mesh.emulators) {
+      const version = emulator.name === 'dev' ? 'v1beta1' : 'v1';
+      const model = models[emulator.name as keyof typeof models];
+      expect({
+        cluster: emulator.name,
+        model: modelFollowingVirtualServices(model, {
+          virtualServices: emulator.list(
+            `networking.istio.io/${version}`,
+            'VirtualService',
+          ),
+          destinationRules: emulator.list(
+            `networking.istio.io/${version}`,
+            'DestinationRule',
+          ),
+        }),
+      }).toEqual({ cluster: emulator.name, model });
+    }
+  });
+
+  it('sends traffic where a VirtualService now routes it', async () => {
+    const prod = mesh.emulators.find(e => e.name === 'prod')!;
+    const exporter = mesh.exporters[mesh.emulators.indexOf(prod)];
+    const v2Requests = () =>
+      exporter
+        .render()
+        .split('\n')
+        .filter(
+          line =>
+            line.startsWith('istio_requests_total{') &&
+            line.includes('reporter="destination"') &&
+            line.includes('destination_service_name="checkout-service"'),
+        )
+        .map(line => ({
+          version: /destination_version="([^"]*)"/.exec(line)![1],
+          value: Number(line.split(' ').pop()),
+        }));
+    const total = (version: string) =>
+      v2Requests()
+        .filter(r => r.version === version)
+        .reduce((sum, r) => sum + r.value, 0);
+    setRouteWeights(
+      prod,
+      { namespace: 'shop', name: 'checkout-service' },
+      { v1: 0, v2: 100 },
+    );
+    try {
+      // The follower looks every half second.
+      await new Promise(resolve => setTimeout(resolve, 1500));
+      const v1 = total('v1');
+      const v2 = total('v2');
+      await new Promise(resolve => setTimeout(resolve, 2000));
+      expect(total('v1')).toBeCloseTo(v1, 6);
+      expect(total('v2')).toBeGreaterThan(v2);
+    } finally {
+      setRouteWeights(
+        prod,
+        { namespace: 'shop', name: 'checkout-service' },
+        { v1: 90, v2: 10 },
+      );
+    }
   });
 
   it('scrapes live telemetry', async () => {

@@ -4,6 +4,7 @@ import {
   PrometheusInstance,
   PrometheusRuleFile,
   TelemetryExporter,
+  followVirtualServices,
   startKubernetesEmulator,
   startPrometheus,
   startTelemetryExporter,
@@ -42,7 +43,7 @@ export interface DemoMeshOptions {
   logger: LoggerService;
 }
 
-/** The running demo mesh. */
+/** The running demo mesh; its telemetry follows each cluster's VirtualServices. */
 export interface DemoMesh {
   emulators: KubernetesEmulator[];
   exporters: TelemetryExporter[];
@@ -88,8 +89,10 @@ export async function startDemoMesh(
   const emulators: KubernetesEmulator[] = [];
   const exporters: TelemetryExporter[] = [];
   let prometheus: PrometheusInstance | undefined;
+  const followers: Array<{ stop(): void }> = [];
 
   const stop = async () => {
+    followers.forEach(f => f.stop());
     await Promise.allSettled([
       prometheus?.stop(),
       ...exporters.map(e => e.stop()),
@@ -111,7 +114,18 @@ export async function startDemoMesh(
             cluster.name === 'dev' ? ['v1beta1'] : undefined,
         }),
       );
-      exporters.push(await startTelemetryExporter(models[cluster.name]));
+      const exporter = await startTelemetryExporter(models[cluster.name]);
+      exporters.push(exporter);
+      // Traffic follows the cluster's VirtualService weights, as sidecars
+      // do: a shift from the portal moves what Prometheus sees.
+      followers.push(
+        followVirtualServices({
+          emulator: emulators[emulators.length - 1],
+          exporter,
+          model: models[cluster.name],
+          apiVersion: cluster.name === 'dev' ? 'v1beta1' : 'v1',
+        }),
+      );
       if (options.unreachableClusters?.includes(cluster.name)) {
         const down = emulators[emulators.length - 1];
         down.faults.add({ path: /.*/, reset: true });

@@ -120,4 +120,41 @@ describe('followVirtualServices', () => {
       }),
     ).toEqual(other);
   });
+
+  it('leaves a service as the model has it when its route names a subset no DestinationRule defines', async () => {
+    const test = await startKubernetesEmulator({
+      manifests: join(__dirname, '../../../../examples/clusters/test'),
+    });
+    try {
+      // search-service routes 80 % to v1 and 20 % to the undefined v2.
+      const searchModel: MeshModel = {
+        ...model,
+        services: [
+          {
+            ...model.services[0],
+            name: 'search-service',
+            namespace: 'shop-test',
+            versions: [
+              { version: 'v1', weight: 70 },
+              { version: 'v2', weight: 30 },
+            ],
+          },
+        ],
+      };
+      expect(
+        modelFollowingVirtualServices(searchModel, {
+          virtualServices: test.list(
+            'networking.istio.io/v1',
+            'VirtualService',
+          ),
+          destinationRules: test.list(
+            'networking.istio.io/v1',
+            'DestinationRule',
+          ),
+        }),
+      ).toEqual(searchModel);
+    } finally {
+      await test.stop();
+    }
+  });
 });

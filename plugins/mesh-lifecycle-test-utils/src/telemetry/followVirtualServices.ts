@@ -12,11 +12,13 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 /**
  * The model with each service's version weights as its VirtualServices
- * route them, as the sidecars would: for each service, the last HTTP route
- * that sends its host to subsets decides (the catch-all, after any match
- * routes); a subset is a version through its DestinationRule's `version`
+ * route them, as the sidecars would: for each service, the last catch-all
+ * HTTP route (one without `match`) that sends its host to subsets decides; a subset is a version through its DestinationRule's `version`
  * label. Versions the route leaves out get 0; services no route splits keep
- * their weights.
+ * their weights, and so do those whose route names a subset no
+ * DestinationRule gives a version (Envoy would answer that share with 503
+ * "no route", which the model does not play) or whose route sends all of
+ * it to other hosts (a migration: the model's edges say who calls whom).
  *
  * @public
  */
@@ -45,7 +47,11 @@ export function modelFollowingVirtualServices(
   for (const vs of objects.virtualServices.map(fields)) {
     const namespace = String(fields(vs.metadata).namespace ?? '');
     for (const route of list(fields(vs.spec).http).map(fields)) {
+      // Only catch-all routes split what a service receives as a whole.
+      if (list(route.match).length > 0) continue;
       const perHost = new Map<string, Map<string, number>>();
+      // Hosts this route sends to a subset with no version: not followed.
+      const unresolved = new Set<string>();
       const destinations = list(route.route).map(fields);
       for (const d of destinations) {
         const destination = fields(d.destination);
@@ -53,7 +59,10 @@ export function modelFollowingVirtualServices(
         if (typeof destination.subset !== 'string') continue;
         const host = qualifyHost(destination.host, namespace);
         const version = subsetVersion.get(`${host}\u0000${destination.subset}`);
-        if (!version) continue;
+        if (!version) {
+          unresolved.add(host);
+          continue;
+        }
         let weight = 0;
         if (typeof d.weight === 'number') weight = d.weight;
         else if (destinations.length === 1) weight = 100;
@@ -61,7 +70,12 @@ export function modelFollowingVirtualServices(
         weights.set(version, (weights.get(version) ?? 0) + weight);
         perHost.set(host, weights);
       }
-      for (const [host, weights] of perHost) routed.set(host, weights);
+      for (const [host, weights] of perHost) {
+        const total = [...weights.values()].reduce((a, b) => a + b, 0);
+        // A route sending all to another host moves callers' traffic, which
+        // the model says through its edges (and idleAfter), not versions.
+        if (!unresolved.has(host) && total > 0) routed.set(host, weights);
+      }
     }
   }
   return {
