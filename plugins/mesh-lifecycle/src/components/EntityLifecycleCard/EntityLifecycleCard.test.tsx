@@ -188,10 +188,16 @@ describe('EntityLifecycleCard, answered as the demo backend answers', () => {
 
   it('shows progress while the answer is on its way', async () => {
     await renderForEntity(<EntityLifecycleCard />, 'checkout-service', server, [
-      recordedBackend({ delayMs: 300 }),
+      // Long enough for core-components' Progress (shown after 250 ms) to
+      // be seen on a busy machine.
+      recordedBackend({ delayMs: 1500 }),
     ]);
-    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
-    await waitFor(() => expect(screen.queryByRole('progressbar')).toBeNull());
+    expect(
+      await screen.findByRole('progressbar', {}, { timeout: 1400 }),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('progressbar')).toBeNull(), {
+      timeout: 5000,
+    });
     expect(screen.getByText('3 of 4 pass')).toBeInTheDocument();
   });
 });
