@@ -690,6 +690,66 @@ describe('a new service from the mesh-service template', () => {
   });
 });
 
+describe("checkout-service's canary, promoted from the scaffolder", () => {
+  test('the canary-release template moves v2 to 100 % after its analysis, and the mesh tab shows the new split and the shift', async () => {
+    // The form, filled as a link from the entity page would fill it.
+    const formData = {
+      entity: 'component:default/checkout-service',
+      subset: 'v2',
+      steps: [100],
+      pauseSeconds: 30,
+    };
+    await page.goto(
+      `${appUrl}/create/templates/default/canary-release?formData=${encodeURIComponent(
+        JSON.stringify(formData),
+      )}`,
+    );
+    await page.getByRole('button', { name: /^Next/ }).click();
+    await page.getByRole('button', { name: /^Review/ }).click();
+    await shot('canary-review');
+    await page.getByRole('button', { name: /^Create/ }).click();
+    // The step waits its pause, is judged from Prometheus, and passes.
+    await page
+      .getByText(/completed: from .*v1\) 90 % .* to .*v2\) 100 %/)
+      .waitFor({ timeout: 180_000 });
+    await shot('canary-done');
+
+    await page.goto(
+      `${appUrl}/catalog/default/component/checkout-service/mesh`,
+    );
+    const split = page.getByRole('table', {
+      name: 'Split of checkout-service',
+    });
+    const v2 = split.getByRole('row').filter({ hasText: 'v2' });
+    await v2.getByText('100 %', { exact: true }).waitFor();
+    await split
+      .getByRole('row')
+      .filter({ hasText: 'v1' })
+      .getByText('0 %', { exact: true })
+      .waitFor();
+    // Prometheus sees v2 take more than the 10 % it had (over 5 min).
+    const observed = Number(
+      (await v2.getByText(/^\d+\.\d %$/).textContent()).replace(' %', ''),
+    );
+    assert.ok(observed > 11, `v2 observed ${observed} %`);
+    const shifts = page.getByRole('list', { name: 'Traffic shifts' });
+    await shifts
+      .getByText('Canary: v1 90 % / v2 10 % → v1 0 % / v2 100 %')
+      .waitFor();
+    await shifts.getByRole('img', { name: 'completed' }).first().waitFor();
+    await shifts
+      .getByText(
+        /^Step 1, v1 0 % \/ v2 100 %: pass — \d+ requests, 5xx \d+\.\d\d %, p95 \d+ ms on v2$/,
+      )
+      .waitFor();
+    await page
+      .getByRole('heading', { name: 'Traffic shifts' })
+      .scrollIntoViewIfNeeded();
+    await shot('entity-checkout-service-shifted');
+    await expectAccessible('entity-checkout-service-shifted');
+  });
+});
+
 async function guestToken() {
   const response = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
     headers: { 'x-requested-with': 'XMLHttpRequest' },

@@ -10,7 +10,9 @@
 // ingested, a lifecycle history recorded, payment-service's alert firing).
 // A second run of the backend, with the test cluster down
 // (meshLifecycleDemo.unreachableClusters), records the partial answers
-// (`*.cluster-down`); it needs the backend started by this script.
+// (`*.cluster-down`), then runs two traffic shifts of checkout-service from
+// the templates and records its shifts; it needs the backend started by
+// this script.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -92,6 +94,48 @@ const ANSWERS = [
   ],
   ['fleet', 'fleet?window=300'],
   ['fleet-phases', 'fleet/phases'],
+  // No shift yet: the empty state.
+  [
+    'payment-service.shifts',
+    'entities/component/default/payment-service/shifts',
+  ],
+];
+
+/** Recorded after two shifts of checkout-service run from the templates. */
+const ANSWERS_AFTER_SHIFTS = [
+  [
+    'checkout-service.shifts',
+    'entities/component/default/checkout-service/shifts',
+  ],
+];
+
+/**
+ * The shifts run through the scaffolder, as the guest (Daniel Okafor, of
+ * checkout-service's owners): a blue-green switch judged against a p95
+ * threshold v2 cannot meet (rolled back with its figures), then a canary
+ * to 100 % (completed).
+ */
+const SHIFTS = [
+  {
+    templateRef: 'template:default/blue-green-switch',
+    values: {
+      entity: 'component:default/checkout-service',
+      subset: 'v2',
+      pauseSeconds: 30,
+      analysis: { maxP95LatencyMs: 100, minRequests: 50 },
+    },
+    ends: 'failed',
+  },
+  {
+    templateRef: 'template:default/canary-release',
+    values: {
+      entity: 'component:default/checkout-service',
+      subset: 'v2',
+      steps: [50, 100],
+      pauseSeconds: 30,
+    },
+    ends: 'completed',
+  },
 ];
 
 /** Recorded with the test cluster down: what a partial answer looks like. */
@@ -178,6 +222,41 @@ function startBackend(env = {}) {
   return { stop };
 }
 
+/** Runs a template through the scaffolder's API and waits for its end. */
+async function runTask(task) {
+  const headers = {
+    authorization: `Bearer ${await guestToken()}`,
+    'content-type': 'application/json',
+  };
+  const created = await fetch(`${backendUrl}/api/scaffolder/v2/tasks`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      templateRef: task.templateRef,
+      values: task.values,
+    }),
+  });
+  if (!created.ok) {
+    throw new Error(`${task.templateRef}: HTTP ${created.status}`);
+  }
+  const { id } = await created.json();
+  const url = new URL(`${backendUrl}/api/scaffolder/v2/tasks/`);
+  url.pathname += encodeURIComponent(id);
+  let status = 'open';
+  await waitFor(
+    `${task.templateRef} to end`,
+    async () => {
+      status = (await (await fetch(url, { headers })).json()).status;
+      return ['completed', 'failed', 'cancelled'].includes(status);
+    },
+    300,
+  );
+  if (status !== task.ends) {
+    throw new Error(`${task.templateRef} ended ${status}, not ${task.ends}`);
+  }
+  console.log(`${task.templateRef}: ${status}`);
+}
+
 async function record(answers, get) {
   for (const [name, path] of answers) {
     const response = await get(path);
@@ -252,6 +331,11 @@ try {
     );
     await record(ANSWERS_CLUSTER_DOWN, getDown);
     names.push(...ANSWERS_CLUSTER_DOWN.map(([name]) => name));
+
+    // Shifts move checkout-service's traffic: recorded last, on prod.
+    for (const task of SHIFTS) await runTask(task);
+    await record(ANSWERS_AFTER_SHIFTS, getDown);
+    names.push(...ANSWERS_AFTER_SHIFTS.map(([name]) => name));
   } else {
     console.log(
       'BACKEND_URL given: the answers with a cluster down are not recorded',

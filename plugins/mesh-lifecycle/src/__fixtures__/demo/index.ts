@@ -21,10 +21,12 @@ import loyaltyServiceLifecycle from './loyalty-service.lifecycle.json';
 import loyaltyServiceAlerts from './loyalty-service.alerts.json';
 import fleet from './fleet.json';
 import fleetPhases from './fleet-phases.json';
+import paymentServiceShifts from './payment-service.shifts.json';
 import searchServiceLifecycleClusterDown from './search-service.lifecycle.cluster-down.json';
 import searchServiceMeshClusterDown from './search-service.mesh.cluster-down.json';
 import recommendationServiceMeshClusterDown from './recommendation-service.mesh.cluster-down.json';
 import fleetClusterDown from './fleet.cluster-down.json';
+import checkoutServiceShifts from './checkout-service.shifts.json';
 
 /** The recorded answers by name, e.g. `payment-service.alerts`. */
 export const RECORDED_ANSWERS = {
@@ -49,9 +51,11 @@ export const RECORDED_ANSWERS = {
   'loyalty-service.alerts': loyaltyServiceAlerts,
   fleet: fleet,
   'fleet-phases': fleetPhases,
+  'payment-service.shifts': paymentServiceShifts,
   'search-service.lifecycle.cluster-down': searchServiceLifecycleClusterDown,
   'search-service.mesh.cluster-down': searchServiceMeshClusterDown,
   'recommendation-service.mesh.cluster-down':
     recommendationServiceMeshClusterDown,
   'fleet.cluster-down': fleetClusterDown,
+  'checkout-service.shifts': checkoutServiceShifts,
 };

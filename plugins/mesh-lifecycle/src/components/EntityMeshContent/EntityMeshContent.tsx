@@ -29,6 +29,7 @@ import { SourcesAlert, unansweredSources } from '../common/SourcesAlert';
 import { MeshObjects } from './MeshObjects';
 import { PeerGraph, edgeFigures, unobservedIsConclusive } from './PeerGraph';
 import { ChartLine } from './SignalChart';
+import { TrafficShifts } from './TrafficShifts';
 
 const SignalChart = lazy(() => import('./SignalChart'));
 
@@ -475,6 +476,7 @@ function MeshSection() {
         mesh && <SplitAndMtls mesh={mesh} traffic={traffic} />,
         true,
       )}
+      <ShiftsSection />
       {section(
         'Mesh configuration',
         'the configuration',
@@ -486,6 +488,22 @@ function MeshSection() {
         mesh && <Workloads mesh={mesh} />,
       )}
     </>
+  );
+}
+
+function ShiftsSection() {
+  const { value, loading, error, retry } = useEntityAnswer((api, ref) =>
+    api.getTrafficShifts(ref, { limit: 5 }),
+  );
+  return (
+    <Section
+      title="Traffic shifts"
+      loading={loading && !value}
+      error={error}
+      actions={<RefreshButton loading={loading} onPress={retry} />}
+    >
+      {value && <TrafficShifts answer={value} />}
+    </Section>
   );
 }
 
@@ -595,7 +613,8 @@ function DependenciesSection() {
 
 /**
  * The mesh tab of a service: its golden signals over a chosen range, the
- * configured split beside the observed one and mTLS, its Istio objects
+ * configured split beside the observed one and mTLS, its last traffic
+ * shifts with what each step measured, its Istio objects
  * summarised with their findings and YAML, its workloads and
  * pods per cluster, and its live callers and callees. Each section loads
  * and fails on its own.
