@@ -317,7 +317,9 @@ function SplitAndMtls(props: {
                       <th style={{ textAlign: 'right', paddingRight: 16 }}>
                         Configured
                       </th>
-                      <th style={{ textAlign: 'right' }}>Observed</th>
+                      <th style={{ textAlign: 'right' }}>
+                        Observed (last 5 min)
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
