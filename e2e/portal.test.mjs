@@ -167,7 +167,8 @@ after(async () => {
 
 describe('demo portal', () => {
   test('the catalog lists the example services', async () => {
-    await page.goto(`${appUrl}/catalog`);
+    // All of them, not only the signed-in user's team's (the default).
+    await page.goto(`${appUrl}/catalog?filters%5Buser%5D=all`);
     await page.getByRole('link', { name: 'checkout-service' }).waitFor();
     for (const name of [
       'recommendation-service',

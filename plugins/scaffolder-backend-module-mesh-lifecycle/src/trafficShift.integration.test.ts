@@ -418,6 +418,73 @@ describe('mesh:traffic:shift through the scaffolder, on an emulated cluster and 
     expect(recorded.steps.map(s => s.index)).toEqual([1, 2]);
   });
 
+  it('prints every step of a dry run and changes nothing', async () => {
+    const before = (await shifts()).shifts.length;
+    const result = await run('canary-release', {
+      entity: CHECKOUT,
+      subset: 'v2',
+      steps: [10, 25, 50, 100],
+      pauseSeconds: 10,
+      dryRun: true,
+    });
+    expect({ status: result.status, log: result.log }).toMatchObject({
+      status: 'completed',
+    });
+    // 10 % is where it is already: three steps.
+    expect(result.log).toContain(
+      'Dry run: VirtualService shop/checkout-service would go from checkout-service.shop.svc.cluster.local (v1) 90 % / checkout-service.shop.svc.cluster.local (v2) 10 % in 3 steps, 10 s apart:',
+    );
+    expect(result.log).toMatch(/step 3: .*\(v1\) 0 % \/ .*\(v2\) 100 %/);
+    expect(writes()).toBe(0);
+    expect(split()).toEqual({ v1: 90, v2: 10 });
+    // Nothing moved, nothing recorded.
+    expect((await shifts()).shifts).toHaveLength(before);
+  });
+
+  it('refuses a destination that cannot take traffic before writing anything', async () => {
+    // v2's pods turn unready.
+    const v2Pods = emulator.list(
+      'v1',
+      'Pod',
+      VS.namespace,
+      'backstage.io/kubernetes-id=checkout-service,version=v2',
+    );
+    expect(v2Pods.length).toBeGreaterThan(0);
+    const unready = (pod: JsonObject): JsonObject => ({
+      ...pod,
+      status: {
+        ...(pod.status as JsonObject),
+        conditions: [{ type: 'Ready', status: 'False' }],
+      },
+    });
+    v2Pods.forEach(pod => emulator.apply(unready(pod)));
+    emulator.calls.reset();
+    try {
+      const result = await run('blue-green-switch', {
+        entity: CHECKOUT,
+        subset: 'v2',
+        pauseSeconds: 10,
+      });
+      expect(result.status).toBe('failed');
+      expect(result.log).toContain(
+        `Nothing was written: checkout-service.shop.svc.cluster.local (v2): none of the ${v2Pods.length} pods it selects is ready`,
+      );
+      expect(writes()).toBe(0);
+      // A subset the route does not have is bad input, said as such.
+      const unknown = await run('blue-green-switch', {
+        entity: CHECKOUT,
+        subset: 'v3',
+        pauseSeconds: 10,
+      });
+      expect(unknown.log).toContain(
+        'checkout-service.shop.svc.cluster.local (v3) is not a destination of the route',
+      );
+      expect(writes()).toBe(0);
+    } finally {
+      v2Pods.forEach(pod => emulator.apply(pod));
+    }
+  });
+
   it('leaves a VirtualService Flagger manages alone', async () => {
     const vs = emulator.get(
       'networking.istio.io/v1',
