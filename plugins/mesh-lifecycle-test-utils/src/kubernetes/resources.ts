@@ -68,6 +68,7 @@ const CORE: Entry[] = [
   ['Endpoints', 'endpoints', true, ['ep']],
   ['Event', 'events', true, ['ev']],
   ['ResourceQuota', 'resourcequotas', true, ['quota'], 'status'],
+  ['PersistentVolumeClaim', 'persistentvolumeclaims', true, ['pvc'], 'status'],
 ];
 
 const BUILT_IN: Array<{ group: string; versions: string[]; entries: Entry[] }> =
