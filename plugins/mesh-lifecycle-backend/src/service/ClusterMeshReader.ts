@@ -11,6 +11,7 @@ import {
   configuredTrafficSplit,
   effectiveMtlsMode,
   matchesLabelSelector,
+  withoutBookkeeping,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { z } from 'zod';
 import {
@@ -42,8 +43,6 @@ export interface MeshCluster {
   istioNetworkingVersion(): Promise<string | undefined>;
 }
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
 /** Readable copies made, per cached object: each is made once while cached. */
 const readable = new WeakMap<object, { [key: string]: unknown }>();
 
@@ -60,29 +59,6 @@ export function readableManifest(object: object): { [key: string]: unknown } {
     readable.set(object, copy);
   }
   return copy;
-}
-
-function withoutBookkeeping(object: object): { [key: string]: unknown } {
-  // Keys in the object's own order: apiVersion, kind, metadata, spec, …
-  return Object.fromEntries(
-    Object.entries(object).map(([key, value]) => {
-      if (key !== 'metadata' || typeof value !== 'object' || value === null) {
-        return [key, value];
-      }
-      const { managedFields: _managed, ...metadata } = value as {
-        [field: string]: unknown;
-      };
-      const annotations = Object.entries(
-        (metadata.annotations ?? {}) as { [name: string]: unknown },
-      ).filter(([name]) => name !== LAST_APPLIED);
-      if (annotations.length) {
-        metadata.annotations = Object.fromEntries(annotations);
-      } else {
-        delete metadata.annotations;
-      }
-      return [key, metadata];
-    }),
-  );
 }
 
 /** How much a mutual TLS mode guarantees: DISABLE < PERMISSIVE < STRICT. */

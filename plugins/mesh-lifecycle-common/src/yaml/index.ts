@@ -1,1 +1,2 @@
 export { stringifyKubernetesYaml } from './stringifyKubernetesYaml';
+export { withoutBookkeeping } from './withoutBookkeeping';
