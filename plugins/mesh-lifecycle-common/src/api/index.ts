@@ -9,3 +9,4 @@ export * from './clusters';
 export * from './validation';
 export * from './analysis';
 export * from './shifts';
+export * from './retirements';
