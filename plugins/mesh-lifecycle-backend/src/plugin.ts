@@ -23,6 +23,7 @@ import { MeshValidationReader } from './service/MeshValidationReader';
 import { AnswerCache } from './service/answerCache';
 import { DatabaseLifecycleHistoryStore } from './history/LifecycleHistoryStore';
 import { TrafficShiftStore } from './shifts/TrafficShiftStore';
+import { RetirementStore } from './retirements/RetirementStore';
 import { lifecycleHistorySource } from './history/lifecycleHistorySource';
 import { scheduleHistory } from './history/scheduleHistory';
 import { scheduleTestEnvironmentCleanup } from './environments/expireTestEnvironments';
@@ -156,6 +157,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
             validation: new MeshValidationReader({ clusters, logger }),
             history,
             shifts: await TrafficShiftStore.create({ database }),
+            retirements: await RetirementStore.create({ database }),
             clusters: createMeshClustersService(meshConfig.clusters),
             answers: new AnswerCache({ cache }),
           }),

@@ -5,7 +5,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { z } from 'zod';
 import { ClusterMeshReader } from './service/ClusterMeshReader';
 import { TrafficReader } from './service/TrafficReader';
@@ -21,12 +21,19 @@ import {
   TrafficShiftStore,
   parseTrafficShiftRecord,
 } from './shifts/TrafficShiftStore';
+import {
+  RetirementStore,
+  parseArchivedObjects,
+  parseRetirementRecord,
+} from './retirements/RetirementStore';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ClustersResponse,
   FleetPhasesResponse,
   LifecycleHistoryResponse,
+  RetirementArchiveResponse,
+  RetirementsResponse,
   TrafficShiftsResponse,
   isClusterName,
   isDnsLabel,
@@ -58,6 +65,8 @@ export async function createRouter(options: {
   history: LifecycleHistoryStore;
   /** The traffic shifts recorded by the scaffolder's mesh:traffic:shift. */
   shifts: TrafficShiftStore;
+  /** Retirement requests and archives (mesh:service:decommission). */
+  retirements: RetirementStore;
   catalog: CatalogService;
   /** The configured clusters; only their names and environments are served. */
   clusters: Pick<MeshClustersService, 'list'>;
@@ -77,6 +86,7 @@ export async function createRouter(options: {
     validation,
     history,
     shifts,
+    retirements,
     catalog,
     clusters,
     answers,
@@ -293,6 +303,86 @@ export async function createRouter(options: {
       res.status(204).end();
     },
   );
+
+  const retirementsQuery = z
+    .object({ limit: z.coerce.number().int().min(1).max(100).default(10) })
+    .strict();
+  router.get(
+    '/entities/:kind/:namespace/:name/retirements',
+    async (req, res) => {
+      const query = retirementsQuery.safeParse(req.query);
+      if (!query.success) {
+        throw new InputError(
+          'limit must be a whole number between 1 and 100; nothing else is accepted',
+        );
+      }
+      const { declaration } = await entityOf(req);
+      const answer: RetirementsResponse = {
+        entityRef: declaration.entityRef,
+        retirements: await retirements.retirements(declaration.entityRef, {
+          limit: query.data.limit,
+        }),
+      };
+      res.json(answer);
+    },
+  );
+
+  // Written by the scaffolder's mesh:service:decommission. Plugins only:
+  // the action checked the initiator's permission.
+  router.put(
+    '/retirements/:id',
+    express.json({ limit: '1mb' }),
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['service'] });
+      const record = parseRetirementRecord(req.body);
+      if (record.id !== req.params.id) {
+        throw new InputError(
+          `The record's id ${JSON.stringify(
+            record.id,
+          )} is not the one of the path ${JSON.stringify(req.params.id)}`,
+        );
+      }
+      await retirements.record(record);
+      res.status(204).end();
+    },
+  );
+
+  router.put(
+    '/retirements/:id/archive',
+    express.json({ limit: '50mb' }),
+    async (req, res) => {
+      await httpAuth.credentials(req, { allow: ['service'] });
+      const body = z.object({ objects: z.array(z.unknown()) }).strict();
+      const parsed = body.safeParse(req.body);
+      if (!parsed.success) {
+        throw new InputError('The body must be { objects: [...] }');
+      }
+      await retirements.archive(
+        req.params.id,
+        parseArchivedObjects(parsed.data.objects),
+      );
+      res.status(204).end();
+    },
+  );
+
+  router.get('/retirements/:id/archive', async (req, res) => {
+    if (Object.keys(req.query).length > 0) {
+      throw new InputError('archive takes no query parameters');
+    }
+    const credentials = await httpAuth.credentials(req);
+    const record = await retirements.get(req.params.id);
+    if (!record) {
+      throw new NotFoundError(`No retirement ${req.params.id} is recorded`);
+    }
+    // Reading the archive needs reading the service's entity.
+    await declarations.get(parseEntityRef(record.entityRef), { credentials });
+    const answer: RetirementArchiveResponse = {
+      id: record.id,
+      entityRef: record.entityRef,
+      objects: await retirements.archived(record.id),
+    };
+    res.json(answer);
+  });
 
   router.get('/fleet/phases', async (req, res) => {
     if (Object.keys(req.query).length > 0) {

@@ -178,6 +178,7 @@ describe('the answers of the running plugin', () => {
     'lifecycle',
     'history',
     'shifts',
+    'retirements',
   ];
   const entity = (name: string, route: string) =>
     `/api/mesh-lifecycle/entities/component/default/${name}/${route}`;
@@ -778,6 +779,123 @@ describe('the answers of the running plugin', () => {
     expect(errors[2].body.error.message).toContain("at 'outcome'");
     expect(errors[3].body.error.message).toContain(
       'is not the one of the path',
+    );
+  });
+
+  it('documents the retirement requests and their archive, written by plugins only', async () => {
+    const plugin = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+      targetPluginId: 'mesh-lifecycle',
+    });
+    const record = {
+      id: 'task-r1',
+      entityRef: 'component:default/checkout-service',
+      cluster: 'prod',
+      namespace: 'bookinfo',
+      requestedBy: 'user:default/mock',
+      reason: 'replaced',
+      replacement: 'none',
+      drainWindowSeconds: 3600,
+      state: 'running',
+      blockers: [],
+      steps: [
+        {
+          step: 'mark',
+          kind: 'VirtualService',
+          name: 'reviews',
+          outcome: 'marked decommissioning',
+        },
+      ],
+      requestedAt: '2026-12-05T10:00:00.000Z',
+      updatedAt: '2026-12-05T10:01:00.000Z',
+    };
+    const object = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      namespace: 'bookinfo',
+      name: 'reviews',
+      uid: 'u-1',
+      yaml: 'apiVersion: networking.istio.io/v1\nkind: VirtualService\n',
+    };
+    const put = (path: string, body: object, authorization?: string) => {
+      const pending = request(backend.server)
+        .put(`/api/mesh-lifecycle/retirements/${path}`)
+        .send(body);
+      return authorization
+        ? pending.set('authorization', authorization)
+        : pending;
+    };
+    expect((await check(await put(record.id, record, plugin))).status).toBe(
+      204,
+    );
+    expect(
+      (
+        await check(
+          await put(`${record.id}/archive`, { objects: [object] }, plugin),
+        )
+      ).status,
+    ).toBe(204);
+    const listed = await check(
+      await request(backend.server).get(
+        entity('checkout-service', 'retirements'),
+      ),
+    );
+    expect(listed.body).toEqual({
+      entityRef: 'component:default/checkout-service',
+      retirements: [record],
+    });
+    const archive = await check(
+      await request(backend.server).get(
+        `/api/mesh-lifecycle/retirements/${record.id}/archive`,
+      ),
+    );
+    expect(archive.body).toEqual({
+      id: record.id,
+      entityRef: record.entityRef,
+      objects: [object],
+    });
+
+    const errors = await Promise.all(
+      [
+        // Another run of the same service while this one runs.
+        put('task-r2', { ...record, id: 'task-r2' }, plugin),
+        put(record.id, record, mockCredentials.user.header()),
+        put(record.id, record, mockCredentials.none.header()),
+        put(record.id, { ...record, state: 'paused' }, plugin),
+        put(
+          `${record.id}/archive`,
+          { objects: [object] },
+          mockCredentials.user.header(),
+        ),
+        put(
+          `${record.id}/archive`,
+          { objects: [object] },
+          mockCredentials.none.header(),
+        ),
+        put(
+          `${record.id}/archive`,
+          { objects: [{ ...object, yaml: '' }] },
+          plugin,
+        ),
+        request(backend.server).get(
+          `${entity('checkout-service', 'retirements')}?limit=0`,
+        ),
+        request(backend.server).get(
+          `/api/mesh-lifecycle/retirements/${record.id}/archive?all=1`,
+        ),
+        request(backend.server)
+          .get(`/api/mesh-lifecycle/retirements/${record.id}/archive`)
+          .set('authorization', mockCredentials.none.header()),
+        request(backend.server).get(
+          '/api/mesh-lifecycle/retirements/no-such-request/archive',
+        ),
+      ].map(async pending => check(await pending)),
+    );
+    expect(errors.map(e => e.status)).toEqual([
+      409, 403, 401, 400, 403, 401, 400, 400, 400, 401, 404,
+    ]);
+    expect(errors[0].body.error.message).toContain(
+      'is being retired by request task-r1 of user:default/mock',
     );
   });
 

@@ -17,9 +17,7 @@ export type RetirementState =
   | 'failed';
 
 /** Retirement states in which a service cannot be claimed by another run. */
-export const ACTIVE_RETIREMENT_STATES: readonly RetirementState[] = [
-  'running',
-];
+export const ACTIVE_RETIREMENT_STATES: readonly RetirementState[] = ['running'];
 
 /**
  * What a decommission did to one object.

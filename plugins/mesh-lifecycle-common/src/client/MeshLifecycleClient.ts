@@ -14,6 +14,10 @@ import {
   TrafficResponse,
   TrafficShiftRecord,
   TrafficShiftsResponse,
+  ArchivedObjectRecord,
+  RetirementArchiveResponse,
+  RetirementRecord,
+  RetirementsResponse,
 } from '../api';
 import { ServiceDeclaration } from '../readServiceDeclaration';
 
@@ -93,6 +97,16 @@ export interface MeshLifecycleApi {
     entityRef: MeshLifecycleEntityRef,
     options?: { limit?: number },
   ): Promise<TrafficShiftsResponse>;
+  /**
+   * The service's retirement requests and their runs, newest first: at most
+   * `limit` of them (1 to 100; the backend's default, 10, when left out).
+   */
+  getRetirements(
+    entityRef: MeshLifecycleEntityRef,
+    options?: { limit?: number },
+  ): Promise<RetirementsResponse>;
+  /** What a retirement's run deleted, as it was before (YAML). */
+  getRetirementArchive(id: string): Promise<RetirementArchiveResponse>;
   /** The latest recorded lifecycle of every service the caller may see. */
   getFleetPhases(): Promise<FleetPhasesResponse>;
   /**
@@ -222,6 +236,19 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
     });
   }
 
+  async getRetirements(
+    entityRef: MeshLifecycleEntityRef,
+    options: { limit?: number } = {},
+  ): Promise<RetirementsResponse> {
+    return this.request(entityPath(entityRef, 'retirements'), {
+      limit: options.limit,
+    });
+  }
+
+  async getRetirementArchive(id: string): Promise<RetirementArchiveResponse> {
+    return this.request(['retirements', id, 'archive']);
+  }
+
   async getFleetPhases(): Promise<FleetPhasesResponse> {
     return this.request(['fleet', 'phases']);
   }
@@ -268,6 +295,32 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
    */
   async recordTrafficShift(record: TrafficShiftRecord): Promise<void> {
     await this.request<unknown>(['shifts', record.id], {}, record);
+  }
+
+  /**
+   * Records a retirement request, or updates the one with the same id. For
+   * the scaffolder's `mesh:service:decommission`: plugins only. A conflict
+   * (`ResponseError` 409) when another run of the service is running.
+   */
+  async recordRetirement(record: RetirementRecord): Promise<void> {
+    await this.request<unknown>(['retirements', record.id], {}, record);
+  }
+
+  /**
+   * Archives objects a retirement's run is about to delete; sending one
+   * again adds nothing. Plugins only.
+   */
+  async archiveRetirementObjects(
+    id: string,
+    objects: ArchivedObjectRecord[],
+  ): Promise<void> {
+    await this.request<unknown>(
+      ['retirements', id, 'archive'],
+      {},
+      {
+        objects,
+      },
+    );
   }
 
   private async request<T>(
