@@ -268,6 +268,30 @@ describe('evaluateGates', () => {
       }),
     );
     expect(result['mtls-strict']).toBe('unknown');
+    // The cluster is named once, whether or not its error names it already.
+    const named = evaluateGates(
+      'test',
+      input({
+        clusters: [
+          { source: 'prod', evidence: seedCluster() },
+          {
+            source: 'gone',
+            error: 'cluster gone: connection reset (ECONNRESET)',
+          },
+        ],
+      }),
+    ).gates.find(g => g.id === 'mtls-strict')!;
+    expect(named.evidence).toContain(
+      'cluster gone: connection reset (ECONNRESET)',
+    );
+    expect(
+      evaluateGates(
+        'test',
+        input({
+          clusters: [{ source: 'gone', error: 'connect ECONNREFUSED' }],
+        }),
+      ).gates.find(g => g.id === 'mtls-strict')!.evidence,
+    ).toEqual(['cluster gone: connect ECONNREFUSED']);
     expect(
       statuses(
         'deploy',

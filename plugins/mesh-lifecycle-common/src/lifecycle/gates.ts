@@ -189,13 +189,23 @@ interface Gate extends GateDescription {
 
 const ok = (condition: boolean): GateStatus => (condition ? 'pass' : 'fail');
 
+/**
+ * A cluster that did not answer, as evidence: its error names the cluster
+ * already when it comes from the backend's cluster reader.
+ */
+function clusterFailure(c: { source: string; error: string }): string {
+  const prefix = `cluster ${c.source}: `;
+  return c.error.startsWith(prefix) ? c.error : `${prefix}${c.error}`;
+}
+
 /** The clusters that answered and where the service has workloads. */
 function deployed(input: GateInput) {
   const answered: GateClusterEvidence[] = [];
   const failed: string[] = [];
   for (const c of input.clusters) {
-    if (c.error !== undefined) failed.push(`cluster ${c.source}: ${c.error}`);
-    else if (c.evidence.workloads.length > 0) answered.push(c.evidence);
+    if (c.error !== undefined) {
+      failed.push(clusterFailure({ source: c.source, error: c.error }));
+    } else if (c.evidence.workloads.length > 0) answered.push(c.evidence);
   }
   return { clusters: answered, failed };
 }
@@ -666,8 +676,9 @@ const cleanedUp: Check = input => {
   const failed: string[] = [];
   const left: string[] = [];
   for (const c of input.clusters) {
-    if (c.error !== undefined) failed.push(`cluster ${c.source}: ${c.error}`);
-    else if (c.evidence.objectsLeft > 0) {
+    if (c.error !== undefined) {
+      failed.push(clusterFailure({ source: c.source, error: c.error }));
+    } else if (c.evidence.objectsLeft > 0) {
       left.push(
         `${c.evidence.cluster}: ${c.evidence.objectsLeft} objects left`,
       );
