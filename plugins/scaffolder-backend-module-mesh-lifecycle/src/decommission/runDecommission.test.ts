@@ -1,4 +1,5 @@
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { ArchivedObjectRecord } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { JsonValue } from '@backstage/types';
 import {
   JsonObject,
@@ -8,11 +9,7 @@ import {
 import { join } from 'path';
 import yaml from 'yaml';
 import { ClusterObject, planDecommission } from './planDecommission';
-import {
-  ArchivedObject,
-  DecommissionDependencies,
-  runDecommission,
-} from './runDecommission';
+import { DecommissionDependencies, runDecommission } from './runDecommission';
 
 const LEGACY = { kubernetesId: 'legacy-pricing-service', namespace: 'shop' };
 const KINDS: Array<[string, string]> = [
@@ -85,7 +82,7 @@ describe('runDecommission on the emulated production cluster', () => {
 
   const deps = (
     state: ReturnType<typeof taskState>,
-    archive: ArchivedObject[][],
+    archive: ArchivedObjectRecord[][],
   ): DecommissionDependencies => ({
     objects,
     checkpoint: state.checkpoint,
@@ -124,7 +121,7 @@ describe('runDecommission on the emulated production cluster', () => {
   it('marks, archives and deletes the service, and leaves its neighbours as they were', async () => {
     const before = neighbours();
     const plan = planDecommission({ target: LEGACY, objects: read() });
-    const archive: ArchivedObject[][] = [];
+    const archive: ArchivedObjectRecord[][] = [];
     const reports = await runDecommission(
       { plan, initiatedBy: 'user:default/daniel-okafor', requestId: 'r-1' },
       deps(taskState(), archive),
@@ -169,7 +166,7 @@ describe('runDecommission on the emulated production cluster', () => {
       const fresh = planDecommission({ target: LEGACY, objects: read() });
       const untouched = neighbours();
       const state = taskState();
-      const archive: ArchivedObject[][] = [];
+      const archive: ArchivedObjectRecord[][] = [];
       let calls = 0;
       // The process dies right after its killAfter-th checkpoint.
       const dying: DecommissionDependencies = {
@@ -232,7 +229,7 @@ describe('runDecommission on the emulated production cluster', () => {
       const fresh = planDecommission({ target: LEGACY, objects: read() });
       const state = taskState();
       // The archive store keeps one copy per object (upsert by uid).
-      const stored = new Map<string, ArchivedObject>();
+      const stored = new Map<string, ArchivedObjectRecord>();
       const keeping: DecommissionDependencies = {
         ...deps(state, []),
         archive: async entries => {
@@ -326,7 +323,7 @@ describe('runDecommission on the emulated production cluster', () => {
 
     // The kubelet stops the pod: the decommission goes on.
     const state = taskState();
-    const archive: ArchivedObject[][] = [];
+    const archive: ArchivedObjectRecord[][] = [];
     setTimeout(() => {
       emulator.remove('v1', 'Pod', 'shop', 'legacy-pricing-service-v1-abc');
     }, 1500);

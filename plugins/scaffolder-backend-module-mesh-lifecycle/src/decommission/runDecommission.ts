@@ -2,7 +2,9 @@ import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { CustomErrorBase } from '@backstage/errors';
 import { JsonValue } from '@backstage/types';
 import {
+  ArchivedObjectRecord,
   MARKER_LIFECYCLE_STATUS,
+  RetirementStepRecord,
   buildLabelSelector,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { kubernetesFailure } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
@@ -27,25 +29,6 @@ export class PodsStillRunningError extends CustomErrorBase {
   name = 'PodsStillRunningError' as const;
 }
 
-/** An object kept before deletion. */
-export interface ArchivedObject {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  uid?: string;
-  /** As the cluster served it (Secrets without values unless asked). */
-  yaml: string;
-}
-
-/** What happened to one object of the plan. */
-export interface DecommissionStepReport {
-  step: 'mark' | 'scale' | 'archive' | 'delete';
-  kind: string;
-  name: string;
-  outcome: string;
-}
-
 /** What a decommission needs from outside. */
 export interface DecommissionDependencies {
   objects: KubernetesObjectApi;
@@ -55,7 +38,7 @@ export interface DecommissionDependencies {
     fn: () => Promise<T>,
   ): Promise<T>;
   /** Keeps the archive (the backend's store); called once per run. */
-  archive(objects: ArchivedObject[]): Promise<void>;
+  archive(objects: ArchivedObjectRecord[]): Promise<void>;
   /** Waits between looks at the pods. */
   sleep(ms: number): Promise<void>;
   log(message: string): void;
@@ -101,6 +84,27 @@ async function podsOf(
   return pods.items.map(p => p.metadata?.name ?? '');
 }
 
+/** Merge-patches an object; false when it is gone already. */
+async function patchUnlessGone(
+  objects: KubernetesObjectApi,
+  body: { apiVersion: string; kind: string; metadata: object; spec?: object },
+): Promise<boolean> {
+  try {
+    await objects.patch(
+      body,
+      undefined,
+      undefined,
+      DECOMMISSION_FIELD_MANAGER,
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+    return true;
+  } catch (error) {
+    if (kubernetesFailure(error).code === 404) return false;
+    throw error;
+  }
+}
+
 /**
  * Carries out a decommission plan, each part a checkpoint so a retried
  * task never repeats what was done: marks every object of the plan
@@ -114,9 +118,9 @@ async function podsOf(
 export async function runDecommission(
   input: DecommissionInput,
   deps: DecommissionDependencies,
-): Promise<DecommissionStepReport[]> {
+): Promise<RetirementStepRecord[]> {
   const { plan } = input;
-  const reports: DecommissionStepReport[] = [];
+  const reports: RetirementStepRecord[] = [];
   const markedAt = await deps.checkpoint('marked-at', async () =>
     new Date().toISOString(),
   );
@@ -126,31 +130,19 @@ export async function runDecommission(
     const outcome = await deps.checkpoint(
       `mark-${o.kind}-${o.name}`,
       async () => {
-        try {
-          await deps.objects.patch(
-            {
-              ...header(o),
-              metadata: {
-                ...header(o).metadata,
-                annotations: {
-                  [MARKER_LIFECYCLE_STATUS]: 'decommissioning',
-                  [ANNOTATION_DECOMMISSIONED_BY]: input.initiatedBy,
-                  [ANNOTATION_DECOMMISSIONED_AT]: markedAt,
-                  [ANNOTATION_DECOMMISSION_REQUEST]: input.requestId,
-                },
-              },
+        const patched = await patchUnlessGone(deps.objects, {
+          ...header(o),
+          metadata: {
+            ...header(o).metadata,
+            annotations: {
+              [MARKER_LIFECYCLE_STATUS]: 'decommissioning',
+              [ANNOTATION_DECOMMISSIONED_BY]: input.initiatedBy,
+              [ANNOTATION_DECOMMISSIONED_AT]: markedAt,
+              [ANNOTATION_DECOMMISSION_REQUEST]: input.requestId,
             },
-            undefined,
-            undefined,
-            DECOMMISSION_FIELD_MANAGER,
-            undefined,
-            PatchStrategy.MergePatch,
-          );
-          return 'marked decommissioning';
-        } catch (error) {
-          if (kubernetesFailure(error).code === 404) return 'already gone';
-          throw error;
-        }
+          },
+        });
+        return patched ? 'marked decommissioning' : 'already gone';
       },
     );
     reports.push({ step: 'mark', kind: o.kind, name: o.name, outcome });
@@ -161,20 +153,11 @@ export async function runDecommission(
     const outcome = await deps.checkpoint(
       `scale-${w.kind}-${w.name}`,
       async () => {
-        try {
-          await deps.objects.patch(
-            { ...header(w), spec: { replicas: 0 } },
-            undefined,
-            undefined,
-            DECOMMISSION_FIELD_MANAGER,
-            undefined,
-            PatchStrategy.MergePatch,
-          );
-          return 'scaled to 0';
-        } catch (error) {
-          if (kubernetesFailure(error).code === 404) return 'already gone';
-          throw error;
-        }
+        const patched = await patchUnlessGone(deps.objects, {
+          ...header(w),
+          spec: { replicas: 0 },
+        });
+        return patched ? 'scaled to 0' : 'already gone';
       },
     );
     reports.push({ step: 'scale', kind: w.kind, name: w.name, outcome });
@@ -209,7 +192,7 @@ export async function runDecommission(
 
   // Archived once, before the first deletion; a retry reuses it.
   const archived = (await deps.checkpoint('archive', async () => {
-    const entries: ArchivedObject[] = [];
+    const entries: ArchivedObjectRecord[] = [];
     for (const o of plan.delete) {
       try {
         const read = (await deps.objects.read(header(o))) as {
@@ -232,7 +215,7 @@ export async function runDecommission(
     }
     await deps.archive(entries);
     return entries as unknown as JsonValue;
-  })) as unknown as ArchivedObject[];
+  })) as unknown as ArchivedObjectRecord[];
   for (const a of archived) {
     reports.push({
       step: 'archive',
