@@ -1,9 +1,7 @@
 import {
   ServiceDeclaration,
-  matchesLabelSelector,
+  belongsToService,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
-
-const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 
 /**
  * Whether a cluster object belongs to the declared service, as in the
@@ -11,10 +9,6 @@ const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
  * `backstage.io/kubernetes-id` label.
  */
 export function ownedBy(declaration: ServiceDeclaration) {
-  const { kubernetesId, labelSelector } = declaration.target;
   return (object: { metadata: { labels?: Record<string, string> } }) =>
-    labelSelector
-      ? matchesLabelSelector(labelSelector, object.metadata.labels)
-      : kubernetesId !== undefined &&
-        object.metadata.labels?.[KUBERNETES_ID_LABEL] === kubernetesId;
+    belongsToService(declaration.target, object);
 }

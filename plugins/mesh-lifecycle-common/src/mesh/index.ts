@@ -2,3 +2,4 @@ export * from './istioTypes';
 export * from './serviceHosts';
 export * from './attachIstioObjects';
 export * from './summarizeMeshObject';
+export * from './belongsToService';

@@ -1,11 +1,10 @@
 import { JsonObject, JsonValue } from '@backstage/types';
 import {
   ServiceTarget,
+  belongsToService,
   hostNamesService,
   matchesLabelSelector,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
-
-const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 
 /** A cluster object as listed: only what the plan reads is typed. */
 export interface ClusterObject extends JsonObject {
@@ -84,20 +83,6 @@ const refOf = (o: ClusterObject, reason: string): PlannedObject => ({
 
 const label = (o: { kind: string; metadata: { name: string } }) =>
   `${o.kind} ${o.metadata.name}`;
-
-/** Whether an object carries the service's labels (as the Kubernetes plugin finds them). */
-export function belongsToService(
-  target: ServiceTarget,
-  object: { metadata: { labels?: Record<string, string> } },
-): boolean {
-  if (target.labelSelector) {
-    return matchesLabelSelector(target.labelSelector, object.metadata.labels);
-  }
-  return (
-    target.kubernetesId !== undefined &&
-    object.metadata.labels?.[KUBERNETES_ID_LABEL] === target.kubernetesId
-  );
-}
 
 /** The pod spec of a workload or pod. */
 function podSpecOf(o: ClusterObject): JsonObject | undefined {

@@ -4,7 +4,7 @@ import {
   ServiceTarget,
   StepAnalysisResponse,
   StepFigures,
-  buildLabelSelector,
+  belongsToService,
   describeDestination,
   hostNamesService,
   qualifyHost,
@@ -23,19 +23,9 @@ async function listOrNotServed(
   apiVersion: string,
   kind: string,
   namespace: string,
-  labelSelector?: string,
 ): Promise<ListedObject[] | undefined> {
   try {
-    const list = await objects.list(
-      apiVersion,
-      kind,
-      namespace,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      labelSelector,
-    );
+    const list = await objects.list(apiVersion, kind, namespace);
     return list.items as ListedObject[];
   } catch (error) {
     if (kubernetesFailure(error).code === 404) return undefined;
@@ -81,24 +71,13 @@ export async function findVirtualService(
         );
       }
     } else {
-      const selector =
-        target.labelSelector ??
-        (target.kubernetesId !== undefined
-          ? {
-              matchLabels: {
-                'backstage.io/kubernetes-id': target.kubernetesId,
-              },
-            }
-          : undefined);
-      const labelled = selector
-        ? ((await listOrNotServed(
-            objects,
-            apiVersion,
-            'VirtualService',
-            namespace,
-            buildLabelSelector(selector),
-          )) as unknown as VirtualServiceObject[] | undefined) ?? []
-        : [];
+      const labelled = vs.filter(v =>
+        belongsToService(target, {
+          metadata: {
+            labels: (v.metadata.labels ?? {}) as Record<string, string>,
+          },
+        }),
+      );
       found = labelled.length
         ? labelled
         : vs.filter(v => {
