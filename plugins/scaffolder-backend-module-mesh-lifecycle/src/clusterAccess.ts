@@ -6,6 +6,7 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { isClusterName } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { MeshClustersService } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
@@ -44,23 +45,46 @@ export function requireConfiguredCluster(
 
 /**
  * Asks the permission framework whether the user who started the template
- * holds `permission`; a `NotAllowedError` otherwise. The scaffolder runs the
- * action with the backend's cluster credentials, so this is where a platform
- * team's policy decides who may write to clusters.
+ * holds `permission` (on `resourceRef`, for a resource permission such as
+ * `mesh-lifecycle.traffic.shift` on a service's entity); a
+ * `NotAllowedError` saying `refusal` otherwise. The scaffolder runs the
+ * actions with the backend's cluster credentials, so this is where a
+ * platform team's policy decides who may write to clusters.
  */
+export async function authorizeInitiatorTo(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  request:
+    | { permission: BasicPermission; resourceRef?: undefined }
+    | { permission: ResourcePermission; resourceRef: string },
+  refusal: string,
+): Promise<void> {
+  const [decision] = await permissions.authorize(
+    [
+      request.resourceRef === undefined
+        ? { permission: request.permission }
+        : { permission: request.permission, resourceRef: request.resourceRef },
+    ],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `${refusal} (permission ${request.permission.name})`,
+    );
+  }
+}
+
+/** {@link authorizeInitiatorTo} a basic permission on a cluster. */
 export async function authorizeInitiator(
   permissions: PermissionsService,
   ctx: { getInitiatorCredentials(): Promise<BackstageCredentials> },
   permission: BasicPermission,
   cluster: string,
 ): Promise<void> {
-  const credentials = await ctx.getInitiatorCredentials();
-  const [decision] = await permissions.authorize([{ permission }], {
-    credentials,
-  });
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(
-      `You are not allowed to ${permission.name} on cluster ${cluster} (permission ${permission.name})`,
-    );
-  }
+  await authorizeInitiatorTo(
+    permissions,
+    await ctx.getInitiatorCredentials(),
+    { permission },
+    `You are not allowed to ${permission.name} on cluster ${cluster}`,
+  );
 }

@@ -26,7 +26,11 @@ export interface WeightedDestination {
  * @public
  */
 export type ShiftRequest =
-  | { kind: 'weights'; weights: WeightedDestination[] }
+  | {
+      kind: 'weights';
+      /** A destination's host may be left out when the route has one. */
+      weights: Array<Omit<WeightedDestination, 'host'> & { host?: string }>;
+    }
   | { kind: 'canary'; to: { host?: string; subset: string }; steps: number[] }
   | { kind: 'switch'; to: { host?: string; subset?: string } }
   | { kind: 'migrate'; toHost: string; steps?: number[] };
@@ -214,9 +218,12 @@ export function planShift(
   let steps: WeightedDestination[][];
   switch (request.kind) {
     case 'weights': {
-      checkWeights(request.weights);
-      request.weights.forEach(inRoute);
-      const given = new Map(request.weights.map(w => [key(w), w.weight]));
+      const weights = request.weights.map(w => ({
+        ...inRoute(w),
+        weight: w.weight,
+      }));
+      checkWeights(weights);
+      const given = new Map(weights.map(w => [key(w), w.weight]));
       steps = [current.map(d => ({ ...d, weight: given.get(key(d)) ?? 0 }))];
       break;
     }

@@ -1,16 +1,6 @@
-import {
-  AuthService,
-  BackstageCredentials,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  isError,
-} from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ConflictError, InputError, isError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject, JsonValue } from '@backstage/types';
@@ -32,6 +22,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import {
   ClusterActionOptions,
+  authorizeInitiatorTo,
   requireConfiguredCluster,
 } from '../clusterAccess';
 import { dnsLabel } from '../inputChecks';
@@ -39,6 +30,7 @@ import { externalOwners } from '../kubernetes/applyObjects';
 import { checkShiftTargets } from '../traffic/checkShiftTargets';
 import {
   TrafficShiftRolledBackError,
+  gaining,
   runTrafficShift,
 } from '../traffic/runTrafficShift';
 import {
@@ -135,32 +127,17 @@ function waitFor(seconds: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-async function authorizeShift(
-  options: TrafficShiftActionOptions,
-  credentials: BackstageCredentials,
-  entityRef: string,
-): Promise<void> {
-  const [decision] = await options.permissions.authorize(
-    [{ permission: meshTrafficShiftPermission, resourceRef: entityRef }],
-    { credentials },
-  );
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(
-      `You are not allowed to shift the traffic of ${entityRef} (permission ${meshTrafficShiftPermission.name})`,
-    );
-  }
-}
-
-/** The shift the input asks for: exactly one of weights, canary, switchTo, migrateTo. */
-function shiftRequest(
-  input: {
-    weights?: Array<DestinationInput & { weight: number }>;
-    canary?: { host?: string; subset: string; steps: number[] };
-    switchTo?: DestinationInput;
-    migrateTo?: { host: string; steps?: number[] };
-  },
-  hosts: string[],
-): ShiftRequest {
+/**
+ * The shift the input asks for: exactly one of weights, canary, switchTo,
+ * migrateTo. A destination's host may be left out when the route has one
+ * (planShift resolves it).
+ */
+function shiftRequest(input: {
+  weights?: Array<DestinationInput & { weight: number }>;
+  canary?: { host?: string; subset: string; steps: number[] };
+  switchTo?: DestinationInput;
+  migrateTo?: { host: string; steps?: number[] };
+}): ShiftRequest {
   const given = (
     ['weights', 'canary', 'switchTo', 'migrateTo'] as const
   ).filter(k => input[k] !== undefined);
@@ -171,33 +148,12 @@ function shiftRequest(
       }`,
     );
   }
-  const host = (d: DestinationInput) => {
-    if (d.host !== undefined) return d.host;
-    if (hosts.length === 1) return hosts[0];
-    throw new InputError(
-      `The route has several hosts (${hosts.join(', ')}): give the host of ${
-        d.subset ?? 'each destination'
-      }`,
-    );
-  };
-  const to = (d: DestinationInput) => ({
-    host: host(d),
-    ...(d.subset !== undefined ? { subset: d.subset } : {}),
-  });
-  if (input.weights) {
-    return {
-      kind: 'weights',
-      weights: input.weights.map(w => ({ ...to(w), weight: w.weight })),
-    };
-  }
+  if (input.weights) return { kind: 'weights', weights: input.weights };
   if (input.canary) {
-    return {
-      kind: 'canary',
-      to: { host: host(input.canary), subset: input.canary.subset },
-      steps: input.canary.steps,
-    };
+    const { steps, ...to } = input.canary;
+    return { kind: 'canary', to, steps };
   }
-  if (input.switchTo) return { kind: 'switch', to: to(input.switchTo) };
+  if (input.switchTo) return { kind: 'switch', to: input.switchTo };
   const migrate = input.migrateTo!;
   return {
     kind: 'migrate',
@@ -449,7 +405,12 @@ export function createTrafficShiftAction(options: TrafficShiftActionOptions) {
           'Input reason is needed with force: say why the shift takes over from the controller that manages the route',
         );
       }
-      await authorizeShift(options, credentials, entityRef);
+      await authorizeInitiatorTo(
+        options.permissions,
+        credentials,
+        { permission: meshTrafficShiftPermission, resourceRef: entityRef },
+        `You are not allowed to shift the traffic of ${entityRef}`,
+      );
 
       const objects = KubernetesObjectApi.makeApiClient(
         clusters.kubeConfig(cluster),
@@ -481,14 +442,13 @@ export function createTrafficShiftAction(options: TrafficShiftActionOptions) {
         key: 'plan',
         fn: async () => route.weights as unknown as JsonValue,
       })) as unknown as WeightedDestination[];
-      const hosts = [...new Set(from.map(w => w.host))];
-      const request = shiftRequest(input, hosts);
+      const request = shiftRequest(input);
       const steps = planShift(from, request);
       const snapshot = await readShiftSnapshot(objects, {
         namespace,
         apiVersion,
         hosts: [
-          ...hosts,
+          ...from.map(w => w.host),
           ...(request.kind === 'migrate' ? [request.toHost] : []),
         ],
       });
@@ -498,10 +458,12 @@ export function createTrafficShiftAction(options: TrafficShiftActionOptions) {
       if (problems.length) {
         throw new InputError(`Nothing was written: ${problems.join('; ')}`);
       }
-      // Each destination a step may judge, resolved before anything moves.
+      // The destination each step judges, resolved before anything moves.
       const queries = new Map(
         steps
-          .flatMap(s => s.weights)
+          .map((s, i) =>
+            gaining(i === 0 ? from : steps[i - 1].weights, s.weights),
+          )
           .map(d => [describeDestination(d), analysisQuery(d, snapshot)]),
       );
 
@@ -567,6 +529,7 @@ export function createTrafficShiftAction(options: TrafficShiftActionOptions) {
             ...(input.route !== undefined ? { route: input.route } : {}),
             apiVersion: apiVersion.split('/')[1],
             request,
+            from,
             pauseSeconds,
             thresholds,
             dryRun,

@@ -75,6 +75,11 @@ export interface TrafficShiftInput {
   /** `networking.istio.io` version the cluster serves (default v1). */
   apiVersion?: string;
   request: ShiftRequest;
+  /**
+   * The weights the shift started from, when the caller read (and kept
+   * across retries) them; read and checkpointed here otherwise.
+   */
+  from?: WeightedDestination[];
   pauseSeconds: number;
   thresholds: AnalysisThresholds;
   /** Print the plan and change nothing. */
@@ -101,8 +106,8 @@ export interface TrafficShiftResult extends JsonObject {
 const same = (a: WeightedDestination[], b: WeightedDestination[]) =>
   describeWeights(a) === describeWeights(b);
 
-/** The destination a step gives the most more traffic to. */
-function gaining(
+/** The destination a step gives the most more traffic to: the one judged. */
+export function gaining(
   before: WeightedDestination[],
   after: WeightedDestination[],
 ): WeightedDestination {
@@ -167,10 +172,12 @@ export async function runTrafficShift(
   };
 
   // The plan, from the weights as they were when the shift started.
-  const original = (await deps.checkpoint('plan', async () => {
-    const { weights } = selectRoute(await read(), input.route);
-    return weights.map(w => ({ ...w })) as unknown as JsonValue;
-  })) as unknown as WeightedDestination[];
+  const original =
+    input.from ??
+    ((await deps.checkpoint('plan', async () => {
+      const { weights } = selectRoute(await read(), input.route);
+      return weights.map(w => ({ ...w })) as unknown as JsonValue;
+    })) as unknown as WeightedDestination[]);
   const steps = planShift(original, input.request);
   const from = describeWeights(original);
   const to = steps.length
