@@ -1,3 +1,4 @@
+import { workloadVersion } from './workloadVersion';
 import {
   DestinationRuleLike,
   RouteDestination,
@@ -183,7 +184,7 @@ export function configuredTrafficSplit(
       const namespace = dr.metadata?.namespace ?? '';
       if (drHost && qualifyHost(drHost, namespace, clusterDomain) === host) {
         const found = dr.spec?.subsets?.find(s => s.name === subset);
-        if (found) return found.labels?.version;
+        if (found) return workloadVersion(found.labels);
       }
     }
     return undefined;

@@ -3,3 +3,4 @@ export * from './serviceHosts';
 export * from './attachIstioObjects';
 export * from './summarizeMeshObject';
 export * from './belongsToService';
+export * from './workloadVersion';

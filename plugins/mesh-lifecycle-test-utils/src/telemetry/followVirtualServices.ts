@@ -1,4 +1,7 @@
-import { qualifyHost } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import {
+  qualifyHost,
+  workloadVersion,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { KubernetesEmulator } from '../kubernetes/startKubernetesEmulator';
 import { MeshModel } from './MeshModel';
 import { TelemetryExporter } from './startTelemetryExporter';
@@ -36,7 +39,9 @@ export function modelFollowingVirtualServices(
     if (typeof spec.host !== 'string') continue;
     const host = qualifyHost(spec.host, String(metadata.namespace ?? ''));
     for (const subset of list(spec.subsets).map(fields)) {
-      const version = fields(subset.labels).version;
+      const version = workloadVersion(
+        fields(subset.labels) as Record<string, string>,
+      );
       if (typeof subset.name === 'string' && typeof version === 'string') {
         subsetVersion.set(`${host}\u0000${subset.name}`, version);
       }

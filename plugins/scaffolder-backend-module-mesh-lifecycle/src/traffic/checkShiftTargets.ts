@@ -36,6 +36,25 @@ const ready = (pod: ShiftTargetsSnapshot['pods'][number]) =>
     c => c.type === 'Ready' && c.status === 'True',
   ) ?? false;
 
+/** The subset of that name a DestinationRule for the host defines. */
+export function findSubset(
+  snapshot: ShiftTargetsSnapshot,
+  fqdn: string,
+  name: string,
+): { name?: string; labels?: Record<string, string> } | undefined {
+  return snapshot.destinationRules
+    .filter(
+      rule =>
+        rule.spec?.host !== undefined &&
+        qualifyHost(
+          rule.spec.host,
+          rule.metadata.namespace ?? snapshot.namespace,
+        ) === fqdn,
+    )
+    .flatMap(rule => rule.spec?.subsets ?? [])
+    .find(s => s.name === name);
+}
+
 /**
  * What stands in the way of sending traffic to each destination that gets
  * some: its host must be a Kubernetes Service (Istio would answer 503
@@ -77,19 +96,7 @@ export function checkShiftTargets(
     );
     let selected = servicePods;
     if (destination.subset !== undefined) {
-      const subset = snapshot.destinationRules
-        .filter(
-          rule =>
-            rule.spec?.host !== undefined &&
-            qualifyHost(
-              rule.spec.host,
-              rule.metadata.namespace ?? snapshot.namespace,
-            ) === fqdn,
-        )
-        .flatMap(rule =>
-          (rule.spec?.subsets ?? []).map(s => ({ rule, subset: s })),
-        )
-        .find(s => s.subset.name === destination.subset);
+      const subset = findSubset(snapshot, fqdn, destination.subset);
       if (!subset) {
         problems.push(
           `${name}: no DestinationRule for ${fqdn} defines subset ${destination.subset}`,
@@ -98,7 +105,7 @@ export function checkShiftTargets(
       }
       selected = servicePods.filter(p =>
         matchesLabelSelector(
-          { matchLabels: subset.subset.labels ?? {} },
+          { matchLabels: subset.labels ?? {} },
           p.metadata.labels,
         ),
       );

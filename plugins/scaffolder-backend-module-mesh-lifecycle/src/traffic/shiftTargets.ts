@@ -4,13 +4,15 @@ import {
   ServiceTarget,
   StepAnalysisResponse,
   StepFigures,
+  VERSION_LABELS,
   belongsToService,
   describeDestination,
   hostNamesService,
   qualifyHost,
+  workloadVersion,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { kubernetesFailure } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
-import { ShiftTargetsSnapshot } from './checkShiftTargets';
+import { ShiftTargetsSnapshot, findSubset } from './checkShiftTargets';
 import { VirtualServiceObject } from './virtualServiceRoute';
 
 /** The `networking.istio.io` versions a shift reads and writes, newest first. */
@@ -158,13 +160,6 @@ export async function readShiftSnapshot(
   return snapshot;
 }
 
-/** The pod labels Istio takes a workload's `version` (canonical revision) from, in its order. */
-const VERSION_LABELS = [
-  'service.istio.io/canonical-revision',
-  'app.kubernetes.io/version',
-  'version',
-];
-
 /** What the backend's analysis is asked for a destination. */
 export interface AnalysisQuery {
   service: string;
@@ -194,31 +189,20 @@ export function analysisQuery(
     );
   }
   if (destination.subset === undefined) return { service, namespace };
-  const subset = snapshot.destinationRules
-    .filter(
-      rule =>
-        rule.spec?.host !== undefined &&
-        qualifyHost(
-          rule.spec.host,
-          rule.metadata.namespace ?? snapshot.namespace,
-        ) === fqdn,
-    )
-    .flatMap(rule => rule.spec?.subsets ?? [])
-    .find(s => s.name === destination.subset);
-  const labels = subset?.labels ?? {};
-  const label = VERSION_LABELS.find(l => labels[l] !== undefined);
-  if (!label) {
+  const labels = findSubset(snapshot, fqdn, destination.subset)?.labels;
+  const version = workloadVersion(labels);
+  if (version === undefined) {
     throw new InputError(
       `${describeDestination(
         destination,
       )}: its DestinationRule subset selects pods by ${
-        Object.keys(labels).join(', ') || 'no label'
+        Object.keys(labels ?? {}).join(', ') || 'no label'
       }, none of ${VERSION_LABELS.join(
         ', ',
       )}: Istio's metrics could not tell its traffic from the others'`,
     );
   }
-  return { service, namespace, version: labels[label] };
+  return { service, namespace, version };
 }
 
 const UNMEASURED: StepFigures = {
