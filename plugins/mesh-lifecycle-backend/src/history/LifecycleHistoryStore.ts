@@ -9,7 +9,8 @@ import {
   LifecycleSnapshot,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { z } from 'zod';
-import { DatabaseClient, applyMigrations } from './migrations';
+import { DatabaseClient, migratedClient } from './migrations';
+import { parseOrInputError, readLimit } from './storeInput';
 
 /**
  * Options of {@link LifecycleHistoryStore.history}.
@@ -129,16 +130,6 @@ export function normalizeEntityRef(
   }
 }
 
-function readLimit(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new InputError(
-      `Invalid limit ${limit}: must be an integer from 1 to ${MAX_LIMIT}`,
-    );
-  }
-  return limit;
-}
-
 function sameGates(
   a: readonly LifecycleGateOutcome[],
   b: readonly LifecycleGateOutcome[],
@@ -173,9 +164,10 @@ export class DatabaseLifecycleHistoryStore implements LifecycleHistoryStore {
     database: DatabaseService;
     now?: () => Date;
   }): Promise<DatabaseLifecycleHistoryStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) await applyMigrations(client);
-    return new DatabaseLifecycleHistoryStore({ client, now: options.now });
+    return new DatabaseLifecycleHistoryStore({
+      client: await migratedClient(options.database),
+      now: options.now,
+    });
   }
 
   /** Uses a client whose database is already migrated. */
@@ -185,31 +177,27 @@ export class DatabaseLifecycleHistoryStore implements LifecycleHistoryStore {
   }
 
   async record(snapshot: LifecycleSnapshot): Promise<boolean> {
-    const checked = snapshotSchema.safeParse(snapshot);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      throw new InputError(
-        `Invalid lifecycle snapshot at '${issue.path.join('.')}': ${
-          issue.message
-        }`,
-      );
-    }
+    const checked = parseOrInputError(
+      snapshotSchema,
+      snapshot,
+      'lifecycle snapshot',
+    );
     const entityRef = normalizeEntityRef(snapshot.entityRef);
     return this.client.transaction(async tx => {
       const latest = await tx(TABLE)
         .where({ entity_ref: entityRef })
         .orderBy('id', 'desc')
         .first();
-      if (latest && sameLifecycle(toRecord(latest), checked.data)) {
+      if (latest && sameLifecycle(toRecord(latest), checked)) {
         return false;
       }
       await tx(TABLE).insert({
         entity_ref: entityRef,
-        phase: checked.data.phase,
-        inferred: checked.data.inferred,
-        health: checked.data.health,
+        phase: checked.phase,
+        inferred: checked.inferred,
+        health: checked.health,
         gates: JSON.stringify(
-          checked.data.gates.map(({ id, status }) => ({ id, status })),
+          checked.gates.map(({ id, status }) => ({ id, status })),
         ),
         recorded_at: this.now(),
       });
@@ -224,7 +212,9 @@ export class DatabaseLifecycleHistoryStore implements LifecycleHistoryStore {
     const rows: unknown[] = await this.client(TABLE)
       .where({ entity_ref: normalizeEntityRef(entityRef) })
       .orderBy('id', 'desc')
-      .limit(readLimit(query.limit));
+      .limit(
+        readLimit(query.limit, { default: DEFAULT_LIMIT, max: MAX_LIMIT }),
+      );
     return rows.map(toRecord);
   }
 

@@ -16,3 +16,15 @@ export const MIGRATIONS_DIRECTORY = resolvePackagePath(
 export async function applyMigrations(client: DatabaseClient): Promise<void> {
   await client.migrate.latest({ directory: MIGRATIONS_DIRECTORY });
 }
+
+/**
+ * The plugin's database client, migrated unless the database service says
+ * to skip migrations: what every store of the plugin starts from.
+ */
+export async function migratedClient(
+  database: DatabaseService,
+): Promise<DatabaseClient> {
+  const client = await database.getClient();
+  if (!database.migrations?.skip) await applyMigrations(client);
+  return client;
+}

@@ -6,7 +6,8 @@ import {
   RetirementRecord,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { z } from 'zod';
-import { DatabaseClient, applyMigrations } from '../history/migrations';
+import { DatabaseClient, migratedClient } from '../history/migrations';
+import { parseOrInputError, readLimit } from '../history/storeInput';
 import { normalizeEntityRef } from '../history/LifecycleHistoryStore';
 
 const TABLE = 'retirements';
@@ -64,27 +65,18 @@ export const archivedObjectSchema = z
   })
   .strict();
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const [issue] = parsed.error.issues;
-    throw new InputError(
-      `Invalid ${what} at '${(issue?.path ?? []).join('.')}': ${
-        issue?.message ?? 'not valid'
-      }`,
-    );
-  }
-  return parsed.data;
-}
-
 /** Parses a retirement record; an `InputError` naming the field otherwise. */
 export function parseRetirementRecord(value: unknown): RetirementRecord {
-  return parse(retirementRecordSchema, value, 'retirement record');
+  return parseOrInputError(retirementRecordSchema, value, 'retirement record');
 }
 
 /** Parses archived objects; an `InputError` naming the field otherwise. */
 export function parseArchivedObjects(value: unknown): ArchivedObjectRecord[] {
-  return parse(z.array(archivedObjectSchema), value, 'archived objects');
+  return parseOrInputError(
+    z.array(archivedObjectSchema),
+    value,
+    'archived objects',
+  );
 }
 
 /** A unique index refused the write (PostgreSQL 23505, SQLite's UNIQUE). */
@@ -117,9 +109,7 @@ export class RetirementStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<RetirementStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) await applyMigrations(client);
-    return new RetirementStore(client);
+    return new RetirementStore(await migratedClient(options.database));
   }
 
   constructor(client: DatabaseClient) {
@@ -174,12 +164,7 @@ export class RetirementStore {
     entityRef: string,
     options: { limit?: number } = {},
   ): Promise<RetirementRecord[]> {
-    const limit = options.limit ?? 10;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw new InputError(
-        `Invalid limit ${limit}: must be an integer from 1 to ${MAX_LIMIT}`,
-      );
-    }
+    const limit = readLimit(options.limit, { default: 10, max: MAX_LIMIT });
     const rows: Array<{ record: string }> = await this.client(TABLE)
       .where({ entity_ref: normalizeEntityRef(entityRef) })
       .orderBy([

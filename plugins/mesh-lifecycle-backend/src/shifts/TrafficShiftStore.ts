@@ -1,8 +1,8 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { TrafficShiftRecord } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { z } from 'zod';
-import { DatabaseClient, applyMigrations } from '../history/migrations';
+import { DatabaseClient, migratedClient } from '../history/migrations';
+import { parseOrInputError, readLimit } from '../history/storeInput';
 import { normalizeEntityRef } from '../history/LifecycleHistoryStore';
 
 const TABLE = 'traffic_shifts';
@@ -71,16 +71,11 @@ export const trafficShiftRecordSchema = z
 
 /** Parses a record sent to the backend; an `InputError` naming the field otherwise. */
 export function parseTrafficShiftRecord(value: unknown): TrafficShiftRecord {
-  const parsed = trafficShiftRecordSchema.safeParse(value);
-  if (!parsed.success) {
-    const [issue] = parsed.error.issues;
-    throw new InputError(
-      `Invalid traffic shift record at '${(issue?.path ?? []).join('.')}': ${
-        issue?.message ?? 'not valid'
-      }`,
-    );
-  }
-  return parsed.data;
+  return parseOrInputError(
+    trafficShiftRecordSchema,
+    value,
+    'traffic shift record',
+  );
 }
 
 /**
@@ -94,9 +89,7 @@ export class TrafficShiftStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<TrafficShiftStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip) await applyMigrations(client);
-    return new TrafficShiftStore(client);
+    return new TrafficShiftStore(await migratedClient(options.database));
   }
 
   constructor(client: DatabaseClient) {
@@ -121,12 +114,10 @@ export class TrafficShiftStore {
     entityRef: string,
     options: { limit?: number } = {},
   ): Promise<TrafficShiftRecord[]> {
-    const limit = options.limit ?? DEFAULT_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw new InputError(
-        `Invalid limit ${limit}: must be an integer from 1 to ${MAX_LIMIT}`,
-      );
-    }
+    const limit = readLimit(options.limit, {
+      default: DEFAULT_LIMIT,
+      max: MAX_LIMIT,
+    });
     const rows: Array<{ record: string }> = await this.client(TABLE)
       .where({ entity_ref: normalizeEntityRef(entityRef) })
       .orderBy([
