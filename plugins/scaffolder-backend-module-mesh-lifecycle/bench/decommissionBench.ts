@@ -4,7 +4,8 @@
  * configured waits (its pods are gone as soon as it is scaled to zero).
  * Target: at most 5 s per decommission. See README.md.
  */
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { objectApiFor } from '../src/kubernetes/__testUtils__/objectApiFor';
+import { NAMESPACE_KINDS } from '../src/decommission/__testUtils__/readNamespace';
 import { JsonValue } from '@backstage/types';
 import { startKubernetesEmulator } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import {
@@ -129,21 +130,6 @@ function serviceObjects(id: string): object[] {
   return objects;
 }
 
-const KINDS: Array<[string, string]> = [
-  ['apps/v1', 'Deployment'],
-  ['v1', 'Pod'],
-  ['v1', 'Service'],
-  ['v1', 'ServiceAccount'],
-  ['v1', 'ConfigMap'],
-  ['v1', 'Secret'],
-  ['networking.istio.io/v1', 'VirtualService'],
-  ['networking.istio.io/v1', 'DestinationRule'],
-  ['security.istio.io/v1', 'PeerAuthentication'],
-  ['security.istio.io/v1', 'AuthorizationPolicy'],
-  ['monitoring.coreos.com/v1', 'ServiceMonitor'],
-  ['monitoring.coreos.com/v1', 'PrometheusRule'],
-];
-
 async function main() {
   const timings: number[] = [];
   let objectCount = 0;
@@ -156,14 +142,12 @@ async function main() {
       ],
     });
     try {
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromString(emulator.kubeconfig());
-      const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+      const objects = objectApiFor(emulator);
       const done = new Map<string, JsonValue>();
       const started = performance.now();
       // What the action reads: every kind of the namespace, through the API.
       const listed: ClusterObject[] = [];
-      for (const [apiVersion, kind] of KINDS) {
+      for (const [apiVersion, kind] of NAMESPACE_KINDS) {
         const list = await objects.list(apiVersion, kind, NAMESPACE);
         listed.push(
           ...(list.items.map(i => ({

@@ -1,4 +1,5 @@
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { objectApiFor } from '../kubernetes/__testUtils__/objectApiFor';
 import { ArchivedObjectRecord } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { JsonValue } from '@backstage/types';
 import {
@@ -7,25 +8,12 @@ import {
   startKubernetesEmulator,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { join } from 'path';
+import { readNamespace } from './__testUtils__/readNamespace';
 import yaml from 'yaml';
 import { ClusterObject, planDecommission } from './planDecommission';
 import { DecommissionDependencies, runDecommission } from './runDecommission';
 
 const LEGACY = { kubernetesId: 'legacy-pricing-service', namespace: 'shop' };
-const KINDS: Array<[string, string]> = [
-  ['apps/v1', 'Deployment'],
-  ['v1', 'Pod'],
-  ['v1', 'Service'],
-  ['v1', 'ServiceAccount'],
-  ['v1', 'ConfigMap'],
-  ['v1', 'Secret'],
-  ['networking.istio.io/v1', 'VirtualService'],
-  ['networking.istio.io/v1', 'DestinationRule'],
-  ['security.istio.io/v1', 'PeerAuthentication'],
-  ['security.istio.io/v1', 'AuthorizationPolicy'],
-  ['monitoring.coreos.com/v1', 'ServiceMonitor'],
-  ['monitoring.coreos.com/v1', 'PrometheusRule'],
-];
 const legacyLabels = {
   app: 'legacy-pricing-service',
   'backstage.io/kubernetes-id': 'legacy-pricing-service',
@@ -34,11 +22,7 @@ const legacyLabels = {
 describe('runDecommission on the emulated production cluster', () => {
   let emulator: KubernetesEmulator;
   let objects: KubernetesObjectApi;
-  const read = () =>
-    KINDS.flatMap(
-      ([apiVersion, kind]) =>
-        emulator.list(apiVersion, kind, 'shop') as ClusterObject[],
-    );
+  const read = () => readNamespace(emulator, 'shop');
   const serviceNames = () =>
     read()
       .filter(
@@ -108,9 +92,7 @@ describe('runDecommission on the emulated production cluster', () => {
       },
       data: { password: 'c2VjcmV0' },
     });
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(emulator.kubeconfig());
-    objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    objects = objectApiFor(emulator);
   };
 
   beforeEach(start);

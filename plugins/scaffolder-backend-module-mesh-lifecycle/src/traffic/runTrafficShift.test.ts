@@ -1,4 +1,5 @@
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { objectApiFor } from '../kubernetes/__testUtils__/objectApiFor';
 import { JsonValue } from '@backstage/types';
 import {
   AnalysisThresholds,
@@ -49,9 +50,7 @@ describe('runTrafficShift on the emulated production cluster', () => {
     emulator = await startKubernetesEmulator({
       manifests: join(__dirname, '../../../../examples/clusters/prod'),
     });
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(emulator.kubeconfig());
-    objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    objects = objectApiFor(emulator);
   });
   afterEach(() => emulator?.stop());
 

@@ -1,4 +1,5 @@
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { objectApiFor } from '../kubernetes/__testUtils__/objectApiFor';
 import { StepAnalysisResponse } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import {
   KubernetesEmulator,
@@ -110,9 +111,7 @@ describe('on the demo production cluster', () => {
     emulator = await startKubernetesEmulator({
       manifests: join(__dirname, '../../../../examples/clusters/prod'),
     });
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(emulator.kubeconfig());
-    objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    objects = objectApiFor(emulator);
   });
   afterAll(async () => {
     await emulator?.stop();

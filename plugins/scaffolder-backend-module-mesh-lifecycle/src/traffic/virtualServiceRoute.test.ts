@@ -1,8 +1,5 @@
-import {
-  KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { objectApiFor } from '../kubernetes/__testUtils__/objectApiFor';
 import {
   KubernetesEmulator,
   startKubernetesEmulator,
@@ -153,9 +150,7 @@ describe('weightsPatch on the API server', () => {
     emulator = await startKubernetesEmulator({
       manifests: join(__dirname, '../../../../examples/clusters/prod'),
     });
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(emulator.kubeconfig());
-    api = KubernetesObjectApi.makeApiClient(kubeConfig);
+    api = objectApiFor(emulator);
   });
   afterAll(() => emulator?.stop());
 
