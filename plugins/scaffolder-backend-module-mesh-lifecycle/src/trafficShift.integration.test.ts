@@ -192,6 +192,10 @@ describe('mesh:traffic:shift through the scaffolder, on an emulated cluster and 
       timeoutMs: 120_000,
     });
 
+  /** A blue-green switch judged over 10 s, as the portal's user. */
+  const switchTo = (subset: string) =>
+    run('blue-green-switch', { entity: CHECKOUT, subset, pauseSeconds: 10 });
+
   const shifts = async (): Promise<TrafficShiftsResponse> =>
     call(
       'GET',
@@ -460,22 +464,14 @@ describe('mesh:traffic:shift through the scaffolder, on an emulated cluster and 
     v2Pods.forEach(pod => emulator.apply(unready(pod)));
     emulator.calls.reset();
     try {
-      const result = await run('blue-green-switch', {
-        entity: CHECKOUT,
-        subset: 'v2',
-        pauseSeconds: 10,
-      });
+      const result = await switchTo('v2');
       expect(result.status).toBe('failed');
       expect(result.log).toContain(
         `Nothing was written: checkout-service.shop.svc.cluster.local (v2): none of the ${v2Pods.length} pods it selects is ready`,
       );
       expect(writes()).toBe(0);
       // A subset the route does not have is bad input, said as such.
-      const unknown = await run('blue-green-switch', {
-        entity: CHECKOUT,
-        subset: 'v3',
-        pauseSeconds: 10,
-      });
+      const unknown = await switchTo('v3');
       expect(unknown.log).toContain(
         'checkout-service.shop.svc.cluster.local (v3) is not a destination of the route',
       );
@@ -510,11 +506,7 @@ describe('mesh:traffic:shift through the scaffolder, on an emulated cluster and 
     });
     emulator.calls.reset();
     try {
-      const result = await run('blue-green-switch', {
-        entity: CHECKOUT,
-        subset: 'v2',
-        pauseSeconds: 10,
-      });
+      const result = await switchTo('v2');
       expect(result.status).toBe('failed');
       expect(result.log).toContain(
         'is managed by Flagger (Canary checkout-service): left alone, nothing written',
