@@ -6,7 +6,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   meshClustersServiceRef,
-  readMeshLifecycleConfig,
+  readMeshLifecycleThresholds,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import {
   createCatalogAnnotateAction,
@@ -62,7 +62,7 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
             permissions,
             catalog,
             backend: meshLifecycleBackendClient({ discovery, auth }),
-            thresholds: readMeshLifecycleConfig(config).thresholds,
+            thresholds: readMeshLifecycleThresholds(config),
           }),
         );
       },

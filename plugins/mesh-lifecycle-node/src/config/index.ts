@@ -1,4 +1,7 @@
-export { readMeshLifecycleConfig } from './readMeshLifecycleConfig';
+export {
+  readMeshLifecycleConfig,
+  readMeshLifecycleThresholds,
+} from './readMeshLifecycleConfig';
 export type { ReadMeshLifecycleConfigOptions } from './readMeshLifecycleConfig';
 export { createKubeConfig } from './createKubeConfig';
 export { misplacedApiPath } from './misplacedApiPath';

@@ -11,6 +11,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   IN_CLUSTER_CA_FILE,
   readMeshLifecycleConfig,
+  readMeshLifecycleThresholds,
 } from './readMeshLifecycleConfig';
 
 const TOKEN = 'sekret-token-3f9a1c';
@@ -82,6 +83,25 @@ describe('readMeshLifecycleConfig', () => {
     expect(
       failure({ meshLifecycle: { thresholds: { p99: 1 } } }).message,
     ).toMatch(/meshLifecycle\.thresholds/);
+    // Read alone, as the scaffolder module does: the same, and the same refusal.
+    expect(
+      readMeshLifecycleThresholds(
+        new ConfigReader({
+          meshLifecycle: {
+            thresholds: { p95LatencyMs: 500 },
+            // A cluster entry is not looked at.
+            clusters: [{ name: 'x', kubeconfig: { path: '/nowhere' } }],
+          },
+        }),
+      ),
+    ).toEqual({ p95LatencyMs: 500 });
+    expect(() =>
+      readMeshLifecycleThresholds(
+        new ConfigReader({
+          meshLifecycle: { thresholds: { errorRatioPercent: 140 } },
+        }),
+      ),
+    ).toThrow(/meshLifecycle\.thresholds\.errorRatioPercent/);
   });
 
   it('reads phase rules and rejects an unknown fact, naming where', () => {

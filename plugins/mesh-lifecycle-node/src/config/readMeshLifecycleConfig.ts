@@ -732,6 +732,18 @@ function readWithSchema<T extends z.ZodType>(
   return parsed.data;
 }
 
+/**
+ * Only `meshLifecycle.thresholds`, checked as {@link readMeshLifecycleConfig}
+ * checks it, for a module that needs nothing else (no cluster, no file read).
+ *
+ * @public
+ */
+export function readMeshLifecycleThresholds(
+  config: Config,
+): LifecycleThresholdOverrides {
+  return readThresholds(config.getOptionalConfig('meshLifecycle'));
+}
+
 function readThresholds(root: Config | undefined): LifecycleThresholdOverrides {
   return readWithSchema(root, 'thresholds', thresholdsSchema) ?? {};
 }
