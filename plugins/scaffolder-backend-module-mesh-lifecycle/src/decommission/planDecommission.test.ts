@@ -3,22 +3,20 @@ import {
   startKubernetesEmulator,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { join } from 'path';
-import { readNamespace } from './__testUtils__/readNamespace';
+import {
+  LEGACY,
+  LEGACY_LABELS,
+  LEGACY_SECRET,
+  readNamespace,
+} from './__testUtils__/readNamespace';
 import {
   ClusterObject,
   DecommissionPlan,
   planDecommission,
 } from './planDecommission';
 
-const LEGACY = { kubernetesId: 'legacy-pricing-service', namespace: 'shop' };
-
 const names = (objects: Array<{ kind: string; name: string }>) =>
   objects.map(o => `${o.kind}/${o.name}`);
-
-const legacyLabels = {
-  app: 'legacy-pricing-service',
-  'backstage.io/kubernetes-id': 'legacy-pricing-service',
-};
 
 describe('planDecommission, on the demo production cluster', () => {
   let emulator: KubernetesEmulator;
@@ -65,27 +63,18 @@ describe('planDecommission, on the demo production cluster', () => {
       metadata: {
         name: 'legacy-pricing-service-rates',
         namespace: 'shop',
-        labels: legacyLabels,
+        labels: LEGACY_LABELS,
       },
       data: { currency: 'EUR' },
     });
-    emulator.apply({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name: 'legacy-pricing-service-db',
-        namespace: 'shop',
-        labels: legacyLabels,
-      },
-      data: { password: 'c2VjcmV0' },
-    });
+    emulator.apply(LEGACY_SECRET);
     emulator.apply({
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: {
         name: 'legacy-pricing-service-cache',
         namespace: 'shop',
-        labels: legacyLabels,
+        labels: LEGACY_LABELS,
       },
       spec: {
         accessModes: ['ReadWriteOnce'],
@@ -158,7 +147,7 @@ describe('planDecommission, on the demo production cluster', () => {
       metadata: {
         name: 'legacy-pricing-service-v1-7d9c',
         namespace: 'shop',
-        labels: legacyLabels,
+        labels: LEGACY_LABELS,
         ownerReferences: [
           {
             apiVersion: 'apps/v1',
@@ -195,7 +184,7 @@ describe('planDecommission, on the demo production cluster', () => {
       metadata: {
         name: 'legacy-pricing-service-namespace',
         namespace: 'shop',
-        labels: legacyLabels,
+        labels: LEGACY_LABELS,
       },
       spec: { action: 'ALLOW', rules: [{}] },
     });
@@ -205,7 +194,7 @@ describe('planDecommission, on the demo production cluster', () => {
       metadata: {
         name: 'legacy-pricing-service-both',
         namespace: 'shop',
-        labels: legacyLabels,
+        labels: LEGACY_LABELS,
       },
       spec: {
         hosts: ['legacy-pricing-service', 'pricing-service'],

@@ -8,16 +8,14 @@ import {
   startKubernetesEmulator,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { join } from 'path';
-import { readNamespace } from './__testUtils__/readNamespace';
+import {
+  LEGACY,
+  LEGACY_SECRET,
+  readNamespace,
+} from './__testUtils__/readNamespace';
 import yaml from 'yaml';
 import { ClusterObject, planDecommission } from './planDecommission';
 import { DecommissionDependencies, runDecommission } from './runDecommission';
-
-const LEGACY = { kubernetesId: 'legacy-pricing-service', namespace: 'shop' };
-const legacyLabels = {
-  app: 'legacy-pricing-service',
-  'backstage.io/kubernetes-id': 'legacy-pricing-service',
-};
 
 describe('runDecommission on the emulated production cluster', () => {
   let emulator: KubernetesEmulator;
@@ -82,16 +80,7 @@ describe('runDecommission on the emulated production cluster', () => {
     emulator = await startKubernetesEmulator({
       manifests: join(__dirname, '../../../../examples/clusters/prod'),
     });
-    emulator.apply({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name: 'legacy-pricing-service-db',
-        namespace: 'shop',
-        labels: legacyLabels,
-      },
-      data: { password: 'c2VjcmV0' },
-    });
+    emulator.apply(LEGACY_SECRET);
     objects = objectApiFor(emulator);
   };
 

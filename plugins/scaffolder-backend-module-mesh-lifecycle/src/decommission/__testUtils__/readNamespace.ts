@@ -29,3 +29,27 @@ export function readNamespace(
       emulator.list(apiVersion, kind, namespace) as ClusterObject[],
   );
 }
+
+/** The demo's retiring service, as the catalog declares where it runs. */
+export const LEGACY = {
+  kubernetesId: 'legacy-pricing-service',
+  namespace: 'shop',
+};
+
+/** The labels its objects carry on the demo's production cluster. */
+export const LEGACY_LABELS = {
+  app: 'legacy-pricing-service',
+  'backstage.io/kubernetes-id': 'legacy-pricing-service',
+};
+
+/** A Secret of the retiring service, with a value that must not be archived. */
+export const LEGACY_SECRET = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: {
+    name: 'legacy-pricing-service-db',
+    namespace: 'shop',
+    labels: LEGACY_LABELS,
+  },
+  data: { password: 'c2VjcmV0' },
+};
