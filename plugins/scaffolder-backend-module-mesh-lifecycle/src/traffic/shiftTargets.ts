@@ -140,21 +140,15 @@ export async function readShiftSnapshot(
       objects.list(options.apiVersion, 'DestinationRule', ns),
       objects.list('v1', 'Pod', ns),
     ]);
-    const withNamespace = <T extends { metadata?: { namespace?: string } }>(
-      items: T[],
-    ) => items.map(i => ({ ...i, metadata: { ...i.metadata, namespace: ns } }));
+    // Listed objects carry their namespace: the checks read it from them.
     snapshot.services.push(
-      ...(withNamespace(
-        services.items,
-      ) as unknown as ShiftTargetsSnapshot['services']),
+      ...(services.items as unknown as ShiftTargetsSnapshot['services']),
     );
     snapshot.destinationRules.push(
-      ...(withNamespace(
-        rules.items,
-      ) as unknown as ShiftTargetsSnapshot['destinationRules']),
+      ...(rules.items as unknown as ShiftTargetsSnapshot['destinationRules']),
     );
     snapshot.pods.push(
-      ...(withNamespace(pods.items) as unknown as ShiftTargetsSnapshot['pods']),
+      ...(pods.items as unknown as ShiftTargetsSnapshot['pods']),
     );
   }
   return snapshot;
