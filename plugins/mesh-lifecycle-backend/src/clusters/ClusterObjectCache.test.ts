@@ -172,7 +172,7 @@ describe('ClusterObjectCache', () => {
     await expect(cache.list(deployments)).rejects.toThrow(
       /^cluster prod: no answer within 2000 ms — check the url of cluster 'prod' and the network/,
     );
-  });
+  }, 15_000);
 
   it('reads Istio objects in the version it is given', async () => {
     emulator.apply({

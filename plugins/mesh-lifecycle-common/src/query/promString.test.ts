@@ -96,7 +96,7 @@ describe('promString', () => {
     }
     all += '😀𝄞';
     expect(unquote(promString(all))).toBe(all);
-  });
+  }, 30_000);
 
   it('rejects lone surrogates, which are not valid UTF-8', () => {
     expect(() => promString('a\ud800b')).toThrow(InputError);

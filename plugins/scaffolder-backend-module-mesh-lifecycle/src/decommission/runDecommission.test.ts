@@ -17,6 +17,9 @@ import yaml from 'yaml';
 import { ClusterObject, planDecommission } from './planDecommission';
 import { DecommissionDependencies, runDecommission } from './runDecommission';
 
+// Each test restarts the emulated cluster many times; CI machines are slower than ours.
+jest.setTimeout(60_000);
+
 describe('runDecommission on the emulated production cluster', () => {
   let emulator: KubernetesEmulator;
   let objects: KubernetesObjectApi;
