@@ -45,6 +45,8 @@ import { ServiceDeclarations } from './service/types';
 
 /** Most points a traffic series may have. */
 const MAX_POINTS = 1000;
+/** The longest drain window a lifecycle answer judges: 90 days. */
+const MAX_DRAIN_WINDOW_SECONDS = 90 * 86_400;
 
 /**
  * Builds the plugin's HTTP API.
@@ -225,16 +227,36 @@ export async function createRouter(options: {
     });
   });
 
+  const lifecycleQuery = z
+    .object({
+      drainWindow: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .max(MAX_DRAIN_WINDOW_SECONDS)
+        .optional(),
+    })
+    .strict();
   router.get('/entities/:kind/:namespace/:name/lifecycle', async (req, res) => {
-    if (Object.keys(req.query).length > 0) {
-      throw new InputError('lifecycle takes no query parameters');
+    const query = lifecycleQuery.safeParse(req.query);
+    if (!query.success) {
+      throw new InputError(
+        `drainWindow (optional) must be a whole number of seconds between 60 and ${MAX_DRAIN_WINDOW_SECONDS}: the quiet period the retire conditions judge instead of meshLifecycle.thresholds.retireQuietDays; nothing else is accepted`,
+      );
     }
+    const { drainWindow } = query.data;
     const { credentials, declaration } = await entityOf(req);
     const answer = await answers.get(
       `mesh-lifecycle:lifecycle:${principalKey(credentials)}:${
         declaration.entityRef
-      }`,
-      () => lifecycle.read(declaration, { credentials }),
+      }:${drainWindow ?? ''}`,
+      () =>
+        lifecycle.read(declaration, {
+          credentials,
+          ...(drainWindow !== undefined
+            ? { drainWindowSeconds: drainWindow }
+            : {}),
+        }),
     );
     res.json({
       ...answer,

@@ -530,6 +530,33 @@ describe('the answers of the running plugin', () => {
     }
   });
 
+  it('judges the retire conditions over a drain window given instead of the quiet period', async () => {
+    const gate = async (query: string) => {
+      const response = await check(
+        await request(backend.server).get(
+          `${entity('reviews', 'lifecycle')}${query}`,
+        ),
+      );
+      expect(response.status).toBe(200);
+      return response.body.gates.gates.find(
+        (g: { id: string }) => g.id === 'no-inbound-requests',
+      ).evidence as string[];
+    };
+    expect((await gate('')).join('\n')).toMatch(/7 days/);
+    const drained = (await gate('?drainWindow=3600')).join('\n');
+    expect(drained).toMatch(/1 hour/);
+    expect(drained).not.toMatch(/7 days/);
+    for (const bad of ['?drainWindow=59', '?drainWindow=1.5', '?window=300']) {
+      const response = await check(
+        await request(backend.server).get(
+          `${entity('ratings', 'lifecycle')}${bad}`,
+        ),
+      );
+      expect({ bad, status: response.status }).toEqual({ bad, status: 400 });
+      expect(response.body.error.message).toMatch(/^drainWindow \(optional\)/);
+    }
+  });
+
   it('documents the lifecycle history and the phases of the fleet, before and after the history task ran', async () => {
     const before = await check(
       await request(backend.server).get(entity('checkout-service', 'history')),

@@ -96,12 +96,20 @@ export class LifecycleReader {
 
   async read(
     declaration: ServiceDeclaration,
-    options: { credentials: BackstageCredentials },
+    options: {
+      credentials: BackstageCredentials;
+      /** A quiet period other than the configured one (a decommission's drain window). */
+      drainWindowSeconds?: number;
+    },
   ): Promise<LifecycleResponse> {
-    const thresholds = resolveThresholds(
-      this.thresholds,
-      declaration.thresholds,
-    );
+    const resolved = resolveThresholds(this.thresholds, declaration.thresholds);
+    const thresholds =
+      options.drainWindowSeconds === undefined
+        ? resolved
+        : {
+            ...resolved,
+            retireQuietDays: options.drainWindowSeconds / 86_400,
+          };
     const hasTelemetry =
       declaration.target.kubernetesId !== undefined &&
       declaration.target.namespace !== undefined;
@@ -150,7 +158,7 @@ export class LifecycleReader {
       hasTelemetry
         ? this.traffic.inboundRequests(
             declaration,
-            thresholds.retireQuietDays * 86_400,
+            Math.round(thresholds.retireQuietDays * 86_400),
           )
         : undefined,
       this.recorded(declaration.entityRef),

@@ -78,9 +78,14 @@ export interface MeshLifecycleApi {
   /**
    * The service's lifecycle: its phase with the evidence behind it, the
    * gates to the next phase, its health, and the mesh configuration
-   * findings of each cluster.
+   * findings of each cluster. `drainWindowSeconds` (60 to 7776000) is the
+   * quiet period the retire condition no-inbound-requests judges instead of
+   * the configured one (a decommission's drain window).
    */
-  getLifecycle(entityRef: MeshLifecycleEntityRef): Promise<LifecycleResponse>;
+  getLifecycle(
+    entityRef: MeshLifecycleEntityRef,
+    options?: { drainWindowSeconds?: number },
+  ): Promise<LifecycleResponse>;
   /**
    * The service's recorded lifecycle changes, newest first: at most `limit`
    * of them (1 to 1000; the backend's default, 100, when left out).
@@ -214,8 +219,11 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
 
   async getLifecycle(
     entityRef: MeshLifecycleEntityRef,
+    options: { drainWindowSeconds?: number } = {},
   ): Promise<LifecycleResponse> {
-    return this.request(entityPath(entityRef, 'lifecycle'));
+    return this.request(entityPath(entityRef, 'lifecycle'), {
+      drainWindow: options.drainWindowSeconds,
+    });
   }
 
   async getHistory(

@@ -6,6 +6,7 @@ import {
   GateInput,
   LIFECYCLE_GATES,
   QuietEvidence,
+  describePeriod,
   evaluateGates,
 } from './gates';
 import { DEFAULT_LIFECYCLE_THRESHOLDS } from './thresholds';
@@ -499,6 +500,23 @@ describe('gates with missing evidence', () => {
         status: 'pass',
         evidence: ['no inbound requests in the last 7 days'],
       });
+    });
+
+    it('names a quiet period shorter than a day (a drain window) in its unit', () => {
+      const hour = evaluateGates(
+        'operate',
+        input({
+          quiet: [quietSource({ requests: 12 })],
+          thresholds: {
+            ...DEFAULT_LIFECYCLE_THRESHOLDS,
+            retireQuietDays: 3600 / 86_400,
+          },
+        }),
+      ).gates.find(g => g.id === 'no-inbound-requests')!;
+      expect(hour.evidence).toEqual(['12 inbound requests in the last 1 hour']);
+      expect([86_400 * 30, 7200, 1800, 90].map(s => describePeriod(s))).toEqual(
+        ['30 days', '2 hours', '30 minutes', '90 s'],
+      );
     });
 
     it('is unknown when no Prometheus was asked', () => {

@@ -547,10 +547,27 @@ const mtlsShare: Check = input =>
       : undefined,
   );
 
+/** A quiet period in the largest whole unit: `7 days`, `2 hours`, `90 s`. */
+export function describePeriod(seconds: number): string {
+  const units: Array<[number, string]> = [
+    [86_400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, unit] of units) {
+    const n = seconds / size;
+    if (n >= 1 && Number.isInteger(n))
+      return `${n} ${unit}${n === 1 ? '' : 's'}`;
+  }
+  return `${Math.round(seconds)} s`;
+}
+
 const noInbound: Check = input => {
   const quiet = input.quiet ?? [];
-  const days = input.thresholds.retireQuietDays;
-  const period = `the last ${days} days`;
+  const length = describePeriod(
+    Math.round(input.thresholds.retireQuietDays * 86_400),
+  );
+  const period = `the last ${length}`;
   if (quiet.length === 0) {
     return {
       status: 'unknown',
@@ -587,7 +604,7 @@ const noInbound: Check = input => {
       );
     } else if (!q.telemetryCoversWindow) {
       uncovered.push(
-        `${q.source} holds no mesh telemetry of its cluster from ${days} days ago (retention shorter than the quiet period, or telemetry that started later)`,
+        `${q.source} holds no mesh telemetry of its cluster from ${length} ago (retention shorter than the quiet period, or telemetry that started later)`,
       );
     } else quietSources++;
   }
