@@ -5,13 +5,10 @@
  * Target: at most 5 s per decommission. See README.md.
  */
 import { objectApiFor } from '../src/kubernetes/__testUtils__/objectApiFor';
-import { NAMESPACE_KINDS } from '../src/decommission/__testUtils__/readNamespace';
 import { JsonValue } from '@backstage/types';
 import { startKubernetesEmulator } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
-import {
-  ClusterObject,
-  planDecommission,
-} from '../src/decommission/planDecommission';
+import { listNamespaceObjects } from '../src/decommission/listNamespaceObjects';
+import { planDecommission } from '../src/decommission/planDecommission';
 import { runDecommission } from '../src/decommission/runDecommission';
 
 const TARGET_MS = 5000;
@@ -146,17 +143,7 @@ async function main() {
       const done = new Map<string, JsonValue>();
       const started = performance.now();
       // What the action reads: every kind of the namespace, through the API.
-      const listed: ClusterObject[] = [];
-      for (const [apiVersion, kind] of NAMESPACE_KINDS) {
-        const list = await objects.list(apiVersion, kind, NAMESPACE);
-        listed.push(
-          ...(list.items.map(i => ({
-            ...i,
-            apiVersion,
-            kind,
-          })) as unknown as ClusterObject[]),
-        );
-      }
+      const listed = await listNamespaceObjects(objects, NAMESPACE);
       const plan = planDecommission({
         target: { kubernetesId: 'orders', namespace: NAMESPACE },
         objects: listed,

@@ -13,6 +13,7 @@ import {
   createEnvironmentCreateAction,
   createManifestsApplyAction,
   createManifestsGenerateAction,
+  createServiceDecommissionAction,
   createTrafficShiftAction,
   meshLifecycleBackendClient,
 } from './actions';
@@ -25,7 +26,10 @@ import {
  * `mesh-lifecycle.manifests.apply` / `mesh-lifecycle.environment.create` for
  * the user who runs the template; shifting a service's traffic
  * (`mesh:traffic:shift`) needs `mesh-lifecycle.traffic.shift` on its entity
- * and the mesh-lifecycle backend plugin (analysis and records).
+ * and the mesh-lifecycle backend plugin (analysis and records); retiring one
+ * (`mesh:service:decommission`) needs `mesh-lifecycle.decommission` on its
+ * entity and the backend plugin (retire conditions, callers, records,
+ * archive).
  *
  * @public
  */
@@ -52,6 +56,8 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
         auth,
         config,
       }) {
+        const backend = meshLifecycleBackendClient({ discovery, auth });
+        const thresholds = readMeshLifecycleThresholds(config);
         scaffolder.addActions(
           createCatalogAnnotateAction(),
           createManifestsGenerateAction(),
@@ -61,8 +67,15 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
             clusters,
             permissions,
             catalog,
-            backend: meshLifecycleBackendClient({ discovery, auth }),
-            thresholds: readMeshLifecycleThresholds(config),
+            backend,
+            thresholds,
+          }),
+          createServiceDecommissionAction({
+            clusters,
+            permissions,
+            catalog,
+            backend,
+            thresholds,
           }),
         );
       },

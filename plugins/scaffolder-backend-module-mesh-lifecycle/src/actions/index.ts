@@ -7,7 +7,12 @@ export {
 } from './manifestsApply';
 export {
   createTrafficShiftAction,
-  meshLifecycleBackendClient,
   type TrafficShiftActionOptions,
   type TrafficShiftBackend,
 } from './trafficShift';
+export {
+  createServiceDecommissionAction,
+  type DecommissionBackend,
+  type ServiceDecommissionActionOptions,
+} from './serviceDecommission';
+export { meshLifecycleBackendClient } from './backendClient';

@@ -1,22 +1,18 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, isError } from '@backstage/errors';
+import { InputError, isError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { JsonObject, JsonValue } from '@backstage/types';
+import { JsonValue } from '@backstage/types';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import {
   AnalysisThresholds,
   LifecycleThresholdOverrides,
-  MeshLifecycleClient,
   ShiftRequest,
   StepAnalysisResponse,
   TrafficShiftRecord,
   TrafficShiftStepRecord,
   WeightedDestination,
-  describeDestination,
   meshTrafficShiftPermission,
-  planShift,
   readServiceDeclaration,
   resolveThresholds,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
@@ -26,21 +22,13 @@ import {
   requireConfiguredCluster,
 } from '../clusterAccess';
 import { dnsLabel } from '../inputChecks';
-import { externalOwners } from '../kubernetes/applyObjects';
-import { checkShiftTargets } from '../traffic/checkShiftTargets';
+import { analyseThroughBackend, prepareShift } from '../traffic/prepareShift';
 import {
   TrafficShiftRolledBackError,
-  gaining,
   runTrafficShift,
 } from '../traffic/runTrafficShift';
-import {
-  analysisQuery,
-  combineAnalysis,
-  findVirtualService,
-  readShiftSnapshot,
-} from '../traffic/shiftTargets';
-import { selectRoute } from '../traffic/virtualServiceRoute';
 import { examples } from './trafficShift.examples';
+import { waitFor } from './waitFor';
 
 /**
  * What `mesh:traffic:shift` asks of the mesh-lifecycle backend: a step's
@@ -74,58 +62,12 @@ export interface TrafficShiftActionOptions extends ClusterActionOptions {
   thresholds?: LifecycleThresholdOverrides;
 }
 
-/**
- * The mesh-lifecycle backend through its typed client, as this backend
- * plugin (a service token for `mesh-lifecycle`).
- *
- * @public
- */
-export function meshLifecycleBackendClient(options: {
-  discovery: DiscoveryService;
-  auth: AuthService;
-}): TrafficShiftBackend {
-  const { discovery, auth } = options;
-  return new MeshLifecycleClient({
-    discoveryApi: discovery,
-    fetchApi: {
-      fetch: async (input, init) => {
-        const { token } = await auth.getPluginRequestToken({
-          onBehalfOf: await auth.getOwnServiceCredentials(),
-          targetPluginId: 'mesh-lifecycle',
-        });
-        const headers = new Headers(init?.headers);
-        headers.set('authorization', `Bearer ${token}`);
-        return fetch(input, { ...init, headers });
-      },
-    },
-  });
-}
-
 /** The default minimum of requests a step needs to be judged. */
 export const DEFAULT_MIN_REQUESTS = 50;
 const DEFAULT_PAUSE_SECONDS = 60;
 const MIN_PAUSE_SECONDS = 10;
 
 type DestinationInput = { host?: string; subset?: string };
-
-function waitFor(seconds: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new Error('The task was cancelled'));
-      return;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
-    const abort = () => {
-      clearTimeout(timer);
-      reject(new Error('The task was cancelled'));
-    };
-    timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, seconds * 1000);
-    signal?.addEventListener('abort', abort, { once: true });
-  });
-}
 
 /**
  * The shift the input asks for: exactly one of weights, canary, switchTo,
@@ -415,57 +357,24 @@ export function createTrafficShiftAction(options: TrafficShiftActionOptions) {
       const objects = KubernetesObjectApi.makeApiClient(
         clusters.kubeConfig(cluster),
       );
-      const { virtualService, apiVersion } = await findVirtualService(objects, {
-        namespace,
-        name: input.virtualService,
-        target: declaration.target,
-      });
-      const vsLabel = `VirtualService ${namespace}/${virtualService.metadata.name}`;
-      const owners = externalOwners(virtualService as unknown as JsonObject);
-      if (owners.length > 0) {
-        if (!input.force) {
-          throw new ConflictError(
-            `${vsLabel} is managed by ${owners.join(
-              ', ',
-            )}: left alone, nothing written. Shift its traffic there, or set force with a reason to take over`,
-          );
-        }
-        ctx.logger.warn(
-          `${vsLabel} is managed by ${owners.join(
-            ', ',
-          )}; taking over as forced: ${input.reason}`,
-        );
-      }
-      const route = selectRoute(virtualService, input.route);
-      // The weights when the shift first started (kept across retries).
-      const from = (await ctx.checkpoint({
-        key: 'plan',
-        fn: async () => route.weights as unknown as JsonValue,
-      })) as unknown as WeightedDestination[];
       const request = shiftRequest(input);
-      const steps = planShift(from, request);
-      const snapshot = await readShiftSnapshot(objects, {
+      const prepared = await prepareShift(objects, {
         namespace,
-        apiVersion,
-        hosts: [
-          ...from.map(w => w.host),
-          ...(request.kind === 'migrate' ? [request.toHost] : []),
-        ],
+        virtualService: input.virtualService,
+        route: input.route,
+        target: declaration.target,
+        request,
+        force: input.force,
+        reason: input.reason,
+        warn: message => ctx.logger.warn(message),
+        // The weights when the shift first started (kept across retries).
+        keepStart: async weights =>
+          (await ctx.checkpoint({
+            key: 'plan',
+            fn: async () => weights as unknown as JsonValue,
+          })) as unknown as WeightedDestination[],
       });
-      const problems = [
-        ...new Set(steps.flatMap(s => checkShiftTargets(s.weights, snapshot))),
-      ];
-      if (problems.length) {
-        throw new InputError(`Nothing was written: ${problems.join('; ')}`);
-      }
-      // The destination each step judges, resolved before anything moves.
-      const queries = new Map(
-        steps
-          .map((s, i) =>
-            gaining(i === 0 ? from : steps[i - 1].weights, s.weights),
-          )
-          .map(d => [describeDestination(d), analysisQuery(d, snapshot)]),
-      );
+      const { virtualService, apiVersion, route, from, steps } = prepared;
 
       const dryRun = input.dryRun === true || ctx.isDryRun === true;
       const startedAt = await ctx.checkpoint({
@@ -481,9 +390,7 @@ export function createTrafficShiftAction(options: TrafficShiftActionOptions) {
         ...(route.name !== undefined ? { route: route.name } : {}),
         kind: request.kind,
         ...(ctx.user?.ref ? { initiatedBy: ctx.user.ref } : {}),
-        ...(owners.length > 0 && input.force
-          ? { forcedBecause: input.reason! }
-          : {}),
+        ...(prepared.owners.length > 0 ? { forcedBecause: input.reason! } : {}),
         from,
         to: steps.length ? steps[steps.length - 1].weights : from,
         pauseSeconds,
@@ -536,24 +443,12 @@ export function createTrafficShiftAction(options: TrafficShiftActionOptions) {
           },
           {
             objects,
-            analyse: async target => {
-              const query = queries.get(describeDestination(target));
-              if (!query) {
-                throw new Error(
-                  `No analysis was planned for ${describeDestination(target)}`,
-                );
-              }
-              const answer = await backend.getStepAnalysis({
-                cluster,
-                ...query,
-                windowSeconds: target.windowSeconds,
-              });
-              const { figures, unmeasured } = combineAnalysis(answer);
-              if (unmeasured) {
-                ctx.logger.warn(`Nothing measured: ${unmeasured}`);
-              }
-              return figures;
-            },
+            analyse: analyseThroughBackend({
+              backend,
+              cluster,
+              queries: prepared.queries,
+              warn: message => ctx.logger.warn(message),
+            }),
             wait: seconds => {
               ctx.logger.info(`Waiting ${seconds} s before the analysis`);
               return waitFor(seconds, ctx.signal);

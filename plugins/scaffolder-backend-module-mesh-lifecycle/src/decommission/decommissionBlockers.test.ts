@@ -84,6 +84,20 @@ describe('decommissionBlockers', () => {
     ).toEqual({ blockers: [], notifyOwners: false });
   });
 
+  it('takes the replacement the request names over a missing annotation', () => {
+    const unnamed = legacy({
+      'no-inbound-requests': 'pass',
+      'no-dependents': 'pass',
+      'replacement-named': 'fail',
+    });
+    expect(decommissionBlockers(unnamed).blockers).toEqual([
+      'A replacement is named, or explicitly none: replaced by component:default/pricing-service',
+    ]);
+    expect(
+      decommissionBlockers(unnamed, { replacement: 'none' }).blockers,
+    ).toEqual([]);
+  });
+
   it('refuses a service that is not in operate or retire', () => {
     expect(() =>
       decommissionBlockers({

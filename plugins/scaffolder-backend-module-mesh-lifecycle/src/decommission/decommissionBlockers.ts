@@ -27,7 +27,13 @@ export interface DecommissionBlockers {
  * evidence (callers, dependents). An `InputError` for a service in another
  * phase: retirement starts from operate.
  */
-export function decommissionBlockers(gates: PhaseGates): DecommissionBlockers {
+export function decommissionBlockers(
+  gates: PhaseGates,
+  options: {
+    /** A replacement (or `none`) named by the request: the condition holds. */
+    replacement?: string;
+  } = {},
+): DecommissionBlockers {
   const byId = new Map(gates.gates.map(g => [g.id, g]));
   const missing = PRECONDITIONS.filter(id => !byId.has(id));
   if (missing.length) {
@@ -38,6 +44,7 @@ export function decommissionBlockers(gates: PhaseGates): DecommissionBlockers {
   const blockers = PRECONDITIONS.flatMap(id => {
     const gate = byId.get(id)!;
     if (gate.status === 'pass') return [];
+    if (id === 'replacement-named' && options.replacement) return [];
     const evidence = gate.evidence.length
       ? gate.evidence.join('; ')
       : 'no evidence';

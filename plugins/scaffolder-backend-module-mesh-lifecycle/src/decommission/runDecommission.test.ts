@@ -96,7 +96,7 @@ describe('runDecommission on the emulated production cluster', () => {
     const before = neighbours();
     const plan = planDecommission({ target: LEGACY, objects: read() });
     const archive: ArchivedObjectRecord[][] = [];
-    const reports = await runDecommission(
+    const { steps: reports } = await runDecommission(
       { plan, initiatedBy: 'user:default/daniel-okafor', requestId: 'r-1' },
       deps(taskState(), archive),
     );
@@ -225,7 +225,7 @@ describe('runDecommission on the emulated production cluster', () => {
           },
         ),
       ).rejects.toThrow('process exited');
-      const reports = await runDecommission(
+      const { steps: reports } = await runDecommission(
         { plan: fresh, initiatedBy: 'u', requestId: 'r-1' },
         keeping,
       );
@@ -301,7 +301,7 @@ describe('runDecommission on the emulated production cluster', () => {
     setTimeout(() => {
       emulator.remove('v1', 'Pod', 'shop', 'legacy-pricing-service-v1-abc');
     }, 1500);
-    const reports = await runDecommission(
+    const { steps: reports } = await runDecommission(
       { plan, initiatedBy: 'u', requestId: 'r-1', podsGoneTimeoutSeconds: 10 },
       deps(state, archive),
     );

@@ -44,6 +44,12 @@ export interface DecommissionDependencies {
   log(message: string): void;
 }
 
+/** What a decommission did, and the objects it archived (also on a retry). */
+export interface DecommissionResult {
+  steps: RetirementStepRecord[];
+  archived: ArchivedObjectRecord[];
+}
+
 /** What to decommission and how. */
 export interface DecommissionInput {
   plan: DecommissionPlan;
@@ -118,7 +124,7 @@ async function patchUnlessGone(
 export async function runDecommission(
   input: DecommissionInput,
   deps: DecommissionDependencies,
-): Promise<RetirementStepRecord[]> {
+): Promise<DecommissionResult> {
   const { plan } = input;
   const reports: RetirementStepRecord[] = [];
   const markedAt = await deps.checkpoint('marked-at', async () =>
@@ -256,5 +262,5 @@ export async function runDecommission(
     reports.push({ step: 'delete', kind: o.kind, name: o.name, outcome });
     deps.log(`${labelOf(o)}: ${outcome}`);
   }
-  return reports;
+  return { steps: reports, archived };
 }
