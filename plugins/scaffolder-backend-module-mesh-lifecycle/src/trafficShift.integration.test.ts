@@ -1,14 +1,9 @@
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
@@ -33,17 +28,18 @@ import {
   startPrometheus,
   startTelemetryExporter,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
-import fs from 'node:fs/promises';
 import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import path from 'node:path';
-import yaml from 'yaml';
 import meshLifecycleModule from '.';
+import {
+  backendCaller,
+  permissionsDenying,
+  templateEntity,
+} from './__testUtils__/testBackend';
 
 // Each shift step runs for its pause in real time (10 s here).
 jest.setTimeout(180_000);
 
-const TEMPLATES = path.resolve(__dirname, '../../../templates');
 const VS = { namespace: 'shop', name: 'checkout-service' };
 const CHECKOUT = 'component:default/checkout-service';
 const OUTSIDER = 'user:default/outsider';
@@ -94,17 +90,6 @@ function checkoutModel(v2ErrorRatio: number): MeshModel {
   };
 }
 
-async function templateEntity(name: string): Promise<Entity> {
-  const file = path.join(TEMPLATES, name, 'template.yaml');
-  const entity = yaml.parse(await fs.readFile(file, 'utf8')) as Entity;
-  entity.metadata.namespace = 'default';
-  entity.metadata.annotations = {
-    ...entity.metadata.annotations,
-    'backstage.io/managed-by-location': `file:${file}`,
-  };
-  return entity;
-}
-
 describe('mesh:traffic:shift through the scaffolder, on an emulated cluster and a real Prometheus', () => {
   let emulator: KubernetesEmulator;
   let exporter: TelemetryExporter;
@@ -113,33 +98,7 @@ describe('mesh:traffic:shift through the scaffolder, on an emulated cluster and 
   let server: Server;
   let stopBackend: () => Promise<void>;
 
-  const url = (pathname: string) => {
-    const u = new URL('http://127.0.0.1');
-    u.port = String((server.address() as AddressInfo).port);
-    u.pathname = pathname;
-    return u;
-  };
-
-  const call = async (
-    method: 'GET' | 'POST',
-    pathname: string,
-    body?: object,
-    authorization = mockCredentials.user.header(),
-  ) => {
-    const response = await fetch(url(pathname), {
-      method,
-      headers: {
-        authorization,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`${method} ${pathname}: ${response.status} ${text}`);
-    }
-    return text ? JSON.parse(text) : undefined;
-  };
+  const { url, call } = backendCaller(() => server);
 
   /** The split of checkout-service's default route on the cluster. */
   const split = () => {
@@ -224,25 +183,7 @@ describe('mesh:traffic:shift through the scaffolder, on an emulated cluster and 
           ],
         }),
         // The outsider may run templates, not shift traffic.
-        createServiceFactory({
-          service: coreServices.permissions,
-          deps: {},
-          factory: () => ({
-            authorize: async (requests, { credentials: { principal } }) =>
-              requests.map(request => ({
-                result:
-                  request.permission.name === meshTrafficShiftPermission.name &&
-                  typeof principal === 'object' &&
-                  principal !== null &&
-                  'userEntityRef' in principal &&
-                  principal.userEntityRef === OUTSIDER
-                    ? AuthorizeResult.DENY
-                    : AuthorizeResult.ALLOW,
-              })),
-            authorizeConditional: async requests =>
-              requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-          }),
-        }),
+        permissionsDenying(meshTrafficShiftPermission.name, OUTSIDER),
         mockServices.rootConfig.factory({
           data: {
             meshLifecycle: {

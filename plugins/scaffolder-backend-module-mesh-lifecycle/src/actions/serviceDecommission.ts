@@ -90,7 +90,7 @@ const DEFAULT_MIGRATION_PAUSE_SECONDS = 60;
 
 const described = (o: PlannedObject) => `${o.kind} ${o.name} (${o.reason})`;
 
-/** The plan as the log and the task's output tell it, step by step. */
+/** Steps 3 to 5 of the plan as the log and the task's output tell them. */
 function describePlan(
   plan: DecommissionPlan,
   options: { podsGoneTimeoutSeconds: number; archiveSecretValues: boolean },
@@ -98,18 +98,18 @@ function describePlan(
   const list = (objects: PlannedObject[]) =>
     objects.length ? objects.map(described).join('; ') : 'none';
   return [
-    `Mark decommissioning: ${list([...plan.delete, ...plan.kept])}`,
-    `Scale to zero, then wait up to ${
+    `Step 3, mark decommissioning: ${list([...plan.delete, ...plan.kept])}`,
+    `Step 3, scale to zero, then wait up to ${
       options.podsGoneTimeoutSeconds
     } s for their pods to go: ${list(plan.scale)}`,
-    `Archive before deleting (${
+    `Step 4, archive before deleting (${
       options.archiveSecretValues
         ? 'Secrets with their values'
         : 'Secrets without their values'
     }): ${plan.delete.map(o => `${o.kind} ${o.name}`).join(', ') || 'none'}`,
-    `Delete, in this order, in the foreground: ${list(plan.delete)}`,
-    `Removed by Kubernetes with them: ${list(plan.withOwner)}`,
-    `Kept: ${list(plan.kept)}`,
+    `Step 5, delete in this order, in the foreground: ${list(plan.delete)}`,
+    `Step 5, removed by Kubernetes with them: ${list(plan.withOwner)}`,
+    `Step 5, kept: ${list(plan.kept)}`,
   ];
 }
 
@@ -507,9 +507,9 @@ export function createServiceDecommissionAction(
           : undefined;
         if (!replacementTarget?.kubernetesId) {
           ctx.logger.info(
-            replacement === 'none'
-              ? 'Step 2, migration: no replacement (none), nothing to move'
-              : `Step 2, migration: the replacement ${replacement} names no backstage.io/kubernetes-id, nothing to move`,
+            replacement && replacement !== 'none'
+              ? `Step 2, migration: the replacement ${replacement} names no backstage.io/kubernetes-id, nothing to move`
+              : 'Step 2, migration: no replacement, nothing to move',
           );
         } else {
           const toHost = `${replacementTarget.kubernetesId}.${
@@ -592,9 +592,7 @@ export function createServiceDecommissionAction(
         }
 
         if (dryRun) {
-          planLines.forEach((line, i) =>
-            ctx.logger.info(`Step ${i + 3} (dry run), ${line}`),
-          );
+          planLines.forEach(line => ctx.logger.info(`Dry run. ${line}`));
           ctx.logger.info('Dry run: nothing was written, recorded or archived');
           ctx.output('outcome', 'dry-run');
           ctx.output('steps', []);
