@@ -1,9 +1,11 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
-  ANNOTATION_REPLACED_BY,
   RetirementArchiveResponse,
   RetirementsResponse,
   meshDecommissionPermission,
@@ -13,21 +15,14 @@ import {
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import meshLifecyclePlugin from '@mesh-lifecycle/plugin-mesh-lifecycle-backend';
 import {
-  EXTERNAL_SOURCE,
   JsonObject,
   KubernetesEmulator,
-  MeshModel,
   PrometheusInstance,
-  createServiceEntity,
-  parseKubernetesManifests,
   runScaffolderTask,
   startKubernetesEmulator,
   startPrometheus,
-  toOpenMetrics,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
-import fs from 'node:fs';
 import { Server } from 'node:http';
-import path from 'node:path';
 import meshLifecycleModule from '.';
 import {
   backendCaller,
@@ -35,102 +30,24 @@ import {
   templateEntity,
 } from './__testUtils__/testBackend';
 import {
-  LEGACY_SECRET,
-  readNamespace,
-} from './decommission/__testUtils__/readNamespace';
-import { DECOMMISSION_KINDS } from './decommission/planDecommission';
+  LEGACY,
+  LEGACY_REF,
+  PRICING_REF,
+  PROD_MANIFESTS,
+  SHOP_ENTITIES,
+  legacyObjects,
+  neighbours,
+  restoreLegacy,
+  shopConfig,
+  shopTelemetry,
+} from './decommission/__testUtils__/shop';
 
 // The migration to the replacement runs for its pause in real time (10 s).
 jest.setTimeout(180_000);
 
-const PROD = path.join(__dirname, '../../../examples/clusters/prod');
-const LEGACY = 'legacy-pricing-service';
-const LEGACY_REF = `component:default/${LEGACY}`;
-const PRICING_REF = 'component:default/pricing-service';
 const OUTSIDER = 'user:default/outsider';
-const ISTIO_CLUSTER = 'prod-mesh';
 /** The drain window the runs judge: ten minutes. */
 const DRAIN_WINDOW_SECONDS = 600;
-
-const service = (name: string) => ({
-  name,
-  namespace: 'shop',
-  versions: [{ version: 'v1', weight: 100 }],
-  latencyMs: { kind: 'lognormal' as const, medianMs: 20, p95Ms: 80 },
-});
-
-/**
- * Two hours of the shop's telemetry up to two minutes ago: pricing-service
- * called by checkout and inventory; legacy-pricing-service called by
- * inventory until an hour ago, quiet since (its series stay, flat).
- */
-function shopModel(): MeshModel {
-  return {
-    seed: 11,
-    jitter: 0,
-    cluster: ISTIO_CLUSTER,
-    services: [
-      service('checkout-service'),
-      service('inventory-service'),
-      service('pricing-service'),
-      { ...service(LEGACY), idleAfter: new Date(Date.now() - 3_600_000) },
-    ],
-    edges: [
-      {
-        source: EXTERNAL_SOURCE,
-        destination: 'checkout-service',
-        requestsPerSecond: 5,
-      },
-      {
-        source: 'checkout-service',
-        destination: 'pricing-service',
-        requestsPerSecond: 4,
-      },
-      {
-        source: 'inventory-service',
-        destination: 'pricing-service',
-        requestsPerSecond: 1,
-      },
-      {
-        source: 'inventory-service',
-        destination: LEGACY,
-        requestsPerSecond: 1,
-      },
-    ],
-  };
-}
-
-const entities = [
-  createServiceEntity({
-    name: LEGACY,
-    phase: 'retire',
-    kubernetesNamespace: 'shop',
-    cluster: 'prod',
-    owner: 'group:default/team-platform',
-    annotations: { [ANNOTATION_REPLACED_BY]: PRICING_REF },
-  }),
-  createServiceEntity({
-    name: 'pricing-service',
-    phase: 'operate',
-    kubernetesNamespace: 'shop',
-    cluster: 'prod',
-    owner: 'group:default/team-pricing',
-  }),
-  createServiceEntity({
-    name: 'checkout-service',
-    phase: 'operate',
-    kubernetesNamespace: 'shop',
-    cluster: 'prod',
-    owner: 'group:default/team-commerce',
-  }),
-  createServiceEntity({
-    name: 'inventory-service',
-    phase: 'operate',
-    kubernetesNamespace: 'shop',
-    cluster: 'prod',
-    owner: 'group:default/team-inventory',
-  }),
-];
 
 describe('mesh:service:decommission through the scaffolder, on an emulated cluster and a real Prometheus', () => {
   let emulator: KubernetesEmulator;
@@ -139,57 +56,6 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
   let stopBackend: () => Promise<void>;
   const { call } = backendCaller(() => server);
 
-  /** legacy-pricing-service as the demo's cluster has it, running 2 replicas, its VirtualService still routing to it. */
-  const restoreLegacy = () => {
-    const manifests = parseKubernetesManifests(
-      fs.readFileSync(path.join(PROD, `${LEGACY}.yaml`), 'utf8'),
-    );
-    for (const o of manifests) {
-      const metadata = o.metadata as JsonObject;
-      if (o.kind === 'Deployment') {
-        emulator.apply({
-          ...o,
-          spec: { ...(o.spec as JsonObject), replicas: 2 },
-        });
-      } else if (o.kind === 'VirtualService') {
-        const spec = o.spec as { http: Array<{ route: JsonObject[] }> };
-        emulator.apply({
-          ...o,
-          spec: {
-            ...spec,
-            http: spec.http.map(r => ({
-              ...r,
-              route: r.route.map(d => ({
-                ...d,
-                weight: JSON.stringify(d.destination).includes(LEGACY)
-                  ? 100
-                  : 0,
-              })),
-            })),
-          },
-        });
-      } else if (metadata.namespace === 'shop') {
-        emulator.apply(o);
-      }
-    }
-    emulator.apply(LEGACY_SECRET);
-  };
-
-  const legacyObjects = () =>
-    readNamespace(emulator, 'shop')
-      .filter(
-        o =>
-          o.metadata.labels?.['backstage.io/kubernetes-id'] === LEGACY &&
-          DECOMMISSION_KINDS.includes(o.kind),
-      )
-      .map(o => `${o.kind}/${o.metadata.name}`)
-      .sort();
-  /** Every other object of the namespace, down to its resourceVersion. */
-  const neighbours = () =>
-    readNamespace(emulator, 'shop')
-      .filter(o => o.metadata.labels?.['backstage.io/kubernetes-id'] !== LEGACY)
-      .map(o => `${o.kind}/${o.metadata.name}@${o.metadata.resourceVersion}`)
-      .sort();
   const writes = () =>
     ['patch', 'update', 'create', 'delete'].reduce(
       (sum, verb) => sum + emulator.calls.count({ verb }),
@@ -221,41 +87,23 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
     );
 
   beforeAll(async () => {
-    emulator = await startKubernetesEmulator({ name: 'prod', manifests: PROD });
-    const end = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 120_000);
-    prometheus = await startPrometheus({
-      backfill: toOpenMetrics(shopModel(), {
-        start: new Date(end.getTime() - 7_200_000),
-        end,
-        stepSeconds: 30,
-      }),
+    emulator = await startKubernetesEmulator({
+      name: 'prod',
+      manifests: PROD_MANIFESTS,
     });
+    prometheus = await startPrometheus({ backfill: shopTelemetry() });
     const backend = await startTestBackend({
       features: [
         scaffolderPlugin,
         meshLifecycleModule,
         meshLifecyclePlugin,
         catalogServiceMock.factory({
-          entities: [...entities, await templateEntity('retire-service')],
+          entities: [...SHOP_ENTITIES, await templateEntity('retire-service')],
         }),
         // The outsider may run templates, not retire services.
         permissionsDenying(meshDecommissionPermission.name, OUTSIDER),
         mockServices.rootConfig.factory({
-          data: {
-            meshLifecycle: {
-              clusters: [
-                {
-                  name: 'prod',
-                  url: emulator.url,
-                  serviceAccountToken: emulator.token,
-                  allowInsecureHttp: true,
-                  environment: 'production',
-                  istioClusterId: ISTIO_CLUSTER,
-                },
-              ],
-              prometheus: { url: prometheus.url },
-            },
-          },
+          data: { meshLifecycle: shopConfig(emulator, prometheus) },
         }),
       ],
     });
@@ -264,7 +112,7 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
   });
 
   beforeEach(() => {
-    restoreLegacy();
+    restoreLegacy(emulator);
     emulator.calls.reset();
   });
 
@@ -306,7 +154,7 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
   });
 
   it('prints the whole plan on a dry run and changes nothing', async () => {
-    const before = legacyObjects();
+    const before = legacyObjects(emulator);
     const result = await run({ entity: LEGACY_REF, dryRun: true });
     expect({ status: result.status, log: result.log }).toMatchObject({
       status: 'completed',
@@ -325,12 +173,12 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
     );
     expect(result.log).toContain('Dry run: nothing was written');
     expect(writes()).toBe(0);
-    expect(legacyObjects()).toEqual(before);
+    expect(legacyObjects(emulator)).toEqual(before);
     expect((await retirements()).retirements).toEqual([]);
   });
 
   it('drains, scales down, archives and cleans up a quiet service, leaving its neighbours as they were', async () => {
-    const untouched = neighbours();
+    const untouched = neighbours(emulator);
     const result = await run({ entity: LEGACY_REF });
     expect({ status: result.status, log: result.log }).toMatchObject({
       status: 'completed',
@@ -346,8 +194,8 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
         name: LEGACY,
       }),
     ).toBeGreaterThanOrEqual(2); // the migration, then the mark
-    expect(legacyObjects()).toEqual([]);
-    expect(neighbours()).toEqual(untouched);
+    expect(legacyObjects(emulator)).toEqual([]);
+    expect(neighbours(emulator)).toEqual(untouched);
 
     const [recorded] = (await retirements()).retirements;
     expect(recorded).toMatchObject({
@@ -410,6 +258,6 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
     expect(loser.log).toMatch(
       /is being retired by request .*: one run at a time; this run changed nothing/,
     );
-    expect(legacyObjects()).toEqual([]);
+    expect(legacyObjects(emulator)).toEqual([]);
   });
 });

@@ -390,28 +390,6 @@ export function createServiceDecommissionAction(
         fn: async () => new Date().toISOString(),
       });
 
-      // 1. The retire conditions over the drain window, and who still calls.
-      const window = describePeriod(drainWindowSeconds);
-      const [lifecycle, dependencies] = await Promise.all([
-        backend.getLifecycle(entityRef, { drainWindowSeconds }),
-        backend.getDependencies(entityRef, {
-          windowSeconds: Math.min(
-            drainWindowSeconds,
-            MAX_CALLERS_WINDOW_SECONDS,
-          ),
-        }),
-      ]);
-      const { blockers: conditions } = decommissionBlockers(lifecycle.gates, {
-        replacement: replacementRef,
-      });
-      const dependents = serviceDependents(dependencies);
-      const blockers = [
-        ...conditions,
-        ...dependents.callers.map(c => `Live caller: ${c}`),
-        ...dependents.unanswered.map(
-          u => `Callers not known: ${u} did not answer`,
-        ),
-      ];
       const record: RetirementRecord = {
         id,
         entityRef,
@@ -422,13 +400,10 @@ export function createServiceDecommissionAction(
         ...(replacement ? { replacement } : {}),
         drainWindowSeconds,
         state: 'running',
-        blockers,
-        ...(blockers.length && input.force
-          ? { forcedBecause: input.forceReason! }
-          : {}),
+        blockers: [],
         steps: [],
         requestedAt,
-        updatedAt: new Date().toISOString(),
+        updatedAt: requestedAt,
       };
       const save = async (update: Partial<RetirementRecord>) => {
         const now = new Date().toISOString();
@@ -441,27 +416,62 @@ export function createServiceDecommissionAction(
             : {}),
         });
       };
-      ctx.logger.info(
-        blockers.length
-          ? `Step 1, preconditions over the last ${window}: ${blockers.join(
+
+      // 1. The retire conditions over the drain window, and who still calls.
+      // Judged once: a run resumed halfway goes on with what it was let
+      // through with (a refusal is judged again).
+      const blockers = await ctx.checkpoint({
+        key: 'preconditions',
+        fn: async () => {
+          const window = describePeriod(drainWindowSeconds);
+          const [lifecycle, dependencies] = await Promise.all([
+            backend.getLifecycle(entityRef, { drainWindowSeconds }),
+            backend.getDependencies(entityRef, {
+              windowSeconds: Math.min(
+                drainWindowSeconds,
+                MAX_CALLERS_WINDOW_SECONDS,
+              ),
+            }),
+          ]);
+          const { blockers: conditions } = decommissionBlockers(
+            lifecycle.gates,
+            { replacement: replacementRef },
+          );
+          const dependents = serviceDependents(dependencies);
+          const found = [
+            ...conditions,
+            ...dependents.callers.map(c => `Live caller: ${c}`),
+            ...dependents.unanswered.map(
+              u => `Callers not known: ${u} did not answer`,
+            ),
+          ];
+          ctx.logger.info(
+            found.length
+              ? `Step 1, preconditions over the last ${window}: ${found.join(
+                  '; ',
+                )}`
+              : `Step 1, preconditions over the last ${window}: every retire condition holds`,
+          );
+          if (found.length && !input.force) {
+            const message = `${entityRef} cannot be retired yet; nothing was changed. ${found.join(
               '; ',
-            )}`
-          : `Step 1, preconditions over the last ${window}: every retire condition holds`,
-      );
-      if (blockers.length && !input.force) {
-        const message = `${entityRef} cannot be retired yet; nothing was changed. ${blockers.join(
-          '; ',
-        )}. Move the callers and dependents to the replacement and wait for the drain window, or set force with a reason`;
-        if (dryRun) {
-          ctx.logger.warn(`A run would be refused: ${message}`);
-        } else {
-          await save({ state: 'refused', message });
-          throw new ConflictError(message);
-        }
-      } else if (blockers.length) {
-        ctx.logger.warn(
-          `Going on despite the blockers, as forced: ${input.forceReason}`,
-        );
+            )}. Move the callers and dependents to the replacement and wait for the drain window, or set force with a reason`;
+            if (!dryRun) {
+              await save({ state: 'refused', blockers: found, message });
+              throw new ConflictError(message);
+            }
+            ctx.logger.warn(`A run would be refused: ${message}`);
+          } else if (found.length) {
+            ctx.logger.warn(
+              `Going on despite the blockers, as forced: ${input.forceReason}`,
+            );
+          }
+          return found;
+        },
+      });
+      record.blockers = blockers;
+      if (blockers.length && input.force) {
+        record.forcedBecause = input.forceReason!;
       }
 
       const objects = KubernetesObjectApi.makeApiClient(
