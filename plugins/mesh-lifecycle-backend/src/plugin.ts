@@ -111,6 +111,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
         const history = await DatabaseLifecycleHistoryStore.create({
           database,
         });
+        const retirements = await RetirementStore.create({ database });
         const lifecycleReader = new LifecycleReader({
           clusters,
           mesh,
@@ -122,6 +123,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
           rules: meshConfig.phaseRules,
           recordedPhase: async entityRef =>
             (await history.history(entityRef, { limit: 1 }))[0]?.phase,
+          retirementNotice: entityRef => retirements.notice(entityRef),
         });
         await scheduleHistory({
           scheduler,
@@ -157,7 +159,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
             validation: new MeshValidationReader({ clusters, logger }),
             history,
             shifts: await TrafficShiftStore.create({ database }),
-            retirements: await RetirementStore.create({ database }),
+            retirements,
             clusters: createMeshClustersService(meshConfig.clusters),
             answers: new AnswerCache({ cache }),
           }),

@@ -101,6 +101,31 @@ describe.each(SUPPORTED_DATABASES)('retirements on %s', (_name, id) => {
     );
   });
 
+  it('gives the newest request that notified the owners, for the gate owners-notified', async () => {
+    const ref = 'component:default/legacy-pricing-service';
+    expect(await store.notice(ref)).toBeUndefined();
+    await store.record(request({ state: 'refused' }));
+    expect(await store.notice(ref)).toBeUndefined();
+    const notified = {
+      at: '2026-12-05T10:00:05.000Z',
+      owners: ['group:default/team-inventory'],
+      dependents: ['component:default/inventory-service'],
+    };
+    await store.record(request({ state: 'refused', notified }));
+    // A newer request that told nobody does not hide it.
+    await store.record(
+      request({ id: 'task-2', requestedAt: '2026-12-06T10:00:00.000Z' }),
+    );
+    expect(await store.notice(ref)).toEqual({
+      requestId: 'task-1',
+      at: notified.at,
+      owners: notified.owners,
+    });
+    expect(
+      await store.notice('component:default/cart-service'),
+    ).toBeUndefined();
+  });
+
   it('keeps each archived object once, in deletion order, however often a retried run sends it', async () => {
     await store.record(request({ state: 'running' }));
     const dr = {

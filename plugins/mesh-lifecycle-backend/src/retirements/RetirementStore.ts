@@ -46,6 +46,14 @@ export const retirementRecordSchema = z
         })
         .strict(),
     ),
+    notified: z
+      .object({
+        at: isoTime,
+        owners: z.array(z.string().min(1).max(1000)),
+        dependents: z.array(z.string().min(1).max(1000)),
+      })
+      .strict()
+      .optional(),
     message: z.string().max(10_000).optional(),
     requestedAt: isoTime,
     updatedAt: isoTime,
@@ -157,6 +165,26 @@ export class RetirementStore {
         throw error;
       }
     });
+  }
+
+  /**
+   * The notice of the newest request of a service that notified its
+   * dependents' owners, if any (the retire gate owners-notified).
+   */
+  async notice(
+    entityRef: string,
+  ): Promise<{ requestId: string; at: string; owners: string[] } | undefined> {
+    const rows: Array<{ id: string; record: string }> = await this.client(TABLE)
+      .where({ entity_ref: normalizeEntityRef(entityRef) })
+      .orderBy('requested_at', 'desc')
+      .select('id', 'record');
+    for (const row of rows) {
+      const { notified } = parseRetirementRecord(JSON.parse(row.record));
+      if (notified) {
+        return { requestId: row.id, at: notified.at, owners: notified.owners };
+      }
+    }
+    return undefined;
   }
 
   /** A service's requests, newest first. */

@@ -67,6 +67,9 @@ export class LifecycleReader {
   private readonly recordedPhase?: (
     entityRef: string,
   ) => Promise<LifecyclePhase | undefined>;
+  private readonly retirementNotice?: (
+    entityRef: string,
+  ) => Promise<GateInput['notified']>;
 
   constructor(options: {
     clusters: MeshCluster[];
@@ -82,6 +85,8 @@ export class LifecycleReader {
      * leaves the phase uncertain.
      */
     recordedPhase?: (entityRef: string) => Promise<LifecyclePhase | undefined>;
+    /** The newest retirement request that notified the dependents' owners. */
+    retirementNotice?: (entityRef: string) => Promise<GateInput['notified']>;
   }) {
     this.clusters = options.clusters;
     this.mesh = options.mesh;
@@ -92,6 +97,7 @@ export class LifecycleReader {
     this.thresholds = options.thresholds ?? {};
     this.rules = options.rules;
     this.recordedPhase = options.recordedPhase;
+    this.retirementNotice = options.retirementNotice;
   }
 
   async read(
@@ -131,6 +137,7 @@ export class LifecycleReader {
       dependencies,
       quiet,
       recorded,
+      notice,
     ] = await Promise.all([
       this.mesh.read(declaration),
       unconfigured
@@ -162,6 +169,7 @@ export class LifecycleReader {
           )
         : undefined,
       this.recorded(declaration.entityRef),
+      this.notice(declaration.entityRef),
     ]);
 
     const retiring =
@@ -220,6 +228,7 @@ export class LifecycleReader {
         : {}),
       ...alertRules(alerts),
       ...dependents(dependencies),
+      ...(notice ? { notified: notice } : {}),
     };
     const gates = evaluateGates(phase.phase, gateInput);
 
@@ -261,6 +270,21 @@ export class LifecycleReader {
   }
 
   /** The last recorded phase; none when the history cannot tell. */
+  /** Not read is not notified: the gate stays shut. */
+  private async notice(entityRef: string): Promise<GateInput['notified']> {
+    if (!this.retirementNotice) return undefined;
+    try {
+      return await this.retirementNotice(entityRef);
+    } catch (error) {
+      this.logger.warn(
+        `Could not read the retirement requests of ${entityRef}: ${
+          sourceError(error).message
+        }`,
+      );
+      return undefined;
+    }
+  }
+
   private async recorded(
     entityRef: string,
   ): Promise<LifecyclePhase | undefined> {

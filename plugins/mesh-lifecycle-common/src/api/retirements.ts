@@ -32,6 +32,20 @@ export interface RetirementStepRecord {
 }
 
 /**
+ * The notice a retirement request sent.
+ *
+ * @public
+ */
+export interface RetirementNotice {
+  /** ISO 8601 (UTC). */
+  at: string;
+  /** The owners told, as entity refs (none when nothing depends on it). */
+  owners: string[];
+  /** The dependents they own, as entity refs. */
+  dependents: string[];
+}
+
+/**
  * A retirement request and its run, as the backend records it.
  *
  * @public
@@ -55,6 +69,12 @@ export interface RetirementRecord {
   /** Why a run went on despite blockers, when forced. */
   forcedBecause?: string;
   steps: RetirementStepRecord[];
+  /**
+   * Whom filing the request told, through Backstage's notifications: the
+   * owners of its dependents (catalog dependents and live callers). It
+   * satisfies the retire gate `owners-notified`.
+   */
+  notified?: RetirementNotice;
   message?: string;
   /** ISO 8601 (UTC). */
   requestedAt: string;

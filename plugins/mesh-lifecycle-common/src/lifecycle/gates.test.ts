@@ -369,6 +369,30 @@ describe('evaluateGates', () => {
     });
   });
 
+  it('counts the owners as notified once a retirement request told them, even when nobody depends on it', () => {
+    const notified = (owners: string[]) =>
+      evaluateGates(
+        'operate',
+        input({
+          notified: {
+            requestId: 'task-1.decommission',
+            at: '2026-12-06T01:00:00.000Z',
+            owners,
+          },
+        }),
+      ).gates.find(g => g.id === 'owners-notified');
+    expect(notified(['group:default/team-inventory'])).toMatchObject({
+      status: 'pass',
+      evidence: [
+        'group:default/team-inventory notified by retirement request task-1.decommission on 2026-12-06',
+      ],
+      sources: ['retirement requests'],
+    });
+    expect(notified([])?.evidence).toEqual([
+      'no dependent, nobody to notify by retirement request task-1.decommission on 2026-12-06',
+    ]);
+  });
+
   it('uses the entity’s thresholds', () => {
     const strict = { ...DEFAULT_LIFECYCLE_THRESHOLDS, p95LatencyMs: 200 };
     expect(statuses('deploy', input({ thresholds: strict })).latency).toBe(
@@ -406,7 +430,9 @@ describe('evaluateGates', () => {
       [
         'owners-notified',
         'fail',
-        ['no mesh-lifecycle.io/retirement-notified annotation'],
+        [
+          'no retirement request notified them, and no mesh-lifecycle.io/retirement-notified annotation',
+        ],
       ],
     ]);
     const ready = evaluateGates(

@@ -168,6 +168,8 @@ export interface GateInput {
   alertRules?: Sourced<{ rules: Array<{ name: string; query: string }> }>;
   /** Catalog entities that declare a dependency on it or consume its APIs. */
   dependents?: Sourced<{ entityRefs: string[] }>;
+  /** The newest retirement request that notified its dependents' owners. */
+  notified?: { requestId: string; at: string; owners: string[] };
 }
 
 /**
@@ -661,15 +663,38 @@ const replacementNamed: Check = input => {
   };
 };
 
-const ownersNotified: Check = ({ declaration }) => ({
-  status: ok(declaration.retirementNotified !== undefined),
-  evidence: [
-    declaration.retirementNotified
-      ? `owners notified on ${declaration.retirementNotified}`
-      : 'no mesh-lifecycle.io/retirement-notified annotation',
-  ],
-  sources: ['catalog'],
-});
+const ownersNotified: Check = ({ declaration, notified }) => {
+  if (declaration.retirementNotified !== undefined) {
+    return {
+      status: 'pass',
+      evidence: [`owners notified on ${declaration.retirementNotified}`],
+      sources: ['catalog'],
+    };
+  }
+  if (notified) {
+    return {
+      status: 'pass',
+      evidence: [
+        `${
+          notified.owners.length
+            ? `${notified.owners.join(', ')} notified`
+            : 'no dependent, nobody to notify'
+        } by retirement request ${notified.requestId} on ${notified.at.slice(
+          0,
+          10,
+        )}`,
+      ],
+      sources: ['retirement requests'],
+    };
+  }
+  return {
+    status: 'fail',
+    evidence: [
+      'no retirement request notified them, and no mesh-lifecycle.io/retirement-notified annotation',
+    ],
+    sources: ['catalog', 'retirement requests'],
+  };
+};
 
 const annotated: Check = input => {
   const { kubernetesId, labelSelector, namespace } = input.declaration.target;
@@ -783,7 +808,7 @@ const RETIRE_CONDITIONS: Gate[] = [
   {
     id: 'owners-notified',
     title: 'The owners of its dependents were notified',
-    hint: 'Notify them (the decommission template does) and annotate the entity with mesh-lifecycle.io/retirement-notified: <date>.',
+    hint: 'File a retirement request (the retire-service template): it notifies them. Told some other way, annotate the entity with mesh-lifecycle.io/retirement-notified: <date>.',
     check: ownersNotified,
   },
 ];
