@@ -3,9 +3,15 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  NotificationSendOptions,
+  notificationService,
+} from '@backstage/plugin-notifications-node';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
+  LifecycleResponse,
   RetirementArchiveResponse,
   RetirementsResponse,
   meshDecommissionPermission,
@@ -55,6 +61,8 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
   let server: Server;
   let stopBackend: () => Promise<void>;
   const { call } = backendCaller(() => server);
+  /** What the scaffolder module sent through the notifications service. */
+  const sent: NotificationSendOptions[] = [];
 
   const writes = () =>
     ['patch', 'update', 'create', 'delete'].reduce(
@@ -102,6 +110,15 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
         }),
         // The outsider may run templates, not retire services.
         permissionsDenying(meshDecommissionPermission.name, OUTSIDER),
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({
+            send: async (notification: NotificationSendOptions) => {
+              sent.push(notification);
+            },
+          }),
+        }),
         mockServices.rootConfig.factory({
           data: { meshLifecycle: shopConfig(emulator, prometheus) },
         }),
@@ -114,6 +131,7 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
   beforeEach(() => {
     restoreLegacy(emulator);
     emulator.calls.reset();
+    sent.length = 0;
   });
 
   afterAll(async () => {
@@ -138,6 +156,34 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
     expect(refused.blockers.join('\n')).toContain(
       'No inbound requests for the quiet period',
     );
+    // Filing it told the owners of its callers, once, and that is recorded.
+    expect(sent).toHaveLength(1);
+    expect(sent[0].recipients).toEqual({
+      type: 'entity',
+      entityRef: [
+        'group:default/team-commerce',
+        'group:default/team-inventory',
+      ],
+    });
+    expect(sent[0].payload).toMatchObject({
+      title: 'pricing-service is being retired',
+      link: '/catalog/default/component/pricing-service',
+      topic: 'mesh-lifecycle.retirement',
+    });
+    expect(refused.notified).toMatchObject({
+      owners: ['group:default/team-commerce', 'group:default/team-inventory'],
+      dependents: [
+        'component:default/checkout-service',
+        'component:default/inventory-service',
+      ],
+    });
+    const lifecycle: LifecycleResponse = await call(
+      'GET',
+      '/api/mesh-lifecycle/entities/component/default/pricing-service/lifecycle',
+    );
+    expect(
+      lifecycle.gates.gates.find(g => g.id === 'owners-notified'),
+    ).toMatchObject({ status: 'pass' });
   });
 
   it('refuses a user without the permission, and writes nothing', async () => {
@@ -172,6 +218,7 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
       /Dry run\. Step 5, delete in this order, in the foreground: VirtualService legacy-pricing-service .*Deployment legacy-pricing-service-v1 .*Secret legacy-pricing-service-db/,
     );
     expect(result.log).toContain('Dry run: nothing was written');
+    expect(sent).toEqual([]);
     expect(writes()).toBe(0);
     expect(legacyObjects(emulator)).toEqual(before);
     expect((await retirements()).retirements).toEqual([]);
@@ -205,7 +252,10 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
       drainWindowSeconds: DRAIN_WINDOW_SECONDS,
       requestedBy: 'user:default/mock',
       blockers: [],
+      // Nothing depends on it: nobody to tell, and that counts as told.
+      notified: { owners: [], dependents: [] },
     });
+    expect(sent).toEqual([]);
     const deleted = recorded.steps
       .filter(s => s.step === 'delete')
       .map(s => `${s.kind}/${s.name}:${s.outcome}`);

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   meshClustersServiceRef,
   readMeshLifecycleThresholds,
@@ -46,6 +47,7 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         config: coreServices.rootConfig,
+        notifications: notificationService,
       },
       async init({
         scaffolder,
@@ -55,6 +57,7 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
         discovery,
         auth,
         config,
+        notifications,
       }) {
         const backend = meshLifecycleBackendClient({ discovery, auth });
         const thresholds = readMeshLifecycleThresholds(config);
@@ -76,6 +79,7 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
             catalog,
             backend,
             thresholds,
+            notifications,
           }),
         );
       },

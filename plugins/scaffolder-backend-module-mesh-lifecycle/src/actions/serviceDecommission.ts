@@ -6,6 +6,7 @@ import {
   isError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonValue } from '@backstage/types';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
@@ -14,6 +15,7 @@ import {
   DependenciesResponse,
   LifecycleResponse,
   LifecycleThresholdOverrides,
+  RetirementNotice,
   RetirementRecord,
   RetirementStepRecord,
   WeightedDestination,
@@ -28,7 +30,11 @@ import {
   requireConfiguredCluster,
 } from '../clusterAccess';
 import { decommissionBlockers } from '../decommission/decommissionBlockers';
-import { serviceDependents } from '../decommission/liveCallers';
+import {
+  ServiceDependents,
+  serviceDependents,
+} from '../decommission/liveCallers';
+import { retirementNotification } from '../decommission/retirementNotification';
 import { listNamespaceObjects } from '../decommission/listNamespaceObjects';
 import {
   DecommissionPlan,
@@ -79,6 +85,12 @@ export interface ServiceDecommissionActionOptions extends ClusterActionOptions {
   backend: DecommissionBackend;
   /** `meshLifecycle.thresholds`: the default drain window (retireQuietDays). */
   thresholds?: LifecycleThresholdOverrides;
+  /**
+   * Tells the owners of the dependents when a request is filed (Backstage's
+   * notifications); without it nobody is told and the retire gate
+   * owners-notified stays shut.
+   */
+  notifications?: NotificationService;
 }
 
 const MIN_DRAIN_WINDOW_SECONDS = 60;
@@ -158,7 +170,7 @@ function entityRefInput(field: string, value: string): string {
 export function createServiceDecommissionAction(
   options: ServiceDecommissionActionOptions,
 ) {
-  const { clusters, catalog, backend } = options;
+  const { clusters, catalog, backend, notifications } = options;
   return createTemplateAction({
     id: 'mesh:service:decommission',
     description:
@@ -417,13 +429,14 @@ export function createServiceDecommissionAction(
         });
       };
 
-      // 1. The retire conditions over the drain window, and who still calls.
-      // Judged once: a run resumed halfway goes on with what it was let
-      // through with (a refusal is judged again).
-      const blockers = await ctx.checkpoint({
-        key: 'preconditions',
-        fn: async () => {
-          const window = describePeriod(drainWindowSeconds);
+      // 1. The retire conditions over the drain window, and who still calls:
+      // gathered only when a part below has not been done before.
+      const window = describePeriod(drainWindowSeconds);
+      let gathered:
+        | Promise<{ conditions: string[]; dependents: ServiceDependents }>
+        | undefined;
+      const gather = () =>
+        (gathered ??= (async () => {
           const [lifecycle, dependencies] = await Promise.all([
             backend.getLifecycle(entityRef, { drainWindowSeconds }),
             backend.getDependencies(entityRef, {
@@ -433,11 +446,60 @@ export function createServiceDecommissionAction(
               ),
             }),
           ]);
-          const { blockers: conditions } = decommissionBlockers(
-            lifecycle.gates,
-            { replacement: replacementRef },
+          return {
+            conditions: decommissionBlockers(lifecycle.gates, {
+              replacement: replacementRef,
+            }).blockers,
+            dependents: serviceDependents(dependencies),
+          };
+        })());
+
+      // Filing the request tells the owners of every dependent, once.
+      if (!dryRun && notifications) {
+        try {
+          record.notified = (await ctx.checkpoint({
+            key: 'notify',
+            fn: async () => {
+              const { dependents } = await gather();
+              const notification = retirementNotification({
+                entityRef,
+                requestedBy: ctx.user?.ref,
+                reason: input.reason!,
+                replacement,
+                drainWindow: window,
+                dependents,
+              });
+              if (notification) await notifications.send(notification);
+              ctx.logger.info(
+                notification
+                  ? `Notified the owners of its dependents: ${dependents.owners.join(
+                      ', ',
+                    )}`
+                  : 'Nothing depends on it: nobody to notify',
+              );
+              const notice: RetirementNotice = {
+                at: new Date().toISOString(),
+                owners: dependents.owners,
+                dependents: dependents.dependents,
+              };
+              return notice as unknown as JsonValue;
+            },
+          })) as unknown as RetirementNotice;
+        } catch (error) {
+          ctx.logger.warn(
+            `The owners of its dependents could not be notified (is @backstage/plugin-notifications-backend installed?): ${
+              isError(error) ? error.message : String(error)
+            }`,
           );
-          const dependents = serviceDependents(dependencies);
+        }
+      }
+
+      // Judged once: a run resumed halfway goes on with what it was let
+      // through with (a refusal is judged again).
+      const blockers = await ctx.checkpoint({
+        key: 'preconditions',
+        fn: async () => {
+          const { conditions, dependents } = await gather();
           const found = [
             ...conditions,
             ...dependents.callers.map(c => `Live caller: ${c}`),
