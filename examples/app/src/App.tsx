@@ -5,11 +5,13 @@ import apiDocsPlugin from '@backstage/plugin-api-docs/alpha';
 import catalogGraphPlugin from '@backstage/plugin-catalog-graph/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import notificationsPlugin from '@backstage/plugin-notifications/alpha';
+import signalsPlugin from '@backstage/plugin-signals/alpha';
 import meshLifecyclePlugin from '@mesh-lifecycle/plugin-mesh-lifecycle/alpha';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
 
-/** The demo app: the catalog, the scaffolder and the mesh lifecycle plugin. */
+/** The demo app: the catalog, the scaffolder, notifications and the mesh lifecycle plugin. */
 export default createApp({
   features: [
     catalogPlugin,
@@ -18,6 +20,8 @@ export default createApp({
     catalogGraphPlugin,
     orgPlugin,
     userSettingsPlugin,
+    notificationsPlugin,
+    signalsPlugin,
     meshLifecyclePlugin,
     navModule,
     signInModule,

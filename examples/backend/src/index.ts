@@ -1,7 +1,7 @@
 /*
  * The demo backend of the Mesh Lifecycle plugin set: a plain Backstage
- * backend with the catalog, the scaffolder, guest sign-in, permissions and
- * our plugin and scaffolder module.
+ * backend with the catalog, the scaffolder, guest sign-in, permissions,
+ * notifications and our plugin and scaffolder module.
  */
 import { createBackend } from '@backstage/backend-defaults';
 
@@ -29,6 +29,9 @@ backend.add(
 );
 
 backend.add(import('@mesh-lifecycle/plugin-mesh-lifecycle-backend'));
+// Where retirement requests tell the owners of a service's dependents.
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
 // The demo's emulated clusters, telemetry and Prometheus (see app-config.yaml).
 backend.add(import('./demoMesh'));
 backend.add(import('./demoRepositories'));
