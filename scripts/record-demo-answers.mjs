@@ -11,8 +11,9 @@
 // A second run of the backend, with the test cluster down
 // (meshLifecycleDemo.unreachableClusters), records the partial answers
 // (`*.cluster-down`), then runs two traffic shifts of checkout-service from
-// the templates and records its shifts; it needs the backend started by
-// this script.
+// the templates and records its shifts, then retires legacy-pricing-service
+// (refused, then forced) and records its requests, archive and lifecycle;
+// it needs the backend started by this script.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -99,6 +100,11 @@ const ANSWERS = [
     'payment-service.shifts',
     'entities/component/default/payment-service/shifts',
   ],
+  // No retirement requested yet.
+  [
+    'legacy-pricing-service.retirements',
+    'entities/component/default/legacy-pricing-service/retirements',
+  ],
 ];
 
 /** Recorded after two shifts of checkout-service run from the templates. */
@@ -136,6 +142,49 @@ const SHIFTS = [
     },
     ends: 'completed',
   },
+];
+
+/**
+ * The retirement of legacy-pricing-service, as the guest (of its owners,
+ * team-platform): refused first (inventory-service still calls and depends
+ * on it), then forced with a reason. Runs last: it deletes its objects.
+ */
+const RETIREMENTS = [
+  {
+    templateRef: 'template:default/retire-service',
+    values: {
+      entity: 'component:default/legacy-pricing-service',
+      reason: 'Replaced by pricing-service',
+      drainWindowSeconds: 600,
+      migrationPauseSeconds: 10,
+    },
+    ends: 'failed',
+  },
+  {
+    templateRef: 'template:default/retire-service',
+    values: {
+      entity: 'component:default/legacy-pricing-service',
+      reason: 'Replaced by pricing-service',
+      drainWindowSeconds: 600,
+      migrationPauseSeconds: 10,
+      force: true,
+      forceReason:
+        'inventory-service moves to pricing-service in its next release; its calls fail over to it',
+    },
+    ends: 'completed',
+  },
+];
+
+/** Recorded after the retirement. */
+const ANSWERS_AFTER_RETIREMENT = [
+  [
+    'legacy-pricing-service.retirements.completed',
+    'entities/component/default/legacy-pricing-service/retirements',
+  ],
+  [
+    'legacy-pricing-service.lifecycle.retired',
+    'entities/component/default/legacy-pricing-service/lifecycle',
+  ],
 ];
 
 /** Recorded with the test cluster down: what a partial answer looks like. */
@@ -336,6 +385,28 @@ try {
     for (const task of SHIFTS) await runTask(task);
     await record(ANSWERS_AFTER_SHIFTS, getDown);
     names.push(...ANSWERS_AFTER_SHIFTS.map(([name]) => name));
+
+    // The retirement deletes legacy-pricing-service's objects: last.
+    for (const task of RETIREMENTS) await runTask(task);
+    await record(ANSWERS_AFTER_RETIREMENT, getDown);
+    names.push(...ANSWERS_AFTER_RETIREMENT.map(([name]) => name));
+    const [retired] = (
+      await (
+        await getDown(
+          'entities/component/default/legacy-pricing-service/retirements',
+        )
+      ).json()
+    ).retirements;
+    await record(
+      [
+        [
+          'legacy-pricing-service.archive',
+          `retirements/${encodeURIComponent(retired.id)}/archive`,
+        ],
+      ],
+      getDown,
+    );
+    names.push('legacy-pricing-service.archive');
   } else {
     console.log(
       'BACKEND_URL given: the answers with a cluster down are not recorded',

@@ -14,6 +14,7 @@ import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { MeshLifecycleClient, meshLifecycleApiRef } from './api';
 import { isMeshLifecycleAvailable, isMeshService } from './isMeshService';
+import { createFromTemplateRouteRef } from './routes';
 
 const fleetRouteRef = createRouteRef();
 
@@ -107,6 +108,7 @@ export default createFrontendPlugin({
   pluginId: 'mesh-lifecycle',
   info: { packageJson: () => import('../package.json') },
   routes: { fleet: fleetRouteRef },
+  externalRoutes: { createFromTemplate: createFromTemplateRouteRef },
   extensions: [
     meshLifecycleApi,
     fleetPage,

@@ -14,7 +14,7 @@ import {
   MeshClusterPickerFieldSchema,
   meshClusterPickerValidation,
 } from './components/MeshClusterPicker';
-import { rootRouteRef } from './routes';
+import { createFromTemplateRouteRef, rootRouteRef } from './routes';
 
 /**
  * The mesh-lifecycle plugin for apps on the legacy frontend system. Apps on
@@ -34,6 +34,9 @@ export const meshLifecyclePlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+  },
+  externalRoutes: {
+    createFromTemplate: createFromTemplateRouteRef,
   },
 });
 
