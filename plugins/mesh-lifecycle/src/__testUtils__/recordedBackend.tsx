@@ -7,6 +7,7 @@ import {
 import { HttpResponse, JsonBodyType, delay, http } from 'msw';
 import { SetupServer } from 'msw/node';
 import { ReactElement } from 'react';
+import { ExternalRouteRef, RouteRef } from '@backstage/frontend-plugin-api';
 import { RECORDED_ANSWERS } from '../__fixtures__/demo';
 import { MeshLifecycleClient, meshLifecycleApiRef } from '../api';
 
@@ -96,6 +97,8 @@ export function renderForEntity(
   entity: string | Entity,
   server: SetupServer,
   handlers = [recordedBackend()],
+  /** Route refs mounted on paths, for the links an element makes. */
+  routes: Record<string, RouteRef | ExternalRouteRef> = {},
 ) {
   server.use(...handlers);
   const client = new MeshLifecycleClient({
@@ -110,7 +113,10 @@ export function renderForEntity(
     </EntityProvider>,
     {
       apis: [[meshLifecycleApiRef, client]],
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        ...routes,
+      },
     },
   );
 }

@@ -66,6 +66,18 @@ describe('serviceDependents', () => {
             }),
             // Seen in the window's series, but no longer calling.
             caller({ workload: 'old-cron', requestsPerSecond: 0 }),
+            // Quiet, but declared in the catalog: still a dependent to tell.
+            caller({
+              workload: 'billing-v1',
+              requestsPerSecond: 0,
+              declared: true,
+              entities: [
+                {
+                  entityRef: 'component:default/billing-service',
+                  owner: 'group:default/team-billing',
+                },
+              ],
+            }),
           ],
         },
       ]),
@@ -76,10 +88,12 @@ describe('serviceDependents', () => {
       'callers without a sidecar (outside the mesh) call it at 0.25 req/s over the last 1 day (prometheus p)',
     ]);
     expect(found.owners).toEqual([
+      'group:default/team-billing',
       'group:default/team-data',
       'group:default/team-platform',
     ]);
     expect(found.dependents).toEqual([
+      'component:default/billing-service',
       'component:default/inventory-service',
       'component:default/reporting-service',
     ]);

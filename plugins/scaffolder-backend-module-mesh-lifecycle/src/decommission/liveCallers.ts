@@ -40,11 +40,14 @@ export function serviceDependents(
       continue;
     }
     for (const c of source.callers) {
-      if (!(c.requestsPerSecond > 0)) continue;
+      const live = c.requestsPerSecond > 0;
+      // A caller gone quiet is still a dependent when the catalog says so.
+      if (!live && !c.declared) continue;
       for (const e of c.entities) {
         dependents.add(e.entityRef);
         if (e.owner) owners.add(e.owner);
       }
+      if (!live) continue;
       let who: string;
       if (c.external) who = 'callers without a sidecar (outside the mesh)';
       else if (c.entities.length) {

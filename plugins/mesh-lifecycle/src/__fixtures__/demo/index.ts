@@ -22,11 +22,15 @@ import loyaltyServiceAlerts from './loyalty-service.alerts.json';
 import fleet from './fleet.json';
 import fleetPhases from './fleet-phases.json';
 import paymentServiceShifts from './payment-service.shifts.json';
+import legacyPricingServiceRetirements from './legacy-pricing-service.retirements.json';
 import searchServiceLifecycleClusterDown from './search-service.lifecycle.cluster-down.json';
 import searchServiceMeshClusterDown from './search-service.mesh.cluster-down.json';
 import recommendationServiceMeshClusterDown from './recommendation-service.mesh.cluster-down.json';
 import fleetClusterDown from './fleet.cluster-down.json';
 import checkoutServiceShifts from './checkout-service.shifts.json';
+import legacyPricingServiceRetirementsCompleted from './legacy-pricing-service.retirements.completed.json';
+import legacyPricingServiceLifecycleRetired from './legacy-pricing-service.lifecycle.retired.json';
+import legacyPricingServiceArchive from './legacy-pricing-service.archive.json';
 
 /** The recorded answers by name, e.g. `payment-service.alerts`. */
 export const RECORDED_ANSWERS = {
@@ -52,10 +56,16 @@ export const RECORDED_ANSWERS = {
   fleet: fleet,
   'fleet-phases': fleetPhases,
   'payment-service.shifts': paymentServiceShifts,
+  'legacy-pricing-service.retirements': legacyPricingServiceRetirements,
   'search-service.lifecycle.cluster-down': searchServiceLifecycleClusterDown,
   'search-service.mesh.cluster-down': searchServiceMeshClusterDown,
   'recommendation-service.mesh.cluster-down':
     recommendationServiceMeshClusterDown,
   'fleet.cluster-down': fleetClusterDown,
   'checkout-service.shifts': checkoutServiceShifts,
+  'legacy-pricing-service.retirements.completed':
+    legacyPricingServiceRetirementsCompleted,
+  'legacy-pricing-service.lifecycle.retired':
+    legacyPricingServiceLifecycleRetired,
+  'legacy-pricing-service.archive': legacyPricingServiceArchive,
 };

@@ -31,12 +31,19 @@ export const RETIRE_SERVICE_TEMPLATE = {
   templateName: 'retire-service',
 };
 
-const STATES: Record<RetirementState, { tone: Tone; label: string }> = {
-  requested: { tone: 'unknown', label: 'requested' },
-  running: { tone: 'unknown', label: 'running' },
-  completed: { tone: 'success', label: 'retired' },
-  refused: { tone: 'danger', label: 'refused' },
-  failed: { tone: 'warning', label: 'stopped' },
+const STATES: Record<
+  RetirementState,
+  { tone: Tone; label: string; title: string }
+> = {
+  requested: {
+    tone: 'unknown',
+    label: 'requested',
+    title: 'Retirement requested',
+  },
+  running: { tone: 'unknown', label: 'running', title: 'Retirement running' },
+  completed: { tone: 'success', label: 'retired', title: 'Retired' },
+  refused: { tone: 'danger', label: 'refused', title: 'Retirement refused' },
+  failed: { tone: 'warning', label: 'stopped', title: 'Retirement stopped' },
 };
 
 const STEP_WORDS: Record<RetirementRecord['steps'][number]['step'], string> = {
@@ -130,7 +137,7 @@ function Request(props: { request: RetirementRecord }) {
       <Flex gap="2" align="center">
         <StatusIcon tone={state.tone} label={state.label} />
         <Text variant="body-medium" weight="bold">
-          Retirement {state.label}
+          {state.title}
         </Text>
       </Flex>
       <Text variant="body-small" color="secondary">
