@@ -33,6 +33,7 @@ import {
   FleetPhasesResponse,
   LifecycleHistoryResponse,
   RetirementArchiveResponse,
+  OpenRetirementsResponse,
   RetirementsResponse,
   TrafficShiftsResponse,
   isClusterName,
@@ -402,6 +403,31 @@ export async function createRouter(options: {
       id: record.id,
       entityRef: record.entityRef,
       objects: await retirements.archived(record.id),
+    };
+    res.json(answer);
+  });
+
+  router.get('/retirements', async (req, res) => {
+    if (Object.keys(req.query).length > 0) {
+      throw new InputError('retirements takes no query parameters');
+    }
+    const credentials = await httpAuth.credentials(req);
+    const open = await retirements.openRequests();
+    // Only the services the caller may see.
+    const { items } = open.length
+      ? await catalog.getEntitiesByRefs(
+          {
+            entityRefs: open.map(r => r.entityRef),
+            fields: ['kind', 'metadata.namespace', 'metadata.name'],
+          },
+          { credentials },
+        )
+      : { items: [] };
+    const visible = new Set(
+      items.flatMap(e => (e ? [stringifyEntityRef(e).toLowerCase()] : [])),
+    );
+    const answer: OpenRetirementsResponse = {
+      retirements: open.filter(r => visible.has(r.entityRef.toLowerCase())),
     };
     res.json(answer);
   });

@@ -126,6 +126,28 @@ describe.each(SUPPORTED_DATABASES)('retirements on %s', (_name, id) => {
     ).toBeUndefined();
   });
 
+  it('lists the newest request of each service that is not completed', async () => {
+    await store.record(request({ state: 'refused' }));
+    await store.record(
+      request({
+        id: 'task-2',
+        state: 'completed',
+        requestedAt: '2026-12-05T11:00:00.000Z',
+      }),
+    );
+    await store.record(
+      request({
+        id: 'task-3',
+        entityRef: 'component:default/cart-service',
+        state: 'failed',
+      }),
+    );
+    // legacy-pricing-service's newest request completed: no longer open.
+    expect((await store.openRequests()).map(r => [r.id, r.state])).toEqual([
+      ['task-3', 'failed'],
+    ]);
+  });
+
   it('keeps each archived object once, in deletion order, however often a retried run sends it', async () => {
     await store.record(request({ state: 'running' }));
     const dr = {

@@ -187,6 +187,26 @@ export class RetirementStore {
     return undefined;
   }
 
+  /**
+   * The newest request of each service, where it is not completed:
+   * requested, running, refused or stopped — what still wants retiring.
+   */
+  async openRequests(): Promise<RetirementRecord[]> {
+    const rows: Array<{ entity_ref: string; record: string }> =
+      await this.client(TABLE)
+        .orderBy('requested_at', 'desc')
+        .select('entity_ref', 'record');
+    const seen = new Set<string>();
+    const open: RetirementRecord[] = [];
+    for (const row of rows) {
+      if (seen.has(row.entity_ref)) continue;
+      seen.add(row.entity_ref);
+      const record = parseRetirementRecord(JSON.parse(row.record));
+      if (record.state !== 'completed') open.push(record);
+    }
+    return open;
+  }
+
   /** A service's requests, newest first. */
   async retirements(
     entityRef: string,

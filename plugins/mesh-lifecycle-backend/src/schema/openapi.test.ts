@@ -881,6 +881,17 @@ describe('the answers of the running plugin', () => {
       entityRef: record.entityRef,
       objects: [object],
     });
+    // The fleet's open requests: this running one; not once completed.
+    const open = async () =>
+      (
+        await check(
+          await request(backend.server).get('/api/mesh-lifecycle/retirements'),
+        )
+      ).body;
+    expect(await open()).toEqual({ retirements: [record] });
+    await put(record.id, { ...record, state: 'completed' }, plugin);
+    expect(await open()).toEqual({ retirements: [] });
+    await put(record.id, record, plugin);
 
     const errors = await Promise.all(
       [
@@ -916,10 +927,14 @@ describe('the answers of the running plugin', () => {
         request(backend.server).get(
           '/api/mesh-lifecycle/retirements/no-such-request/archive',
         ),
+        request(backend.server).get('/api/mesh-lifecycle/retirements?all=1'),
+        request(backend.server)
+          .get('/api/mesh-lifecycle/retirements')
+          .set('authorization', mockCredentials.none.header()),
       ].map(async pending => check(await pending)),
     );
     expect(errors.map(e => e.status)).toEqual([
-      409, 403, 401, 400, 403, 401, 400, 400, 400, 401, 404,
+      409, 403, 401, 400, 403, 401, 400, 400, 400, 401, 404, 400, 401,
     ]);
     expect(errors[0].body.error.message).toContain(
       'is being retired by request task-r1 of user:default/mock',

@@ -117,3 +117,13 @@ export interface RetirementArchiveResponse {
   entityRef: string;
   objects: ArchivedObjectRecord[];
 }
+
+/**
+ * The open retirement requests: the newest request of each service the
+ * caller may see, where it is not completed, newest first.
+ *
+ * @public
+ */
+export interface OpenRetirementsResponse {
+  retirements: RetirementRecord[];
+}

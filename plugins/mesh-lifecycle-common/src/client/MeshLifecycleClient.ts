@@ -15,6 +15,7 @@ import {
   TrafficShiftRecord,
   TrafficShiftsResponse,
   ArchivedObjectRecord,
+  OpenRetirementsResponse,
   RetirementArchiveResponse,
   RetirementRecord,
   RetirementsResponse,
@@ -112,6 +113,11 @@ export interface MeshLifecycleApi {
   ): Promise<RetirementsResponse>;
   /** What a retirement's run deleted, as it was before (YAML). */
   getRetirementArchive(id: string): Promise<RetirementArchiveResponse>;
+  /**
+   * The open retirement requests of the services the caller may see: the
+   * newest request of each, where it is not completed.
+   */
+  getOpenRetirements(): Promise<OpenRetirementsResponse>;
   /** The latest recorded lifecycle of every service the caller may see. */
   getFleetPhases(): Promise<FleetPhasesResponse>;
   /**
@@ -255,6 +261,10 @@ export class MeshLifecycleClient implements MeshLifecycleApi {
 
   async getRetirementArchive(id: string): Promise<RetirementArchiveResponse> {
     return this.request(['retirements', id, 'archive']);
+  }
+
+  async getOpenRetirements(): Promise<OpenRetirementsResponse> {
+    return this.request(['retirements']);
   }
 
   async getFleetPhases(): Promise<FleetPhasesResponse> {
