@@ -105,6 +105,7 @@ const ANSWERS = [
     'legacy-pricing-service.retirements',
     'entities/component/default/legacy-pricing-service/retirements',
   ],
+  ['fleet-retirements', 'retirements'],
 ];
 
 /** Recorded after two shifts of checkout-service run from the templates. */
@@ -387,7 +388,11 @@ try {
     names.push(...ANSWERS_AFTER_SHIFTS.map(([name]) => name));
 
     // The retirement deletes legacy-pricing-service's objects: last.
-    for (const task of RETIREMENTS) await runTask(task);
+    const [refused, forced] = RETIREMENTS;
+    await runTask(refused);
+    await record([['fleet-retirements.refused', 'retirements']], getDown);
+    names.push('fleet-retirements.refused');
+    await runTask(forced);
     await record(ANSWERS_AFTER_RETIREMENT, getDown);
     names.push(...ANSWERS_AFTER_RETIREMENT.map(([name]) => name));
     const [retired] = (

@@ -31,7 +31,8 @@ export const RETIRE_SERVICE_TEMPLATE = {
   templateName: 'retire-service',
 };
 
-const STATES: Record<
+/** How each state of a retirement request reads. */
+export const RETIREMENT_STATES: Record<
   RetirementState,
   { tone: Tone; label: string; title: string }
 > = {
@@ -130,7 +131,7 @@ function ArchiveAccordion(props: { request: RetirementRecord }) {
 /** The newest request: where it stands, why, what it did. */
 function Request(props: { request: RetirementRecord }) {
   const { request } = props;
-  const state = STATES[request.state];
+  const state = RETIREMENT_STATES[request.state];
   const steps = describeSteps(request.steps);
   return (
     <Flex direction="column" gap="2">
@@ -241,7 +242,7 @@ function RetirementBody(props: {
           {earlier
             .map(
               r =>
-                `${STATES[r.state].label} ${new Date(
+                `${RETIREMENT_STATES[r.state].label} ${new Date(
                   r.requestedAt,
                 ).toLocaleDateString('en-GB')}`,
             )

@@ -29,6 +29,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { meshLifecycleApiRef } from '../../api';
 import { AnswerBody, RefreshButton } from '../common/EntityAnswerCard';
 import { phaseTitle } from '../PhaseStepper';
+import { OpenRetirements } from './OpenRetirements';
 import {
   FleetRow,
   fleetRows,
@@ -346,8 +347,9 @@ function Board(props: { rows: FleetRow[]; problems: UnansweredSource[] }) {
 /**
  * The fleet board: every service of the catalog with its recorded phase and
  * health, owner, system, clusters, request rate, 5xx ratio, p95 and gates,
- * filterable and sortable, with the count per phase. The recorded lifecycle
- * and the figures each report their own failure; the catalog's is an error.
+ * filterable and sortable, with the count per phase, and the open
+ * retirement requests. The recorded lifecycle, the figures and the requests
+ * each report their own failure; the catalog's is an error.
  */
 export function FleetTable() {
   const catalogApi = useApi(catalogApiRef);
@@ -358,7 +360,7 @@ export function FleetTable() {
         v => ({ value: v }),
         (e: Error) => ({ error: e }),
       );
-    const [entities, fleet, phases] = await Promise.all([
+    const [entities, fleet, phases, retirements] = await Promise.all([
       catalogApi.getEntities({
         filter: { kind: 'Component', 'spec.type': 'service' },
         fields: [
@@ -372,11 +374,17 @@ export function FleetTable() {
       }),
       settle(api.getFleet()),
       settle(api.getFleetPhases()),
+      settle(api.getOpenRetirements()),
     ]);
     const problems: UnansweredSource[] = [];
     if ('error' in fleet) {
       problems.push({
         text: `Request figures and clusters are missing: ${fleet.error.message}`,
+      });
+    }
+    if ('error' in retirements) {
+      problems.push({
+        text: `Open retirement requests are missing: ${retirements.error.message}`,
       });
     }
     if ('error' in phases) {
@@ -401,6 +409,8 @@ export function FleetTable() {
         phases: 'value' in phases ? phases.value : undefined,
       }),
       problems,
+      retirements:
+        'value' in retirements ? retirements.value.retirements : undefined,
     };
   }, [catalogApi, api]);
 
@@ -413,7 +423,14 @@ export function FleetTable() {
         <RefreshButton loading={loading} onPress={retry} />
       </Flex>
       <AnswerBody value={value} loading={loading} error={error}>
-        {answer => <Board rows={answer.rows} problems={answer.problems} />}
+        {answer => (
+          <Flex direction="column" gap="4">
+            <Board rows={answer.rows} problems={answer.problems} />
+            {answer.retirements && (
+              <OpenRetirements requests={answer.retirements} />
+            )}
+          </Flex>
+        )}
       </AnswerBody>
     </Flex>
   );
