@@ -751,6 +751,85 @@ describe("checkout-service's canary, promoted from the scaffolder", () => {
   });
 });
 
+describe('legacy-pricing-service, retired from its entity page', () => {
+  test('the request shows its blockers and plan, the forced run archives and deletes its objects, the card shows it retired and the owners are notified', async () => {
+    await page.goto(
+      `${appUrl}/catalog/default/component/legacy-pricing-service`,
+    );
+    const part = page.getByRole('region', { name: 'Retirement' });
+    await part.getByText(/^No retirement requested\./).waitFor();
+    await part.getByRole('link', { name: 'Request retirement' }).click();
+
+    // The template, the service filled in from the entity page.
+    await page.waitForURL(/\/create\/templates\/default\/retire-service/);
+    await page.getByLabel('Reason').fill('Replaced by pricing-service');
+    await page.getByRole('button', { name: /^Next/ }).click();
+    // inventory-service still calls and depends on it: go on, saying why.
+    await page.getByLabel('Go on despite blockers').check();
+    await page
+      .getByLabel('Why go on despite blockers')
+      .fill('inventory-service moves to pricing-service in its next release');
+    await page.getByRole('button', { name: /^Review/ }).click();
+    await page.getByText('component:default/legacy-pricing-service').waitFor();
+    await shot('retire-review');
+    await page.getByRole('button', { name: /^Create/ }).click();
+    // The plan first (a dry run), then the run.
+    await page
+      .getByText(
+        /Step 5, delete in this order, in the foreground: VirtualService legacy-pricing-service/,
+      )
+      .first()
+      .waitFor({ timeout: 180_000 });
+    await page
+      .getByText(/component:default\/inventory-service still depends on it/)
+      .first()
+      .waitFor();
+    await page
+      .getByText(
+        /is retired from prod\/shop: \d+ objects deleted, each archived first/,
+      )
+      .first()
+      .waitFor({ timeout: 180_000 });
+    await shot('retire-done');
+
+    await page.goto(
+      `${appUrl}/catalog/default/component/legacy-pricing-service`,
+    );
+    await part.getByText('Retired', { exact: true }).waitFor();
+    await part
+      .getByText(/^Blockers, forced past: inventory-service moves/)
+      .waitFor();
+    await part
+      .getByText(
+        'Notified the owners of its dependents: group:default/team-platform',
+      )
+      .waitFor();
+    await part.getByText(/^Objects: \d+ deleted, \d+ archived/).waitFor();
+    const gates = page.getByRole('list', { name: 'To finish retiring' });
+    await gates.getByText('nothing left on any cluster').waitFor();
+    await part.getByText(/^Archived objects \(\d+\)$/).click();
+    const archived = part.getByRole('list', { name: 'Archived objects' });
+    await archived
+      .getByText('Deployment shop/legacy-pricing-service-v1')
+      .waitFor();
+    await archived
+      .getByText(/kind: Deployment/)
+      .first()
+      .waitFor();
+    await part.scrollIntoViewIfNeeded();
+    await shot('entity-legacy-pricing-service-retired');
+    await expectAccessible('entity-legacy-pricing-service-retired');
+
+    // The guest is on team-platform, inventory-service's owners: told.
+    await page.goto(`${appUrl}/notifications`);
+    await page
+      .getByText('legacy-pricing-service is being retired')
+      .first()
+      .waitFor();
+    await shot('retire-notification');
+  });
+});
+
 async function guestToken() {
   const response = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
     headers: { 'x-requested-with': 'XMLHttpRequest' },

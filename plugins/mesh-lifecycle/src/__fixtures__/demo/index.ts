@@ -23,11 +23,13 @@ import fleet from './fleet.json';
 import fleetPhases from './fleet-phases.json';
 import paymentServiceShifts from './payment-service.shifts.json';
 import legacyPricingServiceRetirements from './legacy-pricing-service.retirements.json';
+import fleetRetirements from './fleet-retirements.json';
 import searchServiceLifecycleClusterDown from './search-service.lifecycle.cluster-down.json';
 import searchServiceMeshClusterDown from './search-service.mesh.cluster-down.json';
 import recommendationServiceMeshClusterDown from './recommendation-service.mesh.cluster-down.json';
 import fleetClusterDown from './fleet.cluster-down.json';
 import checkoutServiceShifts from './checkout-service.shifts.json';
+import fleetRetirementsRefused from './fleet-retirements.refused.json';
 import legacyPricingServiceRetirementsCompleted from './legacy-pricing-service.retirements.completed.json';
 import legacyPricingServiceLifecycleRetired from './legacy-pricing-service.lifecycle.retired.json';
 import legacyPricingServiceArchive from './legacy-pricing-service.archive.json';
@@ -57,12 +59,14 @@ export const RECORDED_ANSWERS = {
   'fleet-phases': fleetPhases,
   'payment-service.shifts': paymentServiceShifts,
   'legacy-pricing-service.retirements': legacyPricingServiceRetirements,
+  'fleet-retirements': fleetRetirements,
   'search-service.lifecycle.cluster-down': searchServiceLifecycleClusterDown,
   'search-service.mesh.cluster-down': searchServiceMeshClusterDown,
   'recommendation-service.mesh.cluster-down':
     recommendationServiceMeshClusterDown,
   'fleet.cluster-down': fleetClusterDown,
   'checkout-service.shifts': checkoutServiceShifts,
+  'fleet-retirements.refused': fleetRetirementsRefused,
   'legacy-pricing-service.retirements.completed':
     legacyPricingServiceRetirementsCompleted,
   'legacy-pricing-service.lifecycle.retired':

@@ -1,13 +1,15 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { HttpResponse, http } from 'msw';
+import { HttpHandler, HttpResponse, JsonBodyType, http } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   demoEntity,
+  recorded,
   recordedBackend,
   renderForEntity,
 } from '../../__testUtils__/recordedBackend';
+import { createFromTemplateRouteRef } from '../../routes';
 import { EntityLifecycleCard } from './EntityLifecycleCard';
 
 const server = setupServer();
@@ -199,5 +201,122 @@ describe('EntityLifecycleCard, answered as the demo backend answers', () => {
       timeout: 5000,
     });
     expect(screen.getByText('3 of 4 pass')).toBeInTheDocument();
+  });
+
+  describe('its retirement part', () => {
+    const scaffolder = {
+      '/create/templates/:namespace/:templateName': createFromTemplateRouteRef,
+    };
+    const retirement = async () =>
+      screen.findByRole('region', { name: 'Retirement' });
+    /** legacy-pricing-service's card, these answers before the recorded ones. */
+    const renderLegacy = (handlers: HttpHandler[] = []) =>
+      renderForEntity(
+        <EntityLifecycleCard />,
+        'legacy-pricing-service',
+        server,
+        [...handlers, recordedBackend()],
+        scaffolder,
+      );
+    const answering = (route: string, body: JsonBodyType, status = 200) =>
+      http.get(`*/entities/*/*/*/${route}`, () =>
+        HttpResponse.json(body, { status }),
+      );
+
+    it('offers to request the retirement of a service in retire, with the service filled in', async () => {
+      await renderLegacy();
+      const part = await retirement();
+      expect(
+        await within(part).findByText(/^No retirement requested\./),
+      ).toBeInTheDocument();
+      const href = within(part)
+        .getByRole('link', { name: 'Request retirement' })
+        .getAttribute('href')!;
+      const url = new URL(href, 'http://portal');
+      expect(url.pathname).toBe('/create/templates/default/retire-service');
+      expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
+        entity: 'component:default/legacy-pricing-service',
+      });
+    });
+
+    it('shows the retired service: forced past its blocker, whom it told, what it deleted, and the archive when asked', async () => {
+      await renderLegacy([
+        answering(
+          'retirements',
+          recorded('legacy-pricing-service.retirements.completed').body,
+        ),
+        answering(
+          'lifecycle',
+          recorded('legacy-pricing-service.lifecycle.retired').body,
+        ),
+      ]);
+      const part = await retirement();
+      expect(await within(part).findByText('Retired')).toBeInTheDocument();
+      expect(within(part).getByRole('img', { name: 'retired' })).toBeVisible();
+      expect(
+        within(part).getByText(
+          /^Blockers, forced past: inventory-service moves/,
+        ),
+      ).toBeInTheDocument();
+      expect(
+        within(part).getByText(
+          'No catalog entity depends on it: component:default/inventory-service still depends on it',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        within(part).getByText(
+          'Notified the owners of its dependents: group:default/team-platform',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        within(part).getByText(
+          /^Objects: (\d+) deleted, \1 archived, \1 marked decommissioning/,
+        ),
+      ).toBeInTheDocument();
+      expect(within(part).getByText(/^Earlier: refused /)).toBeInTheDocument();
+      // Retired: nothing more to request.
+      expect(
+        within(part).queryByRole('link', { name: 'Request retirement' }),
+      ).toBeNull();
+      // Its gates: cleaned up, the owners told by the request.
+      const gatesList = gates('To finish retiring');
+      const told = gatesList
+        .getByText('The owners of its dependents were notified')
+        .closest('li')!;
+      expect(within(told).getByRole('img', { name: 'pass' })).toBeVisible();
+
+      await userEvent.click(
+        within(part).getByText(/^Archived objects \(\d+\)$/),
+      );
+      const archived = await within(part).findByRole('list', {
+        name: 'Archived objects',
+      });
+      expect(
+        within(archived).getByText('Deployment shop/legacy-pricing-service-v1'),
+      ).toBeInTheDocument();
+      // Each object's YAML, as the cluster served it.
+      expect(archived.textContent).toMatch(/kind: VirtualService/);
+      expect(archived.textContent).toMatch(
+        /service\.lifecycle\/status: decommissioning/,
+      );
+    });
+
+    it('says when the requests cannot be read, and shows the rest of the card', async () => {
+      await renderLegacy([
+        answering(
+          'retirements',
+          {
+            error: { name: 'Error', message: 'database is locked' },
+            response: { statusCode: 500 },
+          },
+          500,
+        ),
+      ]);
+      const part = await retirement();
+      expect(
+        await within(part).findByText('Retirement requests could not be read'),
+      ).toBeInTheDocument();
+      expect(screen.getByText('To finish retiring')).toBeInTheDocument();
+    });
   });
 });

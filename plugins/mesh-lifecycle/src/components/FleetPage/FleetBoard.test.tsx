@@ -8,7 +8,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { MeshLifecycleClient, meshLifecycleApiRef } from '../../api';
-import { recordedBackend } from '../../__testUtils__/recordedBackend';
+import { recorded, recordedBackend } from '../../__testUtils__/recordedBackend';
 import { FleetTable } from './FleetBoard';
 
 /** The demo catalog's services: name, owner, system. */
@@ -143,5 +143,67 @@ describe('the fleet board, answered as the demo backend answers', () => {
     expect(
       within(rowOf('checkout-service')).getAllByText(/ req\/s$/).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('lists the open retirement requests with what holds them up, and says when there is none', async () => {
+    server.use(
+      http.get('*/api/mesh-lifecycle/retirements', () =>
+        HttpResponse.json(recorded('fleet-retirements.refused').body),
+      ),
+      recordedBackend(),
+    );
+    await render();
+    const section = await screen.findByRole('region', {
+      name: 'Open retirement requests',
+    });
+    const [request] = within(section).getAllByRole('listitem');
+    expect(
+      within(request).getByRole('link', { name: 'legacy-pricing-service' }),
+    ).toBeInTheDocument();
+    expect(within(request).getByText(/retirement refused/)).toBeInTheDocument();
+    expect(
+      within(request).getByText(
+        /1 blocker: No catalog entity depends on it: component:default\/inventory-service still depends on it/,
+      ),
+    ).toBeInTheDocument();
+    expect(within(request).getByRole('img', { name: 'refused' })).toBeVisible();
+  });
+
+  it('says there is no open retirement request, as the demo answers before any', async () => {
+    server.use(recordedBackend());
+    await render();
+    const section = await screen.findByRole('region', {
+      name: 'Open retirement requests',
+    });
+    expect(
+      within(section).getByText(/^No open retirement request\./),
+    ).toBeInTheDocument();
+  });
+
+  it('still shows the board when the open requests cannot be read, and says so', async () => {
+    server.use(
+      http.get('*/api/mesh-lifecycle/retirements', () =>
+        HttpResponse.json(
+          {
+            error: { name: 'Error', message: 'database is locked' },
+            response: { statusCode: 500 },
+          },
+          { status: 500 },
+        ),
+      ),
+      recordedBackend(),
+    );
+    await render();
+    expect(
+      await screen.findByText(
+        /^Open retirement requests are missing: Request failed with 500/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'checkout-service' }),
+    ).toBeVisible();
+    expect(
+      screen.queryByRole('region', { name: 'Open retirement requests' }),
+    ).toBeNull();
   });
 });
