@@ -765,9 +765,11 @@ describe('legacy-pricing-service, retired from its entity page', () => {
     await page.getByLabel('Reason').fill('Replaced by pricing-service');
     await page.getByRole('button', { name: /^Next/ }).click();
     // inventory-service still calls and depends on it: go on, saying why.
-    await page.getByLabel('Go on despite blockers').check();
     await page
-      .getByLabel('Why go on despite blockers')
+      .getByRole('checkbox', { name: 'Go on despite blockers' })
+      .check();
+    await page
+      .getByRole('textbox', { name: 'Why go on despite blockers' })
       .fill('inventory-service moves to pricing-service in its next release');
     await page.getByRole('button', { name: /^Review/ }).click();
     await page.getByText('component:default/legacy-pricing-service').waitFor();
@@ -776,20 +778,20 @@ describe('legacy-pricing-service, retired from its entity page', () => {
     // The plan first (a dry run), then the run.
     await page
       .getByText(
-        /Step 5, delete in this order, in the foreground: VirtualService legacy-pricing-service/,
-      )
-      .first()
-      .waitFor({ timeout: 180_000 });
-    await page
-      .getByText(/component:default\/inventory-service still depends on it/)
-      .first()
-      .waitFor();
-    await page
-      .getByText(
         /is retired from prod\/shop: \d+ objects deleted, each archived first/,
       )
       .first()
       .waitFor({ timeout: 180_000 });
+    await page
+      .getByText(
+        /^Step 5, delete in this order, in the foreground: VirtualService legacy-pricing-service/,
+      )
+      .waitFor();
+    await page.getByRole('button', { name: 'Blockers' }).click();
+    await page
+      .getByText(/component:default\/inventory-service still depends on it/)
+      .first()
+      .waitFor();
     await shot('retire-done');
 
     await page.goto(
@@ -805,8 +807,21 @@ describe('legacy-pricing-service, retired from its entity page', () => {
       )
       .waitFor();
     await part.getByText(/^Objects: \d+ deleted, \d+ archived/).waitFor();
+    // The lifecycle answer is kept 10 s: reloaded until it sees the run.
     const gates = page.getByRole('list', { name: 'To finish retiring' });
-    await gates.getByText('nothing left on any cluster').waitFor();
+    await waitUntil(
+      'the lifecycle card to see the objects gone',
+      async () => {
+        await page.reload();
+        const cleaned = gates
+          .getByRole('listitem')
+          .filter({ hasText: 'Its cluster objects are cleaned up' });
+        await cleaned.waitFor();
+        const text = await cleaned.textContent();
+        return text.includes('nothing left on any cluster');
+      },
+      Date.now() + 60_000,
+    );
     await part.getByText(/^Archived objects \(\d+\)$/).click();
     const archived = part.getByRole('list', { name: 'Archived objects' });
     await archived

@@ -291,13 +291,23 @@ describe('EntityLifecycleCard, answered as the demo backend answers', () => {
       const archived = await within(part).findByRole('list', {
         name: 'Archived objects',
       });
+      // Each object by name; its YAML, as the cluster served it, when opened.
       expect(
+        within(archived).queryByLabelText(
+          'Deployment shop/legacy-pricing-service-v1 as archived',
+        ),
+      ).toBeNull();
+      await userEvent.click(
         within(archived).getByText('Deployment shop/legacy-pricing-service-v1'),
-      ).toBeInTheDocument();
-      // Each object's YAML, as the cluster served it.
-      expect(archived.textContent).toMatch(/kind: VirtualService/);
-      expect(archived.textContent).toMatch(
-        /service\.lifecycle\/status: decommissioning/,
+      );
+      const yaml = await within(archived).findByLabelText(
+        'Deployment shop/legacy-pricing-service-v1 as archived',
+      );
+      expect(yaml.textContent).toMatch(
+        /^apiVersion: apps\/v1\nkind: Deployment/,
+      );
+      expect(yaml.textContent).toContain(
+        'service.lifecycle/status: decommissioning',
       );
     });
 

@@ -1,4 +1,4 @@
-import { CodeSnippet, Progress } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -12,6 +12,7 @@ import {
   Text,
 } from '@backstage/ui';
 import {
+  ArchivedObjectRecord,
   RetirementRecord,
   RetirementState,
   RetirementsResponse,
@@ -24,6 +25,7 @@ import { createFromTemplateRouteRef } from '../../routes';
 import { PlainList } from '../common/PlainList';
 import { RelativeTime } from '../common/RelativeTime';
 import { StatusIcon, Tone } from '../common/StatusIcon';
+import { YamlBlock } from '../common/YamlBlock';
 
 /** The template a retirement request runs. */
 export const RETIRE_SERVICE_TEMPLATE = {
@@ -96,19 +98,28 @@ function ArchivedObjects(props: { request: RetirementRecord }) {
     );
   }
   return (
-    <PlainList label="Archived objects" gap="3">
+    <PlainList label="Archived objects" gap="2">
       {value.objects.map(o => (
         <li key={`${o.kind}/${o.namespace ?? ''}/${o.name}/${o.uid ?? ''}`}>
-          <Flex direction="column" gap="1">
-            <Text variant="body-small" weight="bold">
-              {o.kind} {o.namespace ? `${o.namespace}/` : ''}
-              {o.name}
-            </Text>
-            <CodeSnippet text={o.yaml} language="yaml" showCopyCodeButton />
-          </Flex>
+          <ArchivedObject object={o} />
         </li>
       ))}
     </PlainList>
+  );
+}
+
+/** One archived object: its name, its YAML when opened. */
+function ArchivedObject(props: { object: ArchivedObjectRecord }) {
+  const o = props.object;
+  const [open, setOpen] = useState(false);
+  const name = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+  return (
+    <Accordion isExpanded={open} onExpandedChange={setOpen}>
+      <AccordionTrigger title={name} />
+      <AccordionPanel>
+        {open && <YamlBlock text={o.yaml} label={`${name} as archived`} />}
+      </AccordionPanel>
+    </Accordion>
   );
 }
 

@@ -1,4 +1,5 @@
 import { stringifyKubernetesYaml } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { YamlBlock } from '../common/YamlBlock';
 
 /**
  * An object as YAML that `kubectl apply` reads back as the same object
@@ -9,20 +10,9 @@ export default function ManifestYaml(props: {
   label: string;
 }) {
   return (
-    <pre
-      aria-label={props.label}
-      style={{
-        margin: 0,
-        padding: 'var(--bui-space-3)',
-        // Wrapped, not scrolled: a scrolling box would need to take focus.
-        whiteSpace: 'pre-wrap',
-        overflowWrap: 'anywhere',
-        fontSize: 12,
-        background: 'var(--bui-bg-neutral-2)',
-        borderRadius: 4,
-      }}
-    >
-      {stringifyKubernetesYaml(props.manifest)}
-    </pre>
+    <YamlBlock
+      text={stringifyKubernetesYaml(props.manifest)}
+      label={props.label}
+    />
   );
 }
