@@ -826,10 +826,10 @@ describe('legacy-pricing-service, retired from its entity page', () => {
     const archived = part.getByRole('list', { name: 'Archived objects' });
     await archived
       .getByText('Deployment shop/legacy-pricing-service-v1')
-      .waitFor();
+      .click();
     await archived
+      .getByLabel('Deployment shop/legacy-pricing-service-v1 as archived')
       .getByText(/kind: Deployment/)
-      .first()
       .waitFor();
     await part.scrollIntoViewIfNeeded();
     await shot('entity-legacy-pricing-service-retired');
