@@ -205,7 +205,7 @@ export interface Config {
     /**
      * The phase rules, replacing the defaults: tried in order, the first
      * whose `when` holds (all conditions of any group) gives the phase.
-     * Conditions: `{ fact: decommissioning | scaledToZero |
+     * Conditions: `{ fact: retired | decommissioning | scaledToZero |
      * rolloutInProgress | hasTraffic | replacementNamed, equals: boolean }`
      * or `{ fact: runsIn | deployedIn, environment: development | testing |
      * production }`.

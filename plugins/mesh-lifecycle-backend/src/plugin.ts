@@ -124,6 +124,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
           recordedPhase: async entityRef =>
             (await history.history(entityRef, { limit: 1 }))[0]?.phase,
           retirementNotice: entityRef => retirements.notice(entityRef),
+          retirementCompleted: entityRef => retirements.completed(entityRef),
         });
         await scheduleHistory({
           scheduler,

@@ -126,6 +126,23 @@ describe.each(SUPPORTED_DATABASES)('retirements on %s', (_name, id) => {
     ).toBeUndefined();
   });
 
+  it('tells whether the newest request of a service completed', async () => {
+    const ref = 'component:default/legacy-pricing-service';
+    expect(await store.completed(ref)).toBeUndefined();
+    await store.record(
+      request({ state: 'completed', finishedAt: '2026-12-05T10:05:00.000Z' }),
+    );
+    expect(await store.completed(ref)).toEqual({
+      requestId: 'task-1',
+      at: '2026-12-05T10:05:00.000Z',
+    });
+    // A newer request that is still open: no longer known retired.
+    await store.record(
+      request({ id: 'task-2', requestedAt: '2026-12-06T10:00:00.000Z' }),
+    );
+    expect(await store.completed(ref)).toBeUndefined();
+  });
+
   it('lists the newest request of each service that is not completed', async () => {
     await store.record(request({ state: 'refused' }));
     await store.record(

@@ -187,6 +187,24 @@ export class RetirementStore {
     return undefined;
   }
 
+  /** Its newest request, when it completed: the service was decommissioned. */
+  async completed(
+    entityRef: string,
+  ): Promise<{ requestId: string; at: string } | undefined> {
+    const [row]: Array<{ id: string; record: string }> = await this.client(
+      TABLE,
+    )
+      .where({ entity_ref: normalizeEntityRef(entityRef) })
+      .orderBy('requested_at', 'desc')
+      .limit(1)
+      .select('id', 'record');
+    if (!row) return undefined;
+    const record = parseRetirementRecord(JSON.parse(row.record));
+    return record.state === 'completed'
+      ? { requestId: record.id, at: record.finishedAt ?? record.updatedAt }
+      : undefined;
+  }
+
   /**
    * The newest request of each service, where it is not completed:
    * requested, running, refused or stopped — what still wants retiring.

@@ -11,6 +11,7 @@ import {
   LifecyclePhase,
   LifecycleThresholdOverrides,
   MeshResponse,
+  PhaseInput,
   PhaseRule,
   ServiceDeclaration,
   TrafficResponse,
@@ -70,6 +71,9 @@ export class LifecycleReader {
   private readonly retirementNotice?: (
     entityRef: string,
   ) => Promise<GateInput['notified']>;
+  private readonly retirementCompleted?: (
+    entityRef: string,
+  ) => Promise<{ requestId: string; at: string } | undefined>;
 
   constructor(options: {
     clusters: MeshCluster[];
@@ -87,6 +91,10 @@ export class LifecycleReader {
     recordedPhase?: (entityRef: string) => Promise<LifecyclePhase | undefined>;
     /** The newest retirement request that notified the dependents' owners. */
     retirementNotice?: (entityRef: string) => Promise<GateInput['notified']>;
+    /** Its newest retirement request, if it completed. */
+    retirementCompleted?: (
+      entityRef: string,
+    ) => Promise<{ requestId: string; at: string } | undefined>;
   }) {
     this.clusters = options.clusters;
     this.mesh = options.mesh;
@@ -98,6 +106,7 @@ export class LifecycleReader {
     this.rules = options.rules;
     this.recordedPhase = options.recordedPhase;
     this.retirementNotice = options.retirementNotice;
+    this.retirementCompleted = options.retirementCompleted;
   }
 
   async read(
@@ -138,6 +147,7 @@ export class LifecycleReader {
       quiet,
       recorded,
       notice,
+      retirement,
     ] = await Promise.all([
       this.mesh.read(declaration),
       unconfigured
@@ -170,6 +180,7 @@ export class LifecycleReader {
         : undefined,
       this.recorded(declaration.entityRef),
       this.notice(declaration.entityRef),
+      this.retirement(declaration.entityRef),
     ]);
 
     const retiring =
@@ -188,6 +199,7 @@ export class LifecycleReader {
       traffic: trend,
       rules: this.rules,
       ...(recorded ? { recorded } : {}),
+      ...(retirement ? { retirement } : {}),
     });
 
     const validation: LifecycleResponse['validation'] = objects.map(o =>
@@ -270,6 +282,19 @@ export class LifecycleReader {
   }
 
   /** The last recorded phase; none when the history cannot tell. */
+  /** Whether a retirement request decommissioned it; unknown when unread. */
+  private async retirement(
+    entityRef: string,
+  ): Promise<PhaseInput['retirement']> {
+    if (!this.retirementCompleted) return undefined;
+    try {
+      const completed = await this.retirementCompleted(entityRef);
+      return completed ? { completed } : {};
+    } catch (error) {
+      return { error: sourceError(error).message };
+    }
+  }
+
   /** Not read is not notified: the gate stays shut. */
   private async notice(entityRef: string): Promise<GateInput['notified']> {
     if (!this.retirementNotice) return undefined;

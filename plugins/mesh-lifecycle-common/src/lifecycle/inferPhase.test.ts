@@ -229,6 +229,52 @@ describe('inferPhase', () => {
     );
   });
 
+  it('knows a service its retirement request decommissioned is retired, not new, though nothing of it is left', () => {
+    const gone = {
+      declaration: declaration({
+        declaredPhase: {
+          phase: 'retire' as const,
+          source: 'annotation' as const,
+        },
+      }),
+      mesh: mesh(cluster('prod', 'production', [])),
+      traffic: traffic(0),
+    };
+    // Without the request, nothing running reads as design.
+    expect(inferPhase(gone).inferred).toBe('design');
+    const retired = inferPhase({
+      ...gone,
+      retirement: {
+        completed: {
+          requestId: 'task-1.decommission',
+          at: '2026-12-06T01:00:00.000Z',
+        },
+      },
+    });
+    expect(retired).toMatchObject({
+      phase: 'retire',
+      inferred: 'retire',
+      contradictions: [],
+    });
+    expect(retired.evidence).toContainEqual({
+      fact: 'retired',
+      value: true,
+      source: 'retirement requests',
+      detail:
+        'decommissioned by retirement request task-1.decommission on 2026-12-06',
+    });
+    // Requests that could not be read leave it open, and say why.
+    const unread = inferPhase({
+      ...gone,
+      retirement: { error: 'database is locked' },
+    });
+    expect(unread.uncertain?.possible).toContain('retire');
+    expect(unread.uncertain?.unknownFacts).toContainEqual({
+      fact: 'retired',
+      reason: 'its retirement requests could not be read: database is locked',
+    });
+  });
+
   it('follows spec.lifecycle only as a declaration: the evidence decides', () => {
     const result = inferPhase({
       declaration: declaration({

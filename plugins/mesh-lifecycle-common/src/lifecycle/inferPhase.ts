@@ -47,6 +47,7 @@ export function lifecycleEnvironment(
 export type PhaseCondition =
   | {
       fact:
+        | 'retired'
         | 'decommissioning'
         | 'scaledToZero'
         | 'rolloutInProgress'
@@ -82,8 +83,9 @@ export const DEFAULT_PHASE_RULES: readonly PhaseRule[] = [
   {
     phase: 'retire',
     description:
-      'marked service.lifecycle/status: decommissioning, or scaled to zero in production',
+      'retired by a retirement request, marked service.lifecycle/status: decommissioning, or scaled to zero in production',
     when: [
+      [{ fact: 'retired', equals: true }],
       [{ fact: 'decommissioning', equals: true }],
       [
         { fact: 'deployedIn', environment: 'production' },
@@ -204,6 +206,14 @@ export interface PhaseInput {
    * missing evidence leaves the phase uncertain.
    */
   recorded?: LifecyclePhase;
+  /**
+   * Its newest retirement request, when it completed (the service was
+   * decommissioned), or why the requests could not be read.
+   */
+  retirement?: {
+    completed?: { requestId: string; at: string };
+    error?: string;
+  };
 }
 
 function isRollingOut(cluster: ClusterMesh): string | undefined {
@@ -515,10 +525,30 @@ export function inferPhase(input: PhaseInput): PhaseInference {
     });
   }
 
+  let retired: Tristate = false;
+  if (input.retirement?.error !== undefined) {
+    retired = undefined;
+    unknownFacts.push({
+      fact: 'retired',
+      reason: `its retirement requests could not be read: ${input.retirement.error}`,
+    });
+  } else if (input.retirement?.completed) {
+    retired = true;
+    evidence.push({
+      fact: 'retired',
+      value: true,
+      source: 'retirement requests',
+      detail: `decommissioned by retirement request ${
+        input.retirement.completed.requestId
+      } on ${input.retirement.completed.at.slice(0, 10)}`,
+    });
+  }
+
   const facts: Record<
     Exclude<PhaseCondition['fact'], 'runsIn' | 'deployedIn'>,
     Tristate
   > = {
+    retired,
     decommissioning: fromClusters('decommissioning', decommissioning),
     scaledToZero,
     rolloutInProgress: fromClusters('rolloutInProgress', rollout),

@@ -685,6 +685,7 @@ const phaseRulesSchema = z.array(
             z
               .object({
                 fact: z.enum([
+                  'retired',
                   'decommissioning',
                   'scaledToZero',
                   'rolloutInProgress',

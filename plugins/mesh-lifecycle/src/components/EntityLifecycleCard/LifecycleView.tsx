@@ -38,6 +38,7 @@ const HEALTH: Record<HealthVerdict, { title: string; tone: Tone }> = {
 };
 
 const FACT_TITLES: Record<PhaseEvidence['fact'], string> = {
+  retired: 'Retired by a request',
   decommissioning: 'Marked decommissioning',
   scaledToZero: 'Scaled to zero',
   rolloutInProgress: 'Rollout in progress',
