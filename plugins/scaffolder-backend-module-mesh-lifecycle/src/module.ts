@@ -11,6 +11,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
 import {
   createCatalogAnnotateAction,
+  createCatalogRetireAction,
   createEnvironmentCreateAction,
   createManifestsApplyAction,
   createManifestsGenerateAction,
@@ -63,6 +64,7 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
         const thresholds = readMeshLifecycleThresholds(config);
         scaffolder.addActions(
           createCatalogAnnotateAction(),
+          createCatalogRetireAction(),
           createManifestsGenerateAction(),
           createManifestsApplyAction({ clusters, permissions }),
           createEnvironmentCreateAction({ clusters, permissions }),

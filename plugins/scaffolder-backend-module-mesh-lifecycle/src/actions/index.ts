@@ -1,4 +1,5 @@
 export { createCatalogAnnotateAction } from './catalogAnnotate';
+export { createCatalogRetireAction } from './catalogRetire';
 export { createEnvironmentCreateAction } from './environmentCreate';
 export { createManifestsGenerateAction } from './manifestsGenerate';
 export {

@@ -29,6 +29,7 @@ import {
   authorizeInitiatorTo,
   requireConfiguredCluster,
 } from '../clusterAccess';
+import { catalogSource } from '../decommission/catalogSource';
 import { decommissionBlockers } from '../decommission/decommissionBlockers';
 import {
   ServiceDependents,
@@ -274,6 +275,18 @@ export function createServiceDecommissionAction(
               }),
             )
             .describe('What the run did to each object'),
+        catalogSource: z =>
+          z
+            .object({
+              url: z.string().optional(),
+              fileName: z.string().optional(),
+              provider: z.enum(['github', 'gitlab']).optional(),
+              repoUrl: z.string().optional(),
+              targetPath: z.string().optional(),
+            })
+            .describe(
+              "Where its catalog file is (backstage.io/managed-by-location), for the template's catalog change: the file's url, and for GitHub and GitLab the repository and folder to propose it to; empty for other locations",
+            ),
         archive: z =>
           z
             .array(
@@ -554,6 +567,7 @@ export function createServiceDecommissionAction(
         archiveSecretValues: input.archiveSecretValues === true,
       });
       ctx.output('requestId', id);
+      ctx.output('catalogSource', { ...catalogSource(entity) });
       ctx.output('blockers', blockers);
       ctx.output('plan', planLines);
 
