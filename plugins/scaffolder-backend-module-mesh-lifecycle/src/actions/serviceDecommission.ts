@@ -704,6 +704,18 @@ export function createServiceDecommissionAction(
             archive: entries => backend.archiveRetirementObjects(id, entries),
             sleep: ms => waitFor(ms / 1000, ctx.signal),
             log: message => ctx.logger.info(message),
+            // The card shows how far a running request got.
+            progress: async done => {
+              try {
+                await save({ state: 'running', steps: done });
+              } catch (error) {
+                ctx.logger.warn(
+                  `Progress could not be recorded: ${
+                    isError(error) ? error.message : String(error)
+                  }`,
+                );
+              }
+            },
           },
         );
         steps.push(...done.steps);

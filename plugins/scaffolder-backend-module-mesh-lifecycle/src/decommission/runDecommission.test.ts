@@ -96,10 +96,24 @@ describe('runDecommission on the emulated production cluster', () => {
     const before = neighbours();
     const plan = planDecommission({ target: LEGACY, objects: read() });
     const archive: ArchivedObjectRecord[][] = [];
+    const progress: number[] = [];
     const { steps: reports } = await runDecommission(
       { plan, initiatedBy: 'user:default/daniel-okafor', requestId: 'r-1' },
-      deps(taskState(), archive),
+      {
+        ...deps(taskState(), archive),
+        progress: async done => {
+          progress.push(done.length);
+        },
+      },
     );
+    // Told after the marks, the archive and each deletion: what was done so far.
+    const marks = plan.delete.length + plan.kept.length;
+    expect(progress).toEqual([
+      marks,
+      marks + plan.delete.length,
+      ...plan.delete.map((_, i) => marks + plan.delete.length + i + 1),
+    ]);
+    expect(progress[progress.length - 1]).toBe(reports.length);
     expect(serviceNames()).toEqual([]);
     expect(neighbours()).toEqual(before);
     expect(archive).toHaveLength(1);

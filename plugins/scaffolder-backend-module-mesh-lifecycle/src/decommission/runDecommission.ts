@@ -42,6 +42,8 @@ export interface DecommissionDependencies {
   /** Waits between looks at the pods. */
   sleep(ms: number): Promise<void>;
   log(message: string): void;
+  /** Told what was done so far after the marks, the archive and each deletion. */
+  progress?(steps: RetirementStepRecord[]): Promise<void>;
 }
 
 /** What a decommission did, and the objects it archived (also on a retry). */
@@ -155,6 +157,8 @@ export async function runDecommission(
     deps.log(`${labelOf(o)}: ${outcome}`);
   }
 
+  await deps.progress?.([...reports]);
+
   for (const w of plan.scale) {
     const outcome = await deps.checkpoint(
       `scale-${w.kind}-${w.name}`,
@@ -231,6 +235,7 @@ export async function runDecommission(
     });
   }
   deps.log(`Archived ${archived.length} objects before deleting them`);
+  await deps.progress?.([...reports]);
 
   for (const o of plan.delete) {
     const uid = archived.find(a => a.kind === o.kind && a.name === o.name)?.uid;
@@ -261,6 +266,7 @@ export async function runDecommission(
     );
     reports.push({ step: 'delete', kind: o.kind, name: o.name, outcome });
     deps.log(`${labelOf(o)}: ${outcome}`);
+    await deps.progress?.([...reports]);
   }
   return { steps: reports, archived };
 }
