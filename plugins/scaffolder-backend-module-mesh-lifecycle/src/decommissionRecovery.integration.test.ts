@@ -1,4 +1,3 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   RetirementArchiveResponse,
   RetirementsResponse,
@@ -16,7 +15,7 @@ import {
   RetirementBackend,
   startRetirementBackend,
 } from './__testUtils__/startRetirementBackend';
-import { templateEntity } from './__testUtils__/testBackend';
+import { backendCaller, templateEntity } from './__testUtils__/testBackend';
 import {
   LEGACY,
   LEGACY_REF,
@@ -57,27 +56,7 @@ describe('mesh:service:decommission when the backend process dies mid-run', () =
       meshLifecycle: shopConfig(emulator, prometheus),
     });
 
-  const call = async (
-    method: 'GET' | 'POST',
-    pathname: string,
-    body?: object,
-  ) => {
-    const url = new URL(backend!.baseUrl);
-    url.pathname = pathname;
-    const response = await fetch(url, {
-      method,
-      headers: {
-        authorization: mockCredentials.user.header(),
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`${method} ${pathname}: ${response.status} ${text}`);
-    }
-    return text ? JSON.parse(text) : undefined;
-  };
+  const { call } = backendCaller(() => backend!.baseUrl);
   const until = async (
     what: string,
     done: () => Promise<boolean>,

@@ -19,17 +19,16 @@ import {
   startKubernetesEmulator,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
 import meshLifecycleModule from '.';
+import { backendCaller, templateEntity } from './__testUtils__/testBackend';
 import { readAsKubernetes } from './kubernetes/__testUtils__/readAsKubernetes';
 
 jest.setTimeout(60_000);
 
 const TEMPLATE_DIR = path.resolve(__dirname, '../../../templates/mesh-service');
-const TEMPLATE_FILE = path.join(TEMPLATE_DIR, 'template.yaml');
 const NAMESPACE = 'shop-dev';
 
 /** The objects a service gets on the cluster: apiVersion and kind. */
@@ -44,17 +43,6 @@ const SERVICE_KINDS: Array<[string, string]> = [
   ['monitoring.coreos.com/v1', 'ServiceMonitor'],
   ['monitoring.coreos.com/v1', 'PrometheusRule'],
 ];
-
-/** The template as the catalog serves it: with the location it was read from. */
-async function templateEntity(): Promise<Entity> {
-  const entity = yaml.parse(await fs.readFile(TEMPLATE_FILE, 'utf8')) as Entity;
-  entity.metadata.namespace = 'default';
-  entity.metadata.annotations = {
-    ...entity.metadata.annotations,
-    'backstage.io/managed-by-location': `file:${TEMPLATE_FILE}`,
-  };
-  return entity;
-}
 
 async function directoryContents(
   dir: string,
@@ -113,33 +101,7 @@ describe('the mesh-service template', () => {
   let server: Server;
   let stopBackend: () => Promise<void>;
 
-  const url = (pathname: string) => {
-    const { port } = server.address() as AddressInfo;
-    const u = new URL('http://127.0.0.1');
-    u.port = String(port);
-    u.pathname = pathname;
-    return u;
-  };
-
-  const call = async (
-    method: 'GET' | 'POST',
-    pathname: string,
-    body?: object,
-  ) => {
-    const response = await fetch(url(pathname), {
-      method,
-      headers: {
-        authorization: mockCredentials.user.header(),
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`${method} ${pathname}: ${response.status} ${text}`);
-    }
-    return JSON.parse(text);
-  };
+  const { url, call } = backendCaller(() => server);
 
   /** Runs the template as the portal does and returns the task's output. */
   const runTemplate = async (name: string): Promise<JsonObject> => {
@@ -173,7 +135,9 @@ describe('the mesh-service template', () => {
       features: [
         scaffolderPlugin,
         meshLifecycleModule,
-        catalogServiceMock.factory({ entities: [await templateEntity()] }),
+        catalogServiceMock.factory({
+          entities: [await templateEntity('mesh-service')],
+        }),
         mockServices.rootConfig.factory({
           data: {
             meshLifecycle: {
@@ -200,7 +164,7 @@ describe('the mesh-service template', () => {
   });
 
   it('renders the skeleton and applies nothing in the scaffolder dry-run', async () => {
-    const template = await templateEntity();
+    const template = await templateEntity('mesh-service');
     const result = await call('POST', '/api/scaffolder/v2/dry-run', {
       template,
       values: values('orders-service'),
@@ -297,7 +261,7 @@ describe('the mesh-service template', () => {
       owner: 'group:default/on',
       system: 'system:default/off',
     };
-    const template = await templateEntity();
+    const template = await templateEntity('mesh-service');
     const result = await call('POST', '/api/scaffolder/v2/dry-run', {
       template,
       values: words,

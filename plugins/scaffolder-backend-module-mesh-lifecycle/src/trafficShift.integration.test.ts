@@ -33,6 +33,7 @@ import path from 'node:path';
 import meshLifecycleModule from '.';
 import {
   backendCaller,
+  meshLifecycleTestConfig,
   permissionsDenying,
   templateEntity,
 } from './__testUtils__/testBackend';
@@ -186,19 +187,12 @@ describe('mesh:traffic:shift through the scaffolder, on an emulated cluster and 
         permissionsDenying(meshTrafficShiftPermission.name, OUTSIDER),
         mockServices.rootConfig.factory({
           data: {
-            meshLifecycle: {
-              clusters: [
-                {
-                  name: 'prod',
-                  url: emulator.url,
-                  serviceAccountToken: emulator.token,
-                  allowInsecureHttp: true,
-                  environment: 'production',
-                  istioClusterId: ISTIO_CLUSTER,
-                },
-              ],
-              prometheus: { url: prometheus.url },
-            },
+            meshLifecycle: meshLifecycleTestConfig({
+              emulator,
+              name: 'prod',
+              istioClusterId: ISTIO_CLUSTER,
+              prometheusUrl: prometheus.url,
+            }),
           },
         }),
       ],

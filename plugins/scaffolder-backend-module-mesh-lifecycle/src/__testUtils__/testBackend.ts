@@ -51,11 +51,17 @@ export function permissionsDenying(permission: string, user: string) {
   });
 }
 
-/** HTTP calls to a test backend's routes, as a signed-in user by default. */
-export function backendCaller(server: () => Server) {
+/**
+ * HTTP calls to a test backend's routes (its server, or its base URL when
+ * it runs in another process), as a signed-in user by default.
+ */
+export function backendCaller(backend: () => Server | string) {
   const url = (pathname: string) => {
-    const u = new URL('http://127.0.0.1');
-    u.port = String((server().address() as AddressInfo).port);
+    const target = backend();
+    const u = new URL(typeof target === 'string' ? target : 'http://127.0.0.1');
+    if (typeof target !== 'string') {
+      u.port = String((target.address() as AddressInfo).port);
+    }
     u.pathname = pathname;
     return u;
   };
@@ -80,4 +86,29 @@ export function backendCaller(server: () => Server) {
     return text ? JSON.parse(text) : undefined;
   };
   return { url, call };
+}
+
+/**
+ * `meshLifecycle` configuration of a test backend: one emulated cluster
+ * (with the Istio cluster ID its telemetry carries) and a Prometheus.
+ */
+export function meshLifecycleTestConfig(options: {
+  emulator: { url: string; token: string };
+  name: string;
+  istioClusterId: string;
+  prometheusUrl: string;
+}) {
+  return {
+    clusters: [
+      {
+        name: options.name,
+        url: options.emulator.url,
+        serviceAccountToken: options.emulator.token,
+        allowInsecureHttp: true,
+        environment: 'production',
+        istioClusterId: options.istioClusterId,
+      },
+    ],
+    prometheus: { url: options.prometheusUrl },
+  };
 }

@@ -44,10 +44,11 @@ import {
 } from '../decommission/planDecommission';
 import { runDecommission } from '../decommission/runDecommission';
 import { dnsLabel } from '../inputChecks';
-import { analyseThroughBackend, prepareShift } from '../traffic/prepareShift';
+import { prepareShift } from '../traffic/prepareShift';
 import { runTrafficShift } from '../traffic/runTrafficShift';
 import { examples } from './serviceDecommission.examples';
 import { DEFAULT_MIN_REQUESTS, TrafficShiftBackend } from './trafficShift';
+import { shiftDependencies } from './shiftDependencies';
 import { waitFor } from './waitFor';
 
 /**
@@ -652,24 +653,16 @@ export function createServiceDecommissionAction(
                 },
                 dryRun,
               },
-              {
+              shiftDependencies({
                 objects,
-                analyse: analyseThroughBackend({
-                  backend,
-                  cluster,
-                  queries: prepared.queries,
-                  warn: message => ctx.logger.warn(message),
-                }),
-                wait: seconds => {
-                  ctx.logger.info(`Waiting ${seconds} s before the analysis`);
-                  return waitFor(seconds, ctx.signal);
-                },
-                checkpoint: <T extends JsonValue>(
-                  key: string,
-                  fn: () => Promise<T>,
-                ) => ctx.checkpoint<T>({ key: `migrate-${key}`, fn }),
-                log: message => ctx.logger.info(message),
-              },
+                backend,
+                cluster,
+                queries: prepared.queries,
+                logger: ctx.logger,
+                signal: ctx.signal,
+                checkpoint: (key, fn) =>
+                  ctx.checkpoint({ key: `migrate-${key}`, fn }),
+              }),
             );
             ctx.logger.info(
               `Step 2, migration to ${toHost}: ${result.outcome} (${result.from} → ${result.to})`,

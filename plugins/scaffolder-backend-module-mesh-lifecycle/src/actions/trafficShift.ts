@@ -22,13 +22,13 @@ import {
   requireConfiguredCluster,
 } from '../clusterAccess';
 import { dnsLabel } from '../inputChecks';
-import { analyseThroughBackend, prepareShift } from '../traffic/prepareShift';
+import { prepareShift } from '../traffic/prepareShift';
 import {
   TrafficShiftRolledBackError,
   runTrafficShift,
 } from '../traffic/runTrafficShift';
 import { examples } from './trafficShift.examples';
-import { waitFor } from './waitFor';
+import { shiftDependencies } from './shiftDependencies';
 
 /**
  * What `mesh:traffic:shift` asks of the mesh-lifecycle backend: a step's
@@ -442,22 +442,15 @@ export function createTrafficShiftAction(options: TrafficShiftActionOptions) {
             dryRun,
           },
           {
-            objects,
-            analyse: analyseThroughBackend({
+            ...shiftDependencies({
+              objects,
               backend,
               cluster,
               queries: prepared.queries,
-              warn: message => ctx.logger.warn(message),
+              logger: ctx.logger,
+              signal: ctx.signal,
+              checkpoint: (key, fn) => ctx.checkpoint({ key, fn }),
             }),
-            wait: seconds => {
-              ctx.logger.info(`Waiting ${seconds} s before the analysis`);
-              return waitFor(seconds, ctx.signal);
-            },
-            checkpoint: <T extends JsonValue>(
-              key: string,
-              fn: () => Promise<T>,
-            ) => ctx.checkpoint<T>({ key, fn }),
-            log: message => ctx.logger.info(message),
             onStep: async step => {
               analysed.push({
                 index: step.index,

@@ -11,6 +11,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
+import { meshLifecycleTestConfig } from '../../__testUtils__/testBackend';
 import { DECOMMISSION_KINDS } from '../planDecommission';
 import { LEGACY_SECRET, readNamespace } from './readNamespace';
 
@@ -119,19 +120,12 @@ export function shopConfig(
   emulator: KubernetesEmulator,
   prometheus: PrometheusInstance,
 ): JsonObject {
-  return {
-    clusters: [
-      {
-        name: 'prod',
-        url: emulator.url,
-        serviceAccountToken: emulator.token,
-        allowInsecureHttp: true,
-        environment: 'production',
-        istioClusterId: ISTIO_CLUSTER,
-      },
-    ],
-    prometheus: { url: prometheus.url },
-  };
+  return meshLifecycleTestConfig({
+    emulator,
+    name: 'prod',
+    istioClusterId: ISTIO_CLUSTER,
+    prometheusUrl: prometheus.url,
+  });
 }
 
 /**
