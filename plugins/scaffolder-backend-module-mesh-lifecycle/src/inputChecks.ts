@@ -1,4 +1,11 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   isDnsLabel,
   isDnsSubdomain,
@@ -279,4 +286,46 @@ function isIstioDuration(value: string): boolean {
     scaled >= scale &&
     scaled <= BigInt(ISTIO_DURATION_MAX_MS) * scale
   );
+}
+
+/** A template's optional text field: left empty, it comes as `''`. */
+export function givenText(value: string | undefined): string | undefined {
+  return value?.trim() ? value.trim() : undefined;
+}
+
+/** An entity ref, kind `component` and namespace `default` when left out. */
+export function entityRefInput(field: string, value: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      }),
+    );
+  } catch {
+    throw new InputError(
+      `Input ${field} must be an entity ref such as component:default/checkout-service, got ${show(
+        value,
+      )}`,
+    );
+  }
+}
+
+/**
+ * The entity as the user who runs the template may see it; an `InputError`
+ * when it is not in the catalog or hidden from them.
+ */
+export async function readEntityInput(
+  catalog: CatalogService,
+  field: string,
+  entityRef: string,
+  credentials: BackstageCredentials,
+): Promise<Entity> {
+  const entity = await catalog.getEntityByRef(entityRef, { credentials });
+  if (!entity) {
+    throw new InputError(
+      `Input ${field}: ${entityRef} is not in the catalog, or you may not see it`,
+    );
+  }
+  return entity;
 }

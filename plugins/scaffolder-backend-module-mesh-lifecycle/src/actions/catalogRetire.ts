@@ -4,6 +4,7 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import { retireCatalogEntity } from '../decommission/retireCatalogEntity';
+import { entityRefInput } from '../inputChecks';
 import { examples } from './catalogRetire.examples';
 
 /**
@@ -56,19 +57,7 @@ export function createCatalogRetireAction() {
     async handler(ctx) {
       const path = ctx.input.path ?? 'catalog-info.yaml';
       const mode = ctx.input.mode ?? 'retired';
-      let ref;
-      try {
-        ref = parseEntityRef(ctx.input.entity, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        });
-      } catch {
-        throw new InputError(
-          `Input entity must be an entity ref such as component:default/legacy-pricing-service, got ${JSON.stringify(
-            ctx.input.entity,
-          )}`,
-        );
-      }
+      const ref = parseEntityRef(entityRefInput('entity', ctx.input.entity));
       const file = resolveSafeChildPath(ctx.workspacePath, path);
       let source: string;
       try {

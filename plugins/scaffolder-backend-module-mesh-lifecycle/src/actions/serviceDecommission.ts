@@ -1,4 +1,3 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -43,7 +42,12 @@ import {
   planDecommission,
 } from '../decommission/planDecommission';
 import { runDecommission } from '../decommission/runDecommission';
-import { dnsLabel } from '../inputChecks';
+import {
+  dnsLabel,
+  entityRefInput,
+  givenText,
+  readEntityInput,
+} from '../inputChecks';
 import { prepareShift } from '../traffic/prepareShift';
 import { runTrafficShift } from '../traffic/runTrafficShift';
 import { examples } from './serviceDecommission.examples';
@@ -133,23 +137,6 @@ function requestId(taskId: string, stepId: string | undefined): string {
     /[^-_.:A-Za-z0-9]/g,
     '-',
   );
-}
-
-function entityRefInput(field: string, value: string): string {
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(value, {
-        defaultKind: 'component',
-        defaultNamespace: 'default',
-      }),
-    );
-  } catch {
-    throw new InputError(
-      `Input ${field} must be an entity ref such as component:default/pricing-service, got ${JSON.stringify(
-        value,
-      )}`,
-    );
-  }
 }
 
 /**
@@ -301,14 +288,11 @@ export function createServiceDecommissionAction(
       },
     },
     async handler(ctx) {
-      // A template's empty optional field comes as ''.
-      const given = (value: string | undefined) =>
-        value?.trim() ? value.trim() : undefined;
       const input = {
         ...ctx.input,
-        reason: given(ctx.input.reason),
-        replacement: given(ctx.input.replacement),
-        forceReason: given(ctx.input.forceReason),
+        reason: givenText(ctx.input.reason),
+        replacement: givenText(ctx.input.replacement),
+        forceReason: givenText(ctx.input.forceReason),
       };
       if (!input.reason) {
         throw new InputError(
@@ -350,12 +334,12 @@ export function createServiceDecommissionAction(
 
       const credentials = await ctx.getInitiatorCredentials();
       const entityRef = entityRefInput('entity', input.entity);
-      const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity) {
-        throw new InputError(
-          `Input entity: ${entityRef} is not in the catalog, or you may not see it`,
-        );
-      }
+      const entity = await readEntityInput(
+        catalog,
+        'entity',
+        entityRef,
+        credentials,
+      );
       const declaration = readServiceDeclaration(entity);
       const { cluster, namespace } = declaration.target;
       if (cluster === undefined || namespace === undefined) {

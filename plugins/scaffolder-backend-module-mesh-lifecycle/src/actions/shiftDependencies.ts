@@ -1,7 +1,9 @@
 import { JsonValue } from '@backstage/types';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
-import { StepAnalysisResponse } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
-import { analyseThroughBackend } from '../traffic/prepareShift';
+import {
+  StepAnalysisSource,
+  analyseThroughBackend,
+} from '../traffic/prepareShift';
 import { TrafficShiftDependencies } from '../traffic/runTrafficShift';
 import { AnalysisQuery } from '../traffic/shiftTargets';
 import { waitFor } from './waitFor';
@@ -13,15 +15,7 @@ import { waitFor } from './waitFor';
  */
 export function shiftDependencies(options: {
   objects: KubernetesObjectApi;
-  backend: {
-    getStepAnalysis(query: {
-      cluster: string;
-      namespace: string;
-      service: string;
-      version?: string;
-      windowSeconds?: number;
-    }): Promise<StepAnalysisResponse>;
-  };
+  backend: StepAnalysisSource;
   cluster: string;
   queries: Map<string, AnalysisQuery>;
   logger: { info(message: string): void; warn(message: string): void };

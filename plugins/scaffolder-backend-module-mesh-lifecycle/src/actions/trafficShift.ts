@@ -1,4 +1,3 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, isError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -21,7 +20,12 @@ import {
   authorizeInitiatorTo,
   requireConfiguredCluster,
 } from '../clusterAccess';
-import { dnsLabel } from '../inputChecks';
+import {
+  dnsLabel,
+  entityRefInput,
+  givenText,
+  readEntityInput,
+} from '../inputChecks';
 import { prepareShift } from '../traffic/prepareShift';
 import {
   TrafficShiftRolledBackError,
@@ -266,39 +270,22 @@ export function createTrafficShiftAction(options: TrafficShiftActionOptions) {
       },
     },
     async handler(ctx) {
-      // A template's empty optional field comes as ''.
-      const given = (value: string | undefined) =>
-        value?.trim() ? value.trim() : undefined;
       const input = {
         ...ctx.input,
-        cluster: given(ctx.input.cluster),
-        namespace: given(ctx.input.namespace),
-        virtualService: given(ctx.input.virtualService),
-        route: given(ctx.input.route),
-        reason: given(ctx.input.reason),
+        cluster: givenText(ctx.input.cluster),
+        namespace: givenText(ctx.input.namespace),
+        virtualService: givenText(ctx.input.virtualService),
+        route: givenText(ctx.input.route),
+        reason: givenText(ctx.input.reason),
       };
       const credentials = await ctx.getInitiatorCredentials();
-      let entityRef: string;
-      try {
-        entityRef = stringifyEntityRef(
-          parseEntityRef(input.entity, {
-            defaultKind: 'component',
-            defaultNamespace: 'default',
-          }),
-        );
-      } catch {
-        throw new InputError(
-          `Input entity must be an entity ref such as component:default/checkout-service, got ${JSON.stringify(
-            input.entity,
-          )}`,
-        );
-      }
-      const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity) {
-        throw new InputError(
-          `Input entity: ${entityRef} is not in the catalog, or you may not see it`,
-        );
-      }
+      const entityRef = entityRefInput('entity', input.entity);
+      const entity = await readEntityInput(
+        catalog,
+        'entity',
+        entityRef,
+        credentials,
+      );
       const declaration = readServiceDeclaration(entity);
       const cluster = input.cluster ?? declaration.target.cluster;
       if (cluster === undefined) {

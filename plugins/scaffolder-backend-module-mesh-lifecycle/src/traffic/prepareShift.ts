@@ -123,21 +123,24 @@ export async function prepareShift(
   };
 }
 
+/** The mesh-lifecycle backend's step analysis (`GET /analysis`). */
+export interface StepAnalysisSource {
+  getStepAnalysis(query: {
+    cluster: string;
+    namespace: string;
+    service: string;
+    version?: string;
+    windowSeconds?: number;
+  }): Promise<StepAnalysisResponse>;
+}
+
 /**
  * A step's analysis through the mesh-lifecycle backend: the figures of the
  * destination it judges, combined on the safe side across Prometheus
  * sources; `warn` says why nothing was measured when so.
  */
 export function analyseThroughBackend(options: {
-  backend: {
-    getStepAnalysis(query: {
-      cluster: string;
-      namespace: string;
-      service: string;
-      version?: string;
-      windowSeconds?: number;
-    }): Promise<StepAnalysisResponse>;
-  };
+  backend: StepAnalysisSource;
   cluster: string;
   queries: Map<string, AnalysisQuery>;
   warn(message: string): void;
