@@ -682,9 +682,9 @@ export function createServiceDecommissionAction(
             sleep: ms => waitFor(ms / 1000, ctx.signal),
             log: message => ctx.logger.info(message),
             // The card shows how far a running request got.
-            progress: async done => {
+            progress: async soFar => {
               try {
-                await save({ state: 'running', steps: done });
+                await save({ state: 'running', steps: soFar });
               } catch (error) {
                 ctx.logger.warn(
                   `Progress could not be recorded: ${
