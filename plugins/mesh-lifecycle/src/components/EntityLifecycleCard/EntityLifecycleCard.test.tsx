@@ -278,6 +278,12 @@ describe('EntityLifecycleCard, answered as the demo backend answers', () => {
       expect(
         within(part).queryByRole('link', { name: 'Request retirement' }),
       ).toBeNull();
+      // Retired by the request: no longer "runs nowhere yet, so design".
+      expect(screen.queryByText(/^Contradiction/)).toBeNull();
+      await userEvent.click(screen.getByText(/^Evidence \(/));
+      expect(
+        await screen.findByText(/decommissioned by retirement request/),
+      ).toBeInTheDocument();
       // Its gates: cleaned up, the owners told by the request.
       const gatesList = gates('To finish retiring');
       const told = gatesList
