@@ -764,6 +764,13 @@ describe('legacy-pricing-service, retired from its entity page', () => {
     await page.waitForURL(/\/create\/templates\/default\/retire-service/);
     await page.getByLabel('Reason').fill('Replaced by pricing-service');
     await page.getByRole('button', { name: /^Next/ }).click();
+    // What stands in the way, before anything is filed.
+    const blockers = page.getByRole('region', { name: 'Current blockers' });
+    await blockers
+      .getByText('component:default/inventory-service still depends on it')
+      .waitFor();
+    await blockers.getByText(/inbound requests in the last 7 days/).waitFor();
+    await shot('retire-blockers');
     // inventory-service still calls and depends on it: go on, saying why.
     await page
       .getByRole('checkbox', { name: 'Go on despite blockers' })

@@ -97,10 +97,21 @@ const clusterPickerFormField = FormFieldBlueprint.make({
   },
 });
 
+const retirementBlockersFormField = FormFieldBlueprint.make({
+  name: 'retirement-blockers',
+  params: {
+    field: () =>
+      import(
+        './components/MeshRetirementBlockers/MeshRetirementBlockersFormField'
+      ).then(m => m.MeshRetirementBlockersFormField),
+  },
+});
+
 /**
  * The mesh-lifecycle plugin for apps on the new frontend system: the API
  * client, the fleet page (with its nav entry), the lifecycle and alerts entity
- * cards, the history card, the mesh tab (`/mesh`) and the scaffolder field `ui:field: MeshClusterPicker`.
+ * cards, the history card, the mesh tab (`/mesh`) and the scaffolder fields `ui:field: MeshClusterPicker` and
+ * `ui:field: MeshRetirementBlockers`.
  *
  * @alpha
  */
@@ -117,5 +128,6 @@ export default createFrontendPlugin({
     entityHistoryCard,
     entityMeshContent,
     clusterPickerFormField,
+    retirementBlockersFormField,
   ],
 });

@@ -14,6 +14,7 @@ export {
   EntityMeshContent,
   MeshLifecycleFleetPage,
   MeshClusterPickerFieldExtension,
+  MeshRetirementBlockersFieldExtension,
 } from './plugin';
 export {
   MeshClusterPicker,
@@ -24,6 +25,11 @@ export type {
   MeshClusterPickerProps,
   MeshClusterPickerUiOptions,
 } from './components/MeshClusterPicker';
+export {
+  MeshRetirementBlockers,
+  MeshRetirementBlockersFieldSchema,
+} from './components/MeshRetirementBlockers';
+export type { MeshRetirementBlockersProps } from './components/MeshRetirementBlockers';
 export { meshLifecycleApiRef, MeshLifecycleClient } from './api';
 export type { MeshLifecycleApi } from './api';
 export { isMeshService, isMeshLifecycleAvailable } from './isMeshService';

@@ -14,6 +14,11 @@ import {
   MeshClusterPickerFieldSchema,
   meshClusterPickerValidation,
 } from './components/MeshClusterPicker';
+import {
+  MESH_RETIREMENT_BLOCKERS_NAME,
+  MeshRetirementBlockers,
+  MeshRetirementBlockersFieldSchema,
+} from './components/MeshRetirementBlockers';
 import { createFromTemplateRouteRef, rootRouteRef } from './routes';
 
 /**
@@ -66,6 +71,22 @@ export const MeshClusterPickerFieldExtension = meshLifecyclePlugin.provide(
     component: MeshClusterPicker,
     validation: meshClusterPickerValidation,
     schema: MeshClusterPickerFieldSchema.schema,
+  }),
+);
+
+/**
+ * Scaffolder field `ui:field: MeshRetirementBlockers`: the chosen service's
+ * retire conditions over the chosen drain window, before a retirement
+ * request is filed (the retire-service template). Place it inside the
+ * app's `<ScaffolderFieldExtensions>`.
+ *
+ * @public
+ */
+export const MeshRetirementBlockersFieldExtension = meshLifecyclePlugin.provide(
+  createScaffolderFieldExtension({
+    name: MESH_RETIREMENT_BLOCKERS_NAME,
+    component: MeshRetirementBlockers,
+    schema: MeshRetirementBlockersFieldSchema.schema,
   }),
 );
 

@@ -1,0 +1,6 @@
+export { MeshRetirementBlockers } from './MeshRetirementBlockers';
+export {
+  MESH_RETIREMENT_BLOCKERS_NAME,
+  MeshRetirementBlockersFieldSchema,
+} from './schema';
+export type { MeshRetirementBlockersProps } from './schema';
