@@ -161,7 +161,8 @@ function Unanswered(props: { answer: LifecycleResponse }) {
   );
 }
 
-function Gate(props: { gate: GateResult }) {
+/** A gate with its status, evidence and, unless it passes, how to pass it. */
+export function Gate(props: { gate: GateResult }) {
   const { gate } = props;
   return (
     <li>

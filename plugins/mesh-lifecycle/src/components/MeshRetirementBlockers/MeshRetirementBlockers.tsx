@@ -1,19 +1,12 @@
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Alert, Flex, Text } from '@backstage/ui';
-import { GateStatus } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import useAsync from 'react-use/esm/useAsync';
 import { meshLifecycleApiRef } from '../../api';
 import { phaseTitle } from '../PhaseStepper';
 import { PlainList } from '../common/PlainList';
-import { StatusIcon, Tone } from '../common/StatusIcon';
+import { Gate } from '../EntityLifecycleCard/LifecycleView';
 import { MeshRetirementBlockersProps } from './schema';
-
-const TONE: Record<GateStatus, Tone> = {
-  pass: 'success',
-  fail: 'danger',
-  unknown: 'unknown',
-};
 
 /** What a request files with: the retire conditions that must hold. */
 const PRECONDITIONS = [
@@ -83,21 +76,7 @@ export function MeshRetirementBlockers(props: MeshRetirementBlockersProps) {
       ) : (
         <PlainList label="Retire conditions" gap="2">
           {shown.map(g => (
-            <li key={g.id}>
-              <Flex gap="2" align="start">
-                <StatusIcon tone={TONE[g.status]} label={g.status} />
-                <Flex direction="column" gap="1">
-                  <Text variant="body-small" weight="bold">
-                    {g.title}
-                  </Text>
-                  {g.evidence.map(line => (
-                    <Text key={line} variant="body-small" color="secondary">
-                      {line}
-                    </Text>
-                  ))}
-                </Flex>
-              </Flex>
-            </li>
+            <Gate key={g.id} gate={g} />
           ))}
         </PlainList>
       );
