@@ -123,8 +123,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
           rules: meshConfig.phaseRules,
           recordedPhase: async entityRef =>
             (await history.history(entityRef, { limit: 1 }))[0]?.phase,
-          retirementNotice: entityRef => retirements.notice(entityRef),
-          retirementCompleted: entityRef => retirements.completed(entityRef),
+          retirementFacts: entityRef => retirements.lifecycleFacts(entityRef),
         });
         await scheduleHistory({
           scheduler,

@@ -101,11 +101,16 @@ describe.each(SUPPORTED_DATABASES)('retirements on %s', (_name, id) => {
     );
   });
 
+  const notice = async (ref: string) =>
+    (await store.lifecycleFacts(ref)).notice;
+  const completed = async (ref: string) =>
+    (await store.lifecycleFacts(ref)).completed;
+
   it('gives the newest request that notified the owners, for the gate owners-notified', async () => {
     const ref = 'component:default/legacy-pricing-service';
-    expect(await store.notice(ref)).toBeUndefined();
+    expect(await notice(ref)).toBeUndefined();
     await store.record(request({ state: 'refused' }));
-    expect(await store.notice(ref)).toBeUndefined();
+    expect(await notice(ref)).toBeUndefined();
     const notified = {
       at: '2026-12-05T10:00:05.000Z',
       owners: ['group:default/team-inventory'],
@@ -116,23 +121,21 @@ describe.each(SUPPORTED_DATABASES)('retirements on %s', (_name, id) => {
     await store.record(
       request({ id: 'task-2', requestedAt: '2026-12-06T10:00:00.000Z' }),
     );
-    expect(await store.notice(ref)).toEqual({
+    expect(await notice(ref)).toEqual({
       requestId: 'task-1',
       at: notified.at,
       owners: notified.owners,
     });
-    expect(
-      await store.notice('component:default/cart-service'),
-    ).toBeUndefined();
+    expect(await notice('component:default/cart-service')).toBeUndefined();
   });
 
   it('tells whether the newest request of a service completed', async () => {
     const ref = 'component:default/legacy-pricing-service';
-    expect(await store.completed(ref)).toBeUndefined();
+    expect(await completed(ref)).toBeUndefined();
     await store.record(
       request({ state: 'completed', finishedAt: '2026-12-05T10:05:00.000Z' }),
     );
-    expect(await store.completed(ref)).toEqual({
+    expect(await completed(ref)).toEqual({
       requestId: 'task-1',
       at: '2026-12-05T10:05:00.000Z',
     });
@@ -140,7 +143,7 @@ describe.each(SUPPORTED_DATABASES)('retirements on %s', (_name, id) => {
     await store.record(
       request({ id: 'task-2', requestedAt: '2026-12-06T10:00:00.000Z' }),
     );
-    expect(await store.completed(ref)).toBeUndefined();
+    expect(await completed(ref)).toBeUndefined();
   });
 
   it('lists the newest request of each service that is not completed', async () => {

@@ -101,6 +101,20 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+/** Newest request first; the id breaks ties of the same second. */
+const NEWEST_FIRST = [
+  { column: 'requested_at', order: 'desc' as const },
+  { column: 'id', order: 'desc' as const },
+];
+
+/** What a service's retirement requests tell its lifecycle. */
+export interface RetirementFacts {
+  /** The newest request that notified its dependents' owners. */
+  notice?: { requestId: string; at: string; owners: string[] };
+  /** Its newest request, when it completed. */
+  completed?: { requestId: string; at: string };
+}
+
 const objectKey = (o: ArchivedObjectRecord) =>
   [o.apiVersion, o.kind, o.namespace ?? '', o.name, o.uid ?? ''].join('/');
 
@@ -168,41 +182,34 @@ export class RetirementStore {
   }
 
   /**
-   * The notice of the newest request of a service that notified its
-   * dependents' owners, if any (the retire gate owners-notified).
+   * What a service's retirement requests tell its lifecycle, in one read:
+   * the newest request that notified its dependents' owners (the gate
+   * owners-notified), and whether its newest request completed (it was
+   * decommissioned).
    */
-  async notice(
-    entityRef: string,
-  ): Promise<{ requestId: string; at: string; owners: string[] } | undefined> {
-    const rows: Array<{ id: string; record: string }> = await this.client(TABLE)
+  async lifecycleFacts(entityRef: string): Promise<RetirementFacts> {
+    const rows: Array<{ record: string }> = await this.client(TABLE)
       .where({ entity_ref: normalizeEntityRef(entityRef) })
-      .orderBy('requested_at', 'desc')
-      .select('id', 'record');
-    for (const row of rows) {
-      const { notified } = parseRetirementRecord(JSON.parse(row.record));
-      if (notified) {
-        return { requestId: row.id, at: notified.at, owners: notified.owners };
-      }
+      .orderBy(NEWEST_FIRST)
+      .select('record');
+    const records = rows.map(r => parseRetirementRecord(JSON.parse(r.record)));
+    const facts: RetirementFacts = {};
+    const notified = records.find(r => r.notified);
+    if (notified?.notified) {
+      facts.notice = {
+        requestId: notified.id,
+        at: notified.notified.at,
+        owners: notified.notified.owners,
+      };
     }
-    return undefined;
-  }
-
-  /** Its newest request, when it completed: the service was decommissioned. */
-  async completed(
-    entityRef: string,
-  ): Promise<{ requestId: string; at: string } | undefined> {
-    const [row]: Array<{ id: string; record: string }> = await this.client(
-      TABLE,
-    )
-      .where({ entity_ref: normalizeEntityRef(entityRef) })
-      .orderBy('requested_at', 'desc')
-      .limit(1)
-      .select('id', 'record');
-    if (!row) return undefined;
-    const record = parseRetirementRecord(JSON.parse(row.record));
-    return record.state === 'completed'
-      ? { requestId: record.id, at: record.finishedAt ?? record.updatedAt }
-      : undefined;
+    const [newest] = records;
+    if (newest?.state === 'completed') {
+      facts.completed = {
+        requestId: newest.id,
+        at: newest.finishedAt ?? newest.updatedAt,
+      };
+    }
+    return facts;
   }
 
   /**
@@ -210,19 +217,27 @@ export class RetirementStore {
    * requested, running, refused or stopped — what still wants retiring.
    */
   async openRequests(): Promise<RetirementRecord[]> {
-    const rows: Array<{ entity_ref: string; record: string }> =
+    // The newest request of each service from the index columns alone;
+    // then the records of the open ones only.
+    const rows: Array<{ id: string; entity_ref: string; state: string }> =
       await this.client(TABLE)
-        .orderBy('requested_at', 'desc')
-        .select('entity_ref', 'record');
+        .orderBy(NEWEST_FIRST)
+        .select('id', 'entity_ref', 'state');
     const seen = new Set<string>();
-    const open: RetirementRecord[] = [];
+    const open: string[] = [];
     for (const row of rows) {
       if (seen.has(row.entity_ref)) continue;
       seen.add(row.entity_ref);
-      const record = parseRetirementRecord(JSON.parse(row.record));
-      if (record.state !== 'completed') open.push(record);
+      if (row.state !== 'completed') open.push(row.id);
     }
-    return open;
+    if (open.length === 0) return [];
+    const records: Array<{ id: string; record: string }> = await this.client(
+      TABLE,
+    )
+      .whereIn('id', open)
+      .select('id', 'record');
+    const byId = new Map(records.map(r => [r.id, r.record]));
+    return open.map(id => parseRetirementRecord(JSON.parse(byId.get(id)!)));
   }
 
   /** A service's requests, newest first. */
@@ -233,10 +248,7 @@ export class RetirementStore {
     const limit = readLimit(options.limit, { default: 10, max: MAX_LIMIT });
     const rows: Array<{ record: string }> = await this.client(TABLE)
       .where({ entity_ref: normalizeEntityRef(entityRef) })
-      .orderBy([
-        { column: 'requested_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
+      .orderBy(NEWEST_FIRST)
       .limit(limit)
       .select('record');
     return rows.map(r => parseRetirementRecord(JSON.parse(r.record)));

@@ -34,6 +34,7 @@ import {
 import { KUBERNETES_RESOURCES } from '../clusters/resources';
 import { AlertsReader } from './AlertsReader';
 import { ClusterMeshReader, MeshCluster } from './ClusterMeshReader';
+import { RetirementFacts } from '../retirements/RetirementStore';
 import { DependenciesReader } from './DependenciesReader';
 import { ownedBy } from './ownership';
 import { readMeshConfigSnapshot } from './readMeshConfigSnapshot';
@@ -68,12 +69,9 @@ export class LifecycleReader {
   private readonly recordedPhase?: (
     entityRef: string,
   ) => Promise<LifecyclePhase | undefined>;
-  private readonly retirementNotice?: (
+  private readonly retirementFacts?: (
     entityRef: string,
-  ) => Promise<GateInput['notified']>;
-  private readonly retirementCompleted?: (
-    entityRef: string,
-  ) => Promise<{ requestId: string; at: string } | undefined>;
+  ) => Promise<RetirementFacts>;
 
   constructor(options: {
     clusters: MeshCluster[];
@@ -89,12 +87,8 @@ export class LifecycleReader {
      * leaves the phase uncertain.
      */
     recordedPhase?: (entityRef: string) => Promise<LifecyclePhase | undefined>;
-    /** The newest retirement request that notified the dependents' owners. */
-    retirementNotice?: (entityRef: string) => Promise<GateInput['notified']>;
-    /** Its newest retirement request, if it completed. */
-    retirementCompleted?: (
-      entityRef: string,
-    ) => Promise<{ requestId: string; at: string } | undefined>;
+    /** What its retirement requests tell: whom they notified, whether it was retired. */
+    retirementFacts?: (entityRef: string) => Promise<RetirementFacts>;
   }) {
     this.clusters = options.clusters;
     this.mesh = options.mesh;
@@ -105,8 +99,7 @@ export class LifecycleReader {
     this.thresholds = options.thresholds ?? {};
     this.rules = options.rules;
     this.recordedPhase = options.recordedPhase;
-    this.retirementNotice = options.retirementNotice;
-    this.retirementCompleted = options.retirementCompleted;
+    this.retirementFacts = options.retirementFacts;
   }
 
   async read(
@@ -146,7 +139,6 @@ export class LifecycleReader {
       dependencies,
       quiet,
       recorded,
-      notice,
       retirement,
     ] = await Promise.all([
       this.mesh.read(declaration),
@@ -179,7 +171,6 @@ export class LifecycleReader {
           )
         : undefined,
       this.recorded(declaration.entityRef),
-      this.notice(declaration.entityRef),
       this.retirement(declaration.entityRef),
     ]);
 
@@ -199,7 +190,7 @@ export class LifecycleReader {
       traffic: trend,
       rules: this.rules,
       ...(recorded ? { recorded } : {}),
-      ...(retirement ? { retirement } : {}),
+      ...(retirement ? { retirement: retirement.phase } : {}),
     });
 
     const validation: LifecycleResponse['validation'] = objects.map(o =>
@@ -240,7 +231,7 @@ export class LifecycleReader {
         : {}),
       ...alertRules(alerts),
       ...dependents(dependencies),
-      ...(notice ? { notified: notice } : {}),
+      ...(retirement?.notified ? { notified: retirement.notified } : {}),
     };
     const gates = evaluateGates(phase.phase, gateInput);
 
@@ -282,31 +273,34 @@ export class LifecycleReader {
   }
 
   /** The last recorded phase; none when the history cannot tell. */
-  /** Whether a retirement request decommissioned it; unknown when unread. */
-  private async retirement(
-    entityRef: string,
-  ): Promise<PhaseInput['retirement']> {
-    if (!this.retirementCompleted) return undefined;
+  /**
+   * What its retirement requests tell the phase (retired or not) and the
+   * gate owners-notified; both unknown, with the reason, when unread.
+   */
+  private async retirement(entityRef: string): Promise<
+    | {
+        phase: NonNullable<PhaseInput['retirement']>;
+        notified?: GateInput['notified'];
+      }
+    | undefined
+  > {
+    if (!this.retirementFacts) return undefined;
+    const source = 'retirement requests';
     try {
-      const completed = await this.retirementCompleted(entityRef);
-      return completed ? { completed } : {};
+      const { notice, completed } = await this.retirementFacts(entityRef);
+      return {
+        phase: completed ? { completed } : {},
+        ...(notice ? { notified: { source, ...notice } } : {}),
+      };
     } catch (error) {
-      return { error: sourceError(error).message };
-    }
-  }
-
-  /** Not read is not notified: the gate stays shut. */
-  private async notice(entityRef: string): Promise<GateInput['notified']> {
-    if (!this.retirementNotice) return undefined;
-    try {
-      return await this.retirementNotice(entityRef);
-    } catch (error) {
+      const { message } = sourceError(error);
       this.logger.warn(
-        `Could not read the retirement requests of ${entityRef}: ${
-          sourceError(error).message
-        }`,
+        `Could not read the retirement requests of ${entityRef}: ${message}`,
       );
-      return undefined;
+      return {
+        phase: { error: message },
+        notified: { source, error: message },
+      };
     }
   }
 

@@ -375,6 +375,7 @@ describe('evaluateGates', () => {
         'operate',
         input({
           notified: {
+            source: 'retirement requests',
             requestId: 'task-1.decommission',
             at: '2026-12-06T01:00:00.000Z',
             owners,
@@ -391,6 +392,25 @@ describe('evaluateGates', () => {
     expect(notified([])?.evidence).toEqual([
       'no dependent, nobody to notify by retirement request task-1.decommission on 2026-12-06',
     ]);
+  });
+
+  it('does not know whether the owners were told when the retirement requests cannot be read', () => {
+    expect(
+      evaluateGates(
+        'operate',
+        input({
+          notified: {
+            source: 'retirement requests',
+            error: 'database is locked',
+          },
+        }),
+      ).gates.find(g => g.id === 'owners-notified'),
+    ).toMatchObject({
+      status: 'unknown',
+      evidence: [
+        'the retirement requests could not be read: database is locked',
+      ],
+    });
   });
 
   it('uses the entity’s thresholds', () => {

@@ -168,8 +168,11 @@ export interface GateInput {
   alertRules?: Sourced<{ rules: Array<{ name: string; query: string }> }>;
   /** Catalog entities that declare a dependency on it or consume its APIs. */
   dependents?: Sourced<{ entityRefs: string[] }>;
-  /** The newest retirement request that notified its dependents' owners. */
-  notified?: { requestId: string; at: string; owners: string[] };
+  /**
+   * The newest retirement request that notified its dependents' owners, or
+   * why the requests could not be read.
+   */
+  notified?: Sourced<{ requestId: string; at: string; owners: string[] }>;
 }
 
 /**
@@ -671,6 +674,15 @@ const ownersNotified: Check = ({ declaration, notified }) => {
       sources: ['catalog'],
     };
   }
+  if (notified?.error !== undefined) {
+    return {
+      status: 'unknown',
+      evidence: [
+        `the retirement requests could not be read: ${notified.error}`,
+      ],
+      sources: ['catalog', notified.source],
+    };
+  }
   if (notified) {
     return {
       status: 'pass',
@@ -684,7 +696,7 @@ const ownersNotified: Check = ({ declaration, notified }) => {
           10,
         )}`,
       ],
-      sources: ['retirement requests'],
+      sources: [notified.source],
     };
   }
   return {
