@@ -297,6 +297,43 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
     );
   });
 
+  it('deletes nothing while its pods stay, and records how far it got', async () => {
+    emulator.apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'legacy-pricing-service-v1-stuck',
+        namespace: 'shop',
+        labels: { app: LEGACY, version: 'v1' },
+      },
+      spec: { containers: [{ name: 'app', image: 'legacy:1' }] },
+    });
+    try {
+      const before = legacyObjects(emulator);
+      const result = await run({
+        entity: LEGACY_REF,
+        podsGoneTimeoutSeconds: 0,
+      });
+      expect(result.status).toBe('failed');
+      expect(result.log).toContain(
+        '1 pods still run 0 s after scaling to zero (legacy-pricing-service-v1-stuck); nothing was deleted',
+      );
+      expect(legacyObjects(emulator)).toEqual(before);
+      const [stopped] = (await retirements()).retirements;
+      expect(stopped.state).toBe('failed');
+      expect(stopped.message).toContain('pods still run');
+      // What it did before it stopped: marked and scaled, nothing deleted.
+      expect(stopped.steps.filter(s => s.step === 'mark')).toHaveLength(
+        before.length,
+      );
+      expect(
+        stopped.steps.filter(s => s.step !== 'mark').map(s => [s.step, s.name]),
+      ).toEqual([['scale', 'legacy-pricing-service-v1']]);
+    } finally {
+      emulator.remove('v1', 'Pod', 'shop', 'legacy-pricing-service-v1-stuck');
+    }
+  });
+
   it('lets one of two concurrent runs retire the service and refuses the other', async () => {
     const [a, b] = await Promise.all([
       run({ entity: LEGACY_REF }),

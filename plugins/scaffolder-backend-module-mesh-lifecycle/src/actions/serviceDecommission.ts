@@ -50,6 +50,7 @@ import {
 } from '../inputChecks';
 import { prepareShift } from '../traffic/prepareShift';
 import { runTrafficShift } from '../traffic/runTrafficShift';
+import { NoVirtualServiceError } from '../traffic/shiftTargets';
 import { examples } from './serviceDecommission.examples';
 import { DEFAULT_MIN_REQUESTS, TrafficShiftBackend } from './trafficShift';
 import { shiftDependencies } from './shiftDependencies';
@@ -385,13 +386,13 @@ export function createServiceDecommissionAction(
       const replacement = replacementRef ?? declaration.replacedBy;
       const replacementEntity =
         replacement && replacement !== 'none'
-          ? await catalog.getEntityByRef(replacement, { credentials })
+          ? await readEntityInput(
+              catalog,
+              'replacement',
+              replacement,
+              credentials,
+            )
           : undefined;
-      if (replacement && replacement !== 'none' && !replacementEntity) {
-        throw new InputError(
-          `The replacement ${replacement} is not in the catalog, or you may not see it`,
-        );
-      }
 
       const dryRun = input.dryRun === true || ctx.isDryRun === true;
       const id = requestId(ctx.task.id, ctx.step?.id);
@@ -570,7 +571,8 @@ export function createServiceDecommissionAction(
         }
       }
 
-      const steps: RetirementStepRecord[] = [];
+      // What the run did so far: recorded with a failure too.
+      let steps: RetirementStepRecord[] = [];
       try {
         // 2. What its VirtualService still routes to it goes to the replacement.
         const replacementTarget = replacementEntity
@@ -602,12 +604,7 @@ export function createServiceDecommissionAction(
                 })) as unknown as WeightedDestination[],
             });
           } catch (error) {
-            if (
-              !(error instanceof InputError) ||
-              !error.message.startsWith('No VirtualService of')
-            ) {
-              throw error;
-            }
+            if (!(error instanceof NoVirtualServiceError)) throw error;
             ctx.logger.info(
               `Step 2, migration: no VirtualService routes it in ${namespace}, nothing to move`,
             );
@@ -683,8 +680,9 @@ export function createServiceDecommissionAction(
             log: message => ctx.logger.info(message),
             // The card shows how far a running request got.
             progress: async soFar => {
+              steps = soFar;
               try {
-                await save({ state: 'running', steps: soFar });
+                await save({ state: 'running', steps });
               } catch (error) {
                 ctx.logger.warn(
                   `Progress could not be recorded: ${
@@ -695,7 +693,7 @@ export function createServiceDecommissionAction(
             },
           },
         );
-        steps.push(...done.steps);
+        steps = done.steps;
         await save({ state: 'completed', steps });
         ctx.logger.info(
           `${entityRef} is retired from ${cluster}/${namespace}: ${

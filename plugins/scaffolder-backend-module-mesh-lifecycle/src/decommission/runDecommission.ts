@@ -42,7 +42,7 @@ export interface DecommissionDependencies {
   /** Waits between looks at the pods. */
   sleep(ms: number): Promise<void>;
   log(message: string): void;
-  /** Told what was done so far after the marks, the archive and each deletion. */
+  /** Told what was done so far after the marks, the scale, the archive and each deletion. */
   progress?(steps: RetirementStepRecord[]): Promise<void>;
 }
 
@@ -174,6 +174,7 @@ export async function runDecommission(
     deps.log(`${labelOf(w)}: ${outcome}`);
   }
   if (plan.scale.length) {
+    await deps.progress?.([...reports]);
     const deadline = Date.now() + (input.podsGoneTimeoutSeconds ?? 300) * 1000;
     let left: string[] = [];
     for (;;) {

@@ -35,6 +35,9 @@ async function listOrNotServed(
   }
 }
 
+/** No VirtualService of the namespace routes the service. */
+export class NoVirtualServiceError extends InputError {}
+
 /**
  * The VirtualService a shift moves and the `networking.istio.io` version
  * the cluster serves: the one named, else the only one of the namespace
@@ -97,15 +100,18 @@ export async function findVirtualService(
               )
             );
           });
-      if (found.length !== 1) {
+      if (found.length === 0) {
+        throw new NoVirtualServiceError(
+          `No VirtualService of ${namespace} routes the service: give virtualService (the namespace has ${
+            vs.map(v => v.metadata.name).join(', ') || 'none'
+          })`,
+        );
+      }
+      if (found.length > 1) {
         throw new InputError(
-          found.length === 0
-            ? `No VirtualService of ${namespace} routes the service: give virtualService (the namespace has ${
-                vs.map(v => v.metadata.name).join(', ') || 'none'
-              })`
-            : `Several VirtualServices of ${namespace} route the service (${found
-                .map(v => v.metadata.name)
-                .join(', ')}): give virtualService`,
+          `Several VirtualServices of ${namespace} route the service (${found
+            .map(v => v.metadata.name)
+            .join(', ')}): give virtualService`,
         );
       }
     }
