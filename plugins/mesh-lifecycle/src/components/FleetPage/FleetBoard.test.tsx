@@ -54,6 +54,18 @@ function render() {
   });
 }
 
+/** The backend's route failing as with a locked database. */
+const lockedDatabase = (route: string) =>
+  http.get(`*/api/mesh-lifecycle/${route}`, () =>
+    HttpResponse.json(
+      {
+        error: { name: 'Error', message: 'database is locked' },
+        response: { statusCode: 500 },
+      },
+      { status: 500 },
+    ),
+  );
+
 const rowOf = (name: string) =>
   screen.getByRole('link', { name }).closest('[role="row"]') as HTMLElement;
 
@@ -98,18 +110,7 @@ describe('the fleet board, answered as the demo backend answers', () => {
   });
 
   it('shows the catalog rows and says what is missing when the recorded lifecycle fails', async () => {
-    server.use(
-      http.get('*/api/mesh-lifecycle/fleet/phases', () =>
-        HttpResponse.json(
-          {
-            error: { name: 'Error', message: 'database is locked' },
-            response: { statusCode: 500 },
-          },
-          { status: 500 },
-        ),
-      ),
-      recordedBackend(),
-    );
+    server.use(lockedDatabase('fleet/phases'), recordedBackend());
     await render();
     expect(
       await screen.findByText(
@@ -181,18 +182,7 @@ describe('the fleet board, answered as the demo backend answers', () => {
   });
 
   it('still shows the board when the open requests cannot be read, and says so', async () => {
-    server.use(
-      http.get('*/api/mesh-lifecycle/retirements', () =>
-        HttpResponse.json(
-          {
-            error: { name: 'Error', message: 'database is locked' },
-            response: { statusCode: 500 },
-          },
-          { status: 500 },
-        ),
-      ),
-      recordedBackend(),
-    );
+    server.use(lockedDatabase('retirements'), recordedBackend());
     await render();
     expect(
       await screen.findByText(
