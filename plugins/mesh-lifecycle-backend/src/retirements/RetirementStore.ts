@@ -237,7 +237,7 @@ export class RetirementStore {
       .whereIn('id', open)
       .select('id', 'record');
     const byId = new Map(records.map(r => [r.id, r.record]));
-    return open.map(id => parseRetirementRecord(JSON.parse(byId.get(id)!)));
+    return open.map(key => parseRetirementRecord(JSON.parse(byId.get(key)!)));
   }
 
   /** A service's requests, newest first. */
