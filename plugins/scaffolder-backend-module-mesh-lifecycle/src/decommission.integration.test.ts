@@ -28,7 +28,8 @@ import {
   startKubernetesEmulator,
   startPrometheus,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
-import { Server } from 'node:http';
+import { Server, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import meshLifecycleModule from '.';
 import {
   backendCaller,
@@ -63,6 +64,32 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
   const { call } = backendCaller(() => server);
   /** What the scaffolder module sent through the notifications service. */
   const sent: NotificationSendOptions[] = [];
+  /**
+   * The repository legacy-pricing-service's entity was read from: a host
+   * with no pull request step in the template (not GitHub or GitLab).
+   */
+  const CATALOG_INFO = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ${LEGACY}
+spec:
+  type: service
+  lifecycle: deprecated
+  owner: team-platform
+`;
+  const repository = createServer((req, res) => {
+    if (req.url === '/acme/legacy-pricing-service/catalog-info.yaml') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(CATALOG_INFO);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  const catalogInfoUrl = () =>
+    `http://127.0.0.1:${
+      (repository.address() as AddressInfo).port
+    }/acme/legacy-pricing-service/catalog-info.yaml`;
 
   const writes = () =>
     ['patch', 'update', 'create', 'delete'].reduce(
@@ -100,13 +127,32 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
       manifests: PROD_MANIFESTS,
     });
     prometheus = await startPrometheus({ backfill: shopTelemetry() });
+    await new Promise<void>(resolve =>
+      repository.listen(0, '127.0.0.1', resolve),
+    );
     const backend = await startTestBackend({
       features: [
         scaffolderPlugin,
         meshLifecycleModule,
         meshLifecyclePlugin,
         catalogServiceMock.factory({
-          entities: [...SHOP_ENTITIES, await templateEntity('retire-service')],
+          entities: [
+            ...SHOP_ENTITIES.map(entity =>
+              entity.metadata.name === LEGACY
+                ? {
+                    ...entity,
+                    metadata: {
+                      ...entity.metadata,
+                      annotations: {
+                        ...entity.metadata.annotations,
+                        'backstage.io/managed-by-location': `url:${catalogInfoUrl()}`,
+                      },
+                    },
+                  }
+                : entity,
+            ),
+            await templateEntity('retire-service'),
+          ],
         }),
         // The outsider may run templates, not retire services.
         permissionsDenying(meshDecommissionPermission.name, OUTSIDER),
@@ -120,7 +166,14 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
           }),
         }),
         mockServices.rootConfig.factory({
-          data: { meshLifecycle: shopConfig(emulator, prometheus) },
+          data: {
+            meshLifecycle: shopConfig(emulator, prometheus),
+            backend: {
+              reading: {
+                allow: [{ host: new URL(catalogInfoUrl()).host }],
+              },
+            },
+          },
         }),
       ],
     });
@@ -138,6 +191,7 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
     await stopBackend?.();
     await prometheus?.stop();
     await emulator?.stop();
+    repository.close();
   });
 
   it('refuses a service with live callers, naming them with their owners and rates, and changes nothing', async () => {
@@ -289,6 +343,17 @@ describe('mesh:service:decommission through the scaffolder, on an emulated clust
       /^Step 3, mark decommissioning: .*\n\nStep 3, scale to zero/,
     );
     expect(text[1].content.trim()).toBe('None: every retire condition holds.');
+    // Its catalog file, read from where the catalog read it and changed;
+    // no pull request step reaches that host, so it is there to apply by hand.
+    expect(text[2].content).toBe(
+      `${LEGACY_REF}: spec.lifecycle set to retired in catalog-change/catalog-info.yaml
+
+Not proposed: there is no pull request step for ${catalogInfoUrl()}. Apply this there by hand:
+
+\`\`\`yaml
+${CATALOG_INFO.replace('lifecycle: deprecated', 'lifecycle: retired')}\`\`\`
+`,
+    );
     expect(output.archive.map(o => `${o.kind}/${o.name}`).sort()).toEqual(
       archive.objects.map(o => `${o.kind}/${o.name}`).sort(),
     );

@@ -37,12 +37,13 @@ describe('mesh:catalog:retire', () => {
     async (_description, example) => {
       const output = await run(yaml.parse(example).steps[0].input);
       expect(output).toHaveBeenCalledWith('changed', true);
-      expect(workspace.content()).toEqual({
-        'catalog-info.yaml': CATALOG_INFO.replace(
-          'lifecycle: deprecated',
-          'lifecycle: retired',
-        ),
-      });
+      const retired = CATALOG_INFO.replace(
+        'lifecycle: deprecated',
+        'lifecycle: retired',
+      );
+      expect(workspace.content()).toEqual({ 'catalog-info.yaml': retired });
+      // The changed file, for a request made by hand.
+      expect(output).toHaveBeenCalledWith('content', retired);
     },
   );
 

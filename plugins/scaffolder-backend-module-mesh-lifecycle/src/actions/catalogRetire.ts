@@ -52,6 +52,12 @@ export function createCatalogRetireAction() {
             .describe('Whether the file changed (false: retired already)'),
         summary: z =>
           z.string().describe('One line saying what changed, for the request'),
+        content: z =>
+          z
+            .string()
+            .describe(
+              'The changed file, for a request made by hand where no publish action reaches',
+            ),
       },
     },
     async handler(ctx) {
@@ -78,6 +84,7 @@ export function createCatalogRetireAction() {
       ctx.logger.info(changed ? summary : `${summary} already`);
       ctx.output('changed', changed);
       ctx.output('summary', summary);
+      ctx.output('content', text);
     },
   });
 }

@@ -46,6 +46,30 @@ describe('retireCatalogEntity', () => {
     });
   });
 
+  it('changes only the lifecycle, leaving long lines, quoting and spacing as written', () => {
+    const written = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name:   legacy-pricing-service
+  description: The original monolith-era pricing engine, being retired in favour of pricing-service, which is longer than eighty columns.
+  tags: [java,   "legacy"]
+spec:
+  lifecycle: "deprecated"
+  type: service
+`;
+    expect(retireCatalogEntity(written, legacy, 'retired')).toEqual({
+      text: written.replace('lifecycle: "deprecated"', 'lifecycle: retired'),
+      changed: true,
+    });
+    // No lifecycle yet: one is added, and long lines are not folded.
+    const without = written.replace('  lifecycle: "deprecated"\n', '');
+    const { text } = retireCatalogEntity(without, legacy, 'retired');
+    expect(text).toContain('lifecycle: retired');
+    expect(text).toContain(
+      'description: The original monolith-era pricing engine, being retired in favour of pricing-service, which is longer than eighty columns.\n',
+    );
+  });
+
   it('removes the entity’s document, or the whole file when it was the only one', () => {
     const { text } = retireCatalogEntity(FILE, legacy, 'removed');
     expect(text).toContain('name: legacy-pricing-api');

@@ -5,6 +5,9 @@ import { isMap, isScalar, parseAllDocuments } from 'yaml';
 /** What retiring an entity does to its catalog file. */
 export type CatalogRetirement = 'retired' | 'removed';
 
+/** Long lines stay as written instead of folded at 80 columns. */
+const UNFOLDED = { lineWidth: 0 };
+
 const text = (value: unknown) =>
   isScalar(value) ? String(value.value) : undefined;
 
@@ -62,7 +65,7 @@ export function retireCatalogEntity(
     }
     // The first document left needs no `---` of its own.
     return {
-      text: rest.map(d => d.toString()).join(''),
+      text: rest.map(d => d.toString(UNFOLDED)).join(''),
       changed: true,
     };
   }
@@ -71,7 +74,20 @@ export function retireCatalogEntity(
       `${entity.kind}:${entity.namespace}/${entity.name} has no spec to set its lifecycle in`,
     );
   }
-  const changed = text(doc.getIn(['spec', 'lifecycle'], true)) !== 'retired';
+  const lifecycle = doc.getIn(['spec', 'lifecycle'], true);
+  if (text(lifecycle) === 'retired') return { text: source, changed: false };
+  if (isScalar(lifecycle) && lifecycle.range) {
+    // Only the value is replaced: the rest of the file stays byte for byte,
+    // so the request's diff is one line.
+    const [start, end] = lifecycle.range;
+    return {
+      text: `${source.slice(0, start)}retired${source.slice(end)}`,
+      changed: true,
+    };
+  }
   doc.setIn(['spec', 'lifecycle'], 'retired');
-  return { text: documents.map(d => d.toString()).join(''), changed };
+  return {
+    text: documents.map(d => d.toString(UNFOLDED)).join(''),
+    changed: true,
+  };
 }
