@@ -1,5 +1,4 @@
 import {
-  Entity,
   KindValidator,
   apiEntityV1alpha1Validator,
   componentEntityV1alpha1Validator,
@@ -16,23 +15,9 @@ import {
   LIFECYCLE_PHASES,
   readServiceDeclaration,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
-import { readFileSync, readdirSync } from 'fs';
-import { join } from 'path';
-import yaml from 'yaml';
+import { exampleCatalogEntities } from './__testUtils__/exampleCatalog';
 
-const folder = join(__dirname, '../../catalog');
-
-function load(): Entity[] {
-  return readdirSync(folder)
-    .filter(file => file.endsWith('.yaml'))
-    .flatMap(file =>
-      yaml
-        .parseAllDocuments(readFileSync(join(folder, file), 'utf8'))
-        .map(doc => doc.toJS() as Entity),
-    );
-}
-
-const entities = load();
+const entities = exampleCatalogEntities();
 const refs = new Set(entities.map(e => stringifyEntityRef(e)));
 const services = entities.filter(
   e => e.kind === 'Component' && e.spec?.type === 'service',

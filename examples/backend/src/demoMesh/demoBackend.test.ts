@@ -13,7 +13,7 @@ import {
   TrafficResponse,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { groundTruth } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
-import { readFileSync, readdirSync } from 'fs';
+import { readFileSync } from 'fs';
 import { mkdtemp, rm } from 'fs/promises';
 import { Server } from 'http';
 import { AddressInfo, createServer } from 'net';
@@ -21,6 +21,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import request from 'supertest';
 import yaml from 'yaml';
+import { exampleCatalogEntities } from '../__testUtils__/exampleCatalog';
 import { DemoMesh, startDemoMesh } from './startDemoMesh';
 import { createDemoTrafficModels } from './trafficModels';
 
@@ -42,15 +43,9 @@ async function freePort(): Promise<number> {
  * (the mock catalog serves entities as given).
  */
 function exampleEntities(): Entity[] {
-  const folder = join(examples, 'catalog');
-  const entities = readdirSync(folder)
-    .filter(file => file.endsWith('.yaml'))
-    .flatMap(file =>
-      yaml
-        .parseAllDocuments(readFileSync(join(folder, file), 'utf8'))
-        .map(doc => doc.toJS() as Entity),
-    )
-    .filter(entity => entity.kind !== 'Location');
+  const entities = exampleCatalogEntities().filter(
+    entity => entity.kind !== 'Location',
+  );
   const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
   const relate = (
     source: Entity,

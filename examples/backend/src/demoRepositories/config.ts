@@ -15,3 +15,14 @@ export function readRepositoriesDir(
   const dir = config.getOptionalString('meshLifecycleDemo.repositoriesDir');
   return dir === undefined ? undefined : resolve(dir);
 }
+
+/**
+ * The folder of repositories copied in afresh at each start
+ * (`meshLifecycleDemo.seedRepositoriesDir`): one folder per repository.
+ */
+export function readSeedRepositoriesDir(
+  config: RootConfigService,
+): string | undefined {
+  const dir = config.getOptionalString('meshLifecycleDemo.seedRepositoriesDir');
+  return dir === undefined ? undefined : resolve(dir);
+}

@@ -3,7 +3,30 @@ import { createReadStream } from 'fs';
 import fs from 'fs/promises';
 import { IncomingMessage, ServerResponse } from 'http';
 import path from 'path';
+import { DemoPullRequest, DemoPullRequests } from './demoPullRequests';
+import { pullRequestPage } from './pullRequestPage';
 import { requestedFile } from './repositoryPaths';
+
+/** Options of {@link createDemoRepositoriesHandler}. */
+export interface DemoRepositoriesHandlerOptions {
+  /** Serves and merges these pull requests under `/-/pulls/`. */
+  pullRequests?: DemoPullRequests;
+  /** Called after a merge, e.g. to have the catalog read the change. */
+  onMerged?: (pull: DemoPullRequest) => Promise<void>;
+  /** Where a failed `onMerged` is reported. */
+  warn?: (message: string) => void;
+}
+
+function sendHtml(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+    // The page runs no script and posts only to this route.
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  });
+  res.end(body);
+}
 
 function sendText(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, {
@@ -38,14 +61,78 @@ async function realPath(p: string): Promise<string | undefined> {
   }
 }
 
+const PULL_PATH = /^\/-\/pulls\/([^/]+)\/([1-9]\d{0,8})(\/merge)?$/;
+
+async function servePullRequest(
+  options: DemoRepositoriesHandlerOptions,
+  pullRequests: DemoPullRequests,
+  match: RegExpExecArray,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const [, repository, numberText, merge] = match;
+  const number = Number(numberText);
+  if (merge ? req.method !== 'POST' : req.method !== 'GET') {
+    sendText(res, 405, 'Method not allowed\n');
+    return;
+  }
+  const pull = await pullRequests.get(repository, number);
+  if (!pull) {
+    sendText(res, 404, 'Not found\n');
+    return;
+  }
+  if (!merge) {
+    sendHtml(res, 200, pullRequestPage(pull));
+    return;
+  }
+  let merged: DemoPullRequest;
+  try {
+    merged = await pullRequests.merge(pull.repository, number);
+  } catch (error) {
+    if ((error as Error).name !== 'ConflictError') throw error;
+    sendHtml(res, 409, pullRequestPage(pull, (error as Error).message));
+    return;
+  }
+  try {
+    await options.onMerged?.(merged);
+  } catch (error) {
+    options.warn?.(
+      `Merged pull request #${number} on ${
+        pull.repository
+      }, but could not have the catalog read it: ${(error as Error).message}`,
+    );
+  }
+  // Back to the request's page, which now says it is merged.
+  res.writeHead(303, { location: `../${number}` });
+  res.end();
+}
+
 /**
- * A read-only HTTP handler over the demo repositories: `GET /<name>/` lists
- * a repository's files, `GET /<name>/<path>` serves one as plain text (never
+ * An HTTP handler over the demo repositories: `GET /<name>/` lists a
+ * repository's files, `GET /<name>/<path>` serves one as plain text (never
  * as HTML). Anything outside the repositories folder, links included, is a
- * 404.
+ * 404. With pull requests: `GET /-/pulls/<name>/<number>` shows one and
+ * `POST /-/pulls/<name>/<number>/merge` merges it (`-` is no repository
+ * name).
  */
-export function createDemoRepositoriesHandler(repositoriesDir: string) {
+export function createDemoRepositoriesHandler(
+  repositoriesDir: string,
+  options: DemoRepositoriesHandlerOptions = {},
+) {
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    const pullMatch = PULL_PATH.exec(
+      new URL(req.url ?? '/', 'http://localhost').pathname,
+    );
+    if (pullMatch && options.pullRequests) {
+      await servePullRequest(
+        options,
+        options.pullRequests,
+        pullMatch,
+        req,
+        res,
+      );
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendText(res, 405, 'Method not allowed\n');
       return;

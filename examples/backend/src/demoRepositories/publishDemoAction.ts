@@ -2,6 +2,7 @@ import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'fs/promises';
 import { repositoryDir } from './repositoryPaths';
+import { urlOf } from './urls';
 
 /** Options of {@link createPublishDemoAction}. */
 export interface PublishDemoActionOptions {
@@ -9,15 +10,6 @@ export interface PublishDemoActionOptions {
   repositoriesDir: string;
   /** External base URL of the demo repositories route. */
   baseUrl: string;
-}
-
-function urlOf(baseUrl: string, ...segments: string[]): string {
-  const url = new URL(baseUrl);
-  url.pathname = [
-    url.pathname.replace(/\/+$/, ''),
-    ...segments.map(encodeURIComponent),
-  ].join('/');
-  return url.toString();
 }
 
 /**
