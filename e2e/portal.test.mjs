@@ -782,13 +782,19 @@ describe('legacy-pricing-service, retired from its entity page', () => {
     await page.getByText('component:default/legacy-pricing-service').waitFor();
     await shot('retire-review');
     await page.getByRole('button', { name: /^Create/ }).click();
-    // The plan first (a dry run), then the run.
+    // The plan first (a dry run), then the run, then the catalog change.
+    await page
+      .getByText(/Opened pull request #\d+ on legacy-pricing-service/)
+      .first()
+      .waitFor({ timeout: 180_000 });
+    // The run's own lines, scrolled to by the log's search.
+    await page.getByPlaceholder('Search').fill('is retired from');
     await page
       .getByText(
         /is retired from prod\/shop: \d+ objects deleted, each archived first/,
       )
       .first()
-      .waitFor({ timeout: 180_000 });
+      .waitFor();
     await page
       .getByText(
         /^Step 5, delete in this order, in the foreground: VirtualService legacy-pricing-service/,
@@ -800,6 +806,14 @@ describe('legacy-pricing-service, retired from its entity page', () => {
       .first()
       .waitFor();
     await shot('retire-done');
+    // Its catalog change, proposed in the repository its entity is read from.
+    const pullRequestUrl = await page
+      .getByRole('link', { name: 'Catalog change (pull request)' })
+      .getAttribute('href');
+    assert.match(
+      pullRequestUrl,
+      /\/api\/demo-repositories\/-\/pulls\/legacy-pricing-service\/\d+$/,
+    );
 
     await page.goto(
       `${appUrl}/catalog/default/component/legacy-pricing-service`,
@@ -841,6 +855,40 @@ describe('legacy-pricing-service, retired from its entity page', () => {
     await part.scrollIntoViewIfNeeded();
     await shot('entity-legacy-pricing-service-retired');
     await expectAccessible('entity-legacy-pricing-service-retired');
+
+    // The pull request: its one-line change, merged; the catalog reads the
+    // merged file again and the entity is retired there too.
+    await page.goto(pullRequestUrl);
+    await page
+      .getByRole('heading', { name: /^Retire legacy-pricing-service/ })
+      .waitFor();
+    await page
+      .locator('tr.del', { hasText: 'lifecycle: deprecated' })
+      .waitFor();
+    await page.locator('tr.add', { hasText: 'lifecycle: retired' }).waitFor();
+    assert.equal(await page.locator('tr.add, tr.del').count(), 2);
+    await shot('retire-pull-request');
+    await page.getByRole('button', { name: 'Merge pull request' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Merged at /)
+      .waitFor();
+    const token = await guestToken();
+    await waitUntil(
+      'the catalog to read the merged catalog-info.yaml',
+      async () => {
+        const response = await fetch(
+          `${backendUrl}/api/catalog/entities/by-name/component/default/legacy-pricing-service`,
+          { headers: { authorization: `Bearer ${token}` } },
+        );
+        return (await response.json()).spec?.lifecycle === 'retired';
+      },
+      Date.now() + 60_000,
+    );
+    await page.goto(
+      `${appUrl}/catalog/default/component/legacy-pricing-service`,
+    );
+    await page.getByText('retired', { exact: true }).first().waitFor();
 
     // The guest is on team-platform, inventory-service's owners: told.
     await page.goto(`${appUrl}/notifications`);

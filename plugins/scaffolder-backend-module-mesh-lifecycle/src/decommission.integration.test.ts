@@ -346,7 +346,7 @@ spec:
     // Its catalog file, read from where the catalog read it and changed;
     // no pull request step reaches that host, so it is there to apply by hand.
     expect(text[2].content).toBe(
-      `${LEGACY_REF}: spec.lifecycle set to retired in catalog-change/catalog-info.yaml
+      `${LEGACY_REF}: spec.lifecycle set to retired in catalog-info.yaml
 
 Not proposed: there is no pull request step for ${catalogInfoUrl()}. Apply this there by hand:
 

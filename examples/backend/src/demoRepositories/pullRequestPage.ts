@@ -80,7 +80,7 @@ h1 { font-size: 1.6rem; margin-bottom: 0.25rem; }
 h2 { font-size: 1rem; font-family: monospace; background: #f6f8fa; padding: 0.5rem; margin: 1.5rem 0 0; border: 1px solid #d1d9e0; }
 .what { font-family: system-ui, sans-serif; font-weight: normal; color: #59636e; }
 .meta { color: #59636e; margin-top: 0; }
-.description { white-space: pre-wrap; border-left: 3px solid #d1d9e0; padding-left: 1rem; }
+.description { margin-top: 1rem; white-space: pre-wrap; border-left: 3px solid #d1d9e0; padding-left: 1rem; }
 .state.open { color: #1a7f37; font-weight: 600; }
 .state.merged { color: #8250df; font-weight: 600; }
 .notice.error { color: #d1242f; font-weight: 600; }

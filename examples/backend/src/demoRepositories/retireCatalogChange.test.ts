@@ -205,7 +205,7 @@ describe("the demo retire-service template's catalog change", () => {
     );
     // Proposed, so not offered to apply by hand.
     expect(output.text[0].content.trim()).toBe(
-      `${LEGACY_REF}: spec.lifecycle set to retired in catalog-change/catalog-info.yaml`,
+      `${LEGACY_REF}: spec.lifecycle set to retired in catalog-info.yaml`,
     );
     // Nothing changes in the repository before the merge.
     expect(await repositoryFile()).toBe(seeded);
@@ -259,7 +259,7 @@ describe("the demo retire-service template's catalog change", () => {
     const second = await run();
     expect(second.status).toBe('completed');
     expect(second.log).toContain(
-      `${LEGACY_REF}: spec.lifecycle set to retired in catalog-change/catalog-info.yaml already`,
+      `${LEGACY_REF}: spec.lifecycle set to retired in catalog-info.yaml already`,
     );
     const secondOutput = second.output as {
       links: Array<{ title: string; url?: string }>;

@@ -57,6 +57,19 @@ describe('mesh:catalog:retire', () => {
     );
   });
 
+  it('names the file, not the workspace folder it was fetched to', async () => {
+    workspace.setContent({ 'catalog-change/catalog-info.yaml': CATALOG_INFO });
+    const output = await run({
+      entity: 'legacy-pricing-service',
+      mode: 'removed',
+      path: 'catalog-change/catalog-info.yaml',
+    });
+    expect(output).toHaveBeenCalledWith(
+      'summary',
+      'component:default/legacy-pricing-service: removed from catalog-info.yaml',
+    );
+  });
+
   it('refuses a missing file or one outside the workspace, writing nothing', async () => {
     await expect(
       run({ entity: 'legacy-pricing-service', path: 'nowhere.yaml' }),

@@ -3,6 +3,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
+import { posix } from 'node:path';
 import { retireCatalogEntity } from '../decommission/retireCatalogEntity';
 import { entityRefInput } from '../inputChecks';
 import { examples } from './catalogRetire.examples';
@@ -75,12 +76,15 @@ export function createCatalogRetireAction() {
       }
       const { text, changed } = retireCatalogEntity(source, ref, mode);
       await fs.writeFile(file, text, 'utf8');
+      // Named by its file name: the workspace folder means nothing in a
+      // pull request's description.
+      const fileName = posix.basename(path);
       const summary =
         mode === 'retired'
           ? `${stringifyEntityRef(
               ref,
-            )}: spec.lifecycle set to retired in ${path}`
-          : `${stringifyEntityRef(ref)}: removed from ${path}`;
+            )}: spec.lifecycle set to retired in ${fileName}`
+          : `${stringifyEntityRef(ref)}: removed from ${fileName}`;
       ctx.logger.info(changed ? summary : `${summary} already`);
       ctx.output('changed', changed);
       ctx.output('summary', summary);
