@@ -10,12 +10,17 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import {
+  guestToken as demoGuestToken,
+  runTemplate,
+} from '../scripts/demoApi.mjs';
 import { bytesPerSource } from './sourceMapBytes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const yarn = join(root, '.yarn/releases/yarn-4.13.0.cjs');
 const appUrl = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
 const backendUrl = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
+const guestToken = () => demoGuestToken(backendUrl);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = join(root, 'e2e-results');
 
@@ -753,11 +758,34 @@ describe("checkout-service's canary, promoted from the scaffolder", () => {
 
 describe('legacy-pricing-service, retired from its entity page', () => {
   test('the request shows its blockers and plan, the forced run archives and deletes its objects, the card shows it retired and the owners are notified', async () => {
+    // Filed without going past its blockers, a request is refused and stays
+    // open: the fleet board lists it with what holds it up.
+    const refused = await runTemplate(
+      backendUrl,
+      'template:default/retire-service',
+      {
+        entity: 'component:default/legacy-pricing-service',
+        reason: 'Replaced by pricing-service',
+        drainWindowSeconds: 604800,
+      },
+    );
+    assert.equal(refused.status, 'failed');
+    await page.goto(`${appUrl}/mesh-lifecycle`);
+    const open = page.getByRole('region', { name: 'Open retirement requests' });
+    await open
+      .getByRole('listitem')
+      .filter({ hasText: 'legacy-pricing-service: retirement refused' })
+      .getByText(/ — 3 blockers: No inbound requests for the quiet period/)
+      .waitFor();
+    await open.scrollIntoViewIfNeeded();
+    await shot('fleet-open-retirement');
+    await expectAccessible('fleet-open-retirement');
+
     await page.goto(
       `${appUrl}/catalog/default/component/legacy-pricing-service`,
     );
     const part = page.getByRole('region', { name: 'Retirement' });
-    await part.getByText(/^No retirement requested\./).waitFor();
+    await part.getByText('Retirement refused', { exact: true }).waitFor();
     await part.getByRole('link', { name: 'Request retirement' }).click();
 
     // The template, the service filled in from the entity page.
@@ -899,12 +927,3 @@ describe('legacy-pricing-service, retired from its entity page', () => {
     await shot('retire-notification');
   });
 });
-
-async function guestToken() {
-  const response = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  assert.equal(response.status, 200, 'guest sign-in works');
-  const body = await response.json();
-  return body.backstageIdentity.token;
-}

@@ -18,6 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { guestToken as demoGuestToken, runTemplate } from './demoApi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const yarn = join(root, '.yarn/releases/yarn-4.13.0.cjs');
@@ -228,13 +229,7 @@ async function waitFor(what, probe, seconds) {
   throw new Error(`${what} did not happen within ${seconds} s`);
 }
 
-async function guestToken() {
-  const response = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  if (!response.ok) throw new Error(`guest sign-in: HTTP ${response.status}`);
-  return (await response.json()).backstageIdentity.token;
-}
+const guestToken = () => demoGuestToken(backendUrl);
 
 function startBackend(env = {}) {
   const child = spawn(process.execPath, [yarn, 'start'], {
@@ -272,34 +267,12 @@ function startBackend(env = {}) {
   return { stop };
 }
 
-/** Runs a template through the scaffolder's API and waits for its end. */
+/** Runs a template through the scaffolder's API; it must end as `task.ends`. */
 async function runTask(task) {
-  const headers = {
-    authorization: `Bearer ${await guestToken()}`,
-    'content-type': 'application/json',
-  };
-  const created = await fetch(`${backendUrl}/api/scaffolder/v2/tasks`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({
-      templateRef: task.templateRef,
-      values: task.values,
-    }),
-  });
-  if (!created.ok) {
-    throw new Error(`${task.templateRef}: HTTP ${created.status}`);
-  }
-  const { id } = await created.json();
-  const url = new URL(`${backendUrl}/api/scaffolder/v2/tasks/`);
-  url.pathname += encodeURIComponent(id);
-  let status = 'open';
-  await waitFor(
-    `${task.templateRef} to end`,
-    async () => {
-      status = (await (await fetch(url, { headers })).json()).status;
-      return ['completed', 'failed', 'cancelled'].includes(status);
-    },
-    300,
+  const { status } = await runTemplate(
+    backendUrl,
+    task.templateRef,
+    task.values,
   );
   if (status !== task.ends) {
     throw new Error(`${task.templateRef} ended ${status}, not ${task.ends}`);
