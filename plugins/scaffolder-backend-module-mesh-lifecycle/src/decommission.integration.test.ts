@@ -399,6 +399,55 @@ ${CATALOG_INFO.replace('lifecycle: deprecated', 'lifecycle: retired')}\`\`\`
     }
   });
 
+  it('takes the service over from a request whose task ended without finishing, recording it failed', async () => {
+    // A run killed with task recovery off: its request stays running, and
+    // the scaffolder fails its task (here: a task refused from the start).
+    const ended = await run(
+      { entity: LEGACY_REF },
+      mockCredentials.user.header(OUTSIDER),
+    );
+    expect(ended.status).toBe('failed');
+    const taskId = ended.id;
+    const stale = `${taskId}.decommission`;
+    const then = new Date(Date.now() - 3_600_000).toISOString();
+    await call(
+      'PUT',
+      `/api/mesh-lifecycle/retirements/${stale}`,
+      {
+        id: stale,
+        entityRef: LEGACY_REF,
+        cluster: 'prod',
+        namespace: 'shop',
+        reason: 'Replaced by pricing-service',
+        drainWindowSeconds: DRAIN_WINDOW_SECONDS,
+        state: 'running',
+        blockers: [],
+        steps: [],
+        requestedAt: then,
+        updatedAt: then,
+      },
+      mockCredentials.service.header(),
+    );
+    const result = await run({ entity: LEGACY_REF });
+    expect({ status: result.status, log: result.log }).toMatchObject({
+      status: 'completed',
+    });
+    expect(result.log).toContain(
+      `Request ${stale} claimed ${LEGACY_REF} but its task ${taskId} ended (failed) without finishing: recorded failed, taken over`,
+    );
+    expect(legacyObjects(emulator)).toEqual([]);
+    const recorded = (await retirements()).retirements;
+    expect(recorded.find(r => r.id === stale)).toMatchObject({
+      state: 'failed',
+      message: expect.stringMatching(
+        new RegExp(
+          `^Its task ${taskId} ended \\(failed\\) before the run finished; request .* took the service over$`,
+        ),
+      ),
+    });
+    expect(recorded[0]).toMatchObject({ state: 'completed' });
+  });
+
   it('lets one of two concurrent runs retire the service and refuses the other', async () => {
     const [a, b] = await Promise.all([
       run({ entity: LEGACY_REF }),

@@ -18,6 +18,7 @@ import {
   createServiceDecommissionAction,
   createTrafficShiftAction,
   meshLifecycleBackendClient,
+  scaffolderTaskStatuses,
 } from './actions';
 
 /**
@@ -82,6 +83,7 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
             backend,
             thresholds,
             notifications,
+            tasks: scaffolderTaskStatuses({ discovery, auth }),
           }),
         );
       },

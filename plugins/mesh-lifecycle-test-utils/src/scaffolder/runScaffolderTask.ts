@@ -24,6 +24,8 @@ export interface RunScaffolderTaskOptions {
  * @public
  */
 export interface ScaffolderTaskResult {
+  /** The task's id. */
+  id: string;
   /** `completed`, `failed`, or the last status seen when the wait ran out. */
   status: string;
   /** The template's output, when the task completed. */
@@ -78,6 +80,7 @@ export async function runScaffolderTask(
   const events: TaskEvent[] = await call(`${taskPath}/events`);
   const output = events.find(e => e.type === 'completion')?.body.output;
   return {
+    id,
     status,
     ...(status === 'completed' && output ? { output } : {}),
     log: events

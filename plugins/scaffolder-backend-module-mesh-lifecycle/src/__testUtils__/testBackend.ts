@@ -66,7 +66,7 @@ export function backendCaller(backend: () => Server | string) {
     return u;
   };
   const call = async (
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     pathname: string,
     body?: object,
     authorization = mockCredentials.user.header(),

@@ -17,3 +17,7 @@ export {
   type ServiceDecommissionActionOptions,
 } from './serviceDecommission';
 export { meshLifecycleBackendClient } from './backendClient';
+export {
+  scaffolderTaskStatuses,
+  type ScaffolderTaskStatuses,
+} from './scaffolderTasks';

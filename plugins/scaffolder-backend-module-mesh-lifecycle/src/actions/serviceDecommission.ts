@@ -17,6 +17,7 @@ import {
   RetirementNotice,
   RetirementRecord,
   RetirementStepRecord,
+  RetirementsResponse,
   WeightedDestination,
   describePeriod,
   meshDecommissionPermission,
@@ -51,6 +52,7 @@ import {
 import { prepareShift } from '../traffic/prepareShift';
 import { runTrafficShift } from '../traffic/runTrafficShift';
 import { NoVirtualServiceError } from '../traffic/shiftTargets';
+import { ScaffolderTaskStatuses } from './scaffolderTasks';
 import { examples } from './serviceDecommission.examples';
 import { DEFAULT_MIN_REQUESTS, TrafficShiftBackend } from './trafficShift';
 import { shiftDependencies } from './shiftDependencies';
@@ -74,6 +76,10 @@ export interface DecommissionBackend extends TrafficShiftBackend {
     options?: { windowSeconds?: number },
   ): Promise<DependenciesResponse>;
   recordRetirement(record: RetirementRecord): Promise<void>;
+  getRetirements(
+    entityRef: string,
+    options?: { limit?: number },
+  ): Promise<RetirementsResponse>;
   archiveRetirementObjects(
     id: string,
     objects: ArchivedObjectRecord[],
@@ -98,6 +104,14 @@ export interface ServiceDecommissionActionOptions extends ClusterActionOptions {
    * owners-notified stays shut.
    */
   notifications?: NotificationService;
+  /**
+   * Whether the task that claimed a service still runs. With it, a run finds
+   * a claim left by a task that ended without finishing (a backend killed
+   * with task recovery off, its task since failed by the scaffolder) and
+   * takes the service over, recording that request `failed`; without it,
+   * such a claim refuses every later run.
+   */
+  tasks?: ScaffolderTaskStatuses;
 }
 
 const MIN_DRAIN_WINDOW_SECONDS = 60;
@@ -106,6 +120,8 @@ const MAX_DRAIN_WINDOW_SECONDS = 90 * 86_400;
 const MAX_CALLERS_WINDOW_SECONDS = 86_400;
 const DEFAULT_PODS_GONE_TIMEOUT_SECONDS = 300;
 const DEFAULT_MIGRATION_PAUSE_SECONDS = 60;
+/** Scaffolder task states in which a task runs no more. */
+const ENDED_TASK_STATES = ['completed', 'failed', 'cancelled', 'gone'];
 
 const described = (o: PlannedObject) => `${o.kind} ${o.name} (${o.reason})`;
 
@@ -160,7 +176,7 @@ function requestId(taskId: string, stepId: string | undefined): string {
 export function createServiceDecommissionAction(
   options: ServiceDecommissionActionOptions,
 ) {
-  const { clusters, catalog, backend, notifications } = options;
+  const { clusters, catalog, backend, notifications, tasks } = options;
   return createTemplateAction({
     id: 'mesh:service:decommission',
     description:
@@ -428,6 +444,26 @@ export function createServiceDecommissionAction(
         });
       };
 
+      /**
+       * The running request of another task that holds the service although
+       * that task ended (or is gone), if the scaffolder can say so.
+       */
+      const staleClaim = async (service: string, own: string) => {
+        if (!tasks) return undefined;
+        const { retirements } = await backend.getRetirements(service, {
+          limit: 100,
+        });
+        const holder = retirements.find(
+          r => r.state === 'running' && r.id !== own,
+        );
+        if (!holder) return undefined;
+        const taskId = holder.id.split('.')[0];
+        const status = (await tasks.status(taskId)) ?? 'gone';
+        return ENDED_TASK_STATES.includes(status)
+          ? { record: holder, taskId, status }
+          : undefined;
+      };
+
       // 1. The retire conditions over the drain window, and who still calls:
       // gathered only when a part below has not been done before.
       const window = describePeriod(drainWindowSeconds);
@@ -558,16 +594,32 @@ export function createServiceDecommissionAction(
       ctx.output('plan', planLines);
 
       if (!dryRun) {
+        // Claims the service: one run at a time.
+        const claim = () => save({ state: 'running' });
         try {
-          // Claims the service: one run at a time.
-          await save({ state: 'running' });
+          await claim();
         } catch (error) {
-          if (error instanceof ResponseError && error.statusCode === 409) {
+          if (!(error instanceof ResponseError && error.statusCode === 409)) {
+            throw error;
+          }
+          const stale = await staleClaim(entityRef, id);
+          if (!stale) {
             throw new ConflictError(
               `${error.body.error.message}; this run changed nothing`,
             );
           }
-          throw error;
+          const now = new Date().toISOString();
+          await backend.recordRetirement({
+            ...stale.record,
+            state: 'failed',
+            message: `Its task ${stale.taskId} ended (${stale.status}) before the run finished; request ${id} took the service over`,
+            updatedAt: now,
+            finishedAt: now,
+          });
+          ctx.logger.warn(
+            `Request ${stale.record.id} claimed ${entityRef} but its task ${stale.taskId} ended (${stale.status}) without finishing: recorded failed, taken over`,
+          );
+          await claim();
         }
       }
 
