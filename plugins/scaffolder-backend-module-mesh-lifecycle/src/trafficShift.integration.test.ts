@@ -244,8 +244,10 @@ describe('mesh:traffic:shift through the scaffolder, on an emulated cluster and 
     expect(recorded.from.map(d => d.weight)).toEqual([90, 10]);
     expect(recorded.to.map(d => d.weight)).toEqual([0, 100]);
     expect(recorded.steps.map(s => s.verdict)).toEqual(['pass', 'pass']);
-    // 40 req/s, half then all of it on v2, over 10 s.
-    expect(recorded.steps[0].figures.requests).toBeGreaterThan(100);
+    // Measured over the 10 s pause (about 200 requests at 40 req/s, half on
+    // v2; fewer on a loaded machine): a pass needs at least minRequests.
+    expect(recorded.steps[0].figures.requests).toBeGreaterThanOrEqual(50);
+    expect(recorded.steps[0].figures.requests).toBeLessThan(400);
     expect(recorded.steps[0].figures.ratio5xx).toBe(0);
     expect(recorded.finishedAt).toBeDefined();
   });
