@@ -85,6 +85,36 @@ describe('ClusterObjectCache', () => {
     expect(emulator.calls.count({ verb: 'list' })).toBe(calls);
   });
 
+  it('asks the cluster once per API version which resources it serves, for every kind it lists', async () => {
+    const kinds: ResourceType[] = [
+      deployments,
+      { apiVersion: 'v1', kind: 'Service', plural: 'services' },
+      { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
+      { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps' },
+      virtualServices,
+      {
+        apiVersion: 'networking.istio.io/v1beta1',
+        kind: 'DestinationRule',
+        plural: 'destinationrules',
+      },
+    ];
+    // As on a first view: every kind at once.
+    await Promise.all(kinds.map(kind => cache.list(kind)));
+    const discovery = emulator.calls
+      .list()
+      .filter(
+        c => /^\/apis?\/[^/]+(\/[^/]+)?$/.test(c.path) && c.verb === 'get',
+      )
+      .map(c => c.path)
+      .sort();
+    expect(discovery).toEqual([
+      '/api/v1',
+      '/apis/apps/v1',
+      '/apis/networking.istio.io/v1beta1',
+    ]);
+    expect(emulator.calls.count({ verb: 'list' })).toBe(kinds.length);
+  });
+
   it('follows adds, updates and deletes through its watch', async () => {
     await names();
     emulator.apply(deployment('checkout', 'shop'));

@@ -3,7 +3,6 @@ import {
   ERROR,
   KubeConfig,
   KubernetesObject,
-  KubernetesObjectApi,
   ObjectCache,
   makeInformer,
 } from '@kubernetes/client-node';
@@ -11,6 +10,7 @@ import {
   ClusterConfig,
   describeClusterFailure,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
+import { SharedDiscoveryObjectApi } from './SharedDiscoveryObjectApi';
 
 /** A kind of object the plugin reads from clusters. */
 export interface ResourceType {
@@ -95,6 +95,11 @@ export class ClusterObjectCache {
   private readonly entries = new Map<string, CacheEntry>();
   /** When each failure was last logged as a warning. */
   private readonly warned = new Map<string, number>();
+  /**
+   * The client every informer lists with: each API version's resources are
+   * discovered once per cluster, not once per kind watched.
+   */
+  private objectsClient?: SharedDiscoveryObjectApi;
 
   constructor(options: {
     kubeConfig: KubeConfig;
@@ -198,7 +203,9 @@ export class ClusterObjectCache {
   }
 
   private start(type: ResourceType, key: string): CacheEntry {
-    const objects = KubernetesObjectApi.makeApiClient(this.kubeConfig);
+    const objects = (this.objectsClient ??= SharedDiscoveryObjectApi.forCluster(
+      this.kubeConfig,
+    ));
     const informer = makeInformer<KubernetesObject>(
       this.kubeConfig,
       collectionPath(type),
