@@ -74,6 +74,7 @@ describe('mesh-lifecycle backend with failing sources', () => {
         name: 'dev',
         manifests: join(manifests, 'dev'),
         istioNetworkingVersions: ['v1beta1'],
+        istioSecurityVersions: ['v1beta1'],
       }),
       startKubernetesEmulator({ name: 'flaky' }),
       startKubernetesEmulator({ name: 'slow' }),

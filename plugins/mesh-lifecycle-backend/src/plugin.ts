@@ -5,7 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshLifecyclePermissions } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { ClusterObjectCache } from './clusters/ClusterObjectCache';
-import { rememberServedVersion } from './clusters/discoverServedVersion';
+import { rememberIstioVersions } from './clusters/discoverServedVersion';
 import {
   createKubeConfig,
   createMeshClustersService,
@@ -81,12 +81,9 @@ export const meshLifecyclePlugin = createBackendPlugin({
               logger,
               syncTimeoutMs: meshConfig.timeouts.clusterMs,
             }),
-            istioNetworkingVersion: rememberServedVersion(
-              kubeConfig,
-              'networking.istio.io',
-              ['v1', 'v1beta1'],
-              { timeoutMs: meshConfig.timeouts.clusterMs },
-            ),
+            istioVersions: rememberIstioVersions(kubeConfig, {
+              timeoutMs: meshConfig.timeouts.clusterMs,
+            }),
           };
         });
         lifecycle.addShutdownHook(async () => {

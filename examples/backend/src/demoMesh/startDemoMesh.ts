@@ -112,6 +112,8 @@ export async function startDemoMesh(
           // The dev cluster runs an Istio older than 1.22.
           istioNetworkingVersions:
             cluster.name === 'dev' ? ['v1beta1'] : undefined,
+          istioSecurityVersions:
+            cluster.name === 'dev' ? ['v1beta1'] : undefined,
         }),
       );
       const exporter = await startTelemetryExporter(models[cluster.name]);

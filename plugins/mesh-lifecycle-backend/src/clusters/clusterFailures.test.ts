@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterMeshReader } from '../service/ClusterMeshReader';
 import { ClusterObjectCache } from './ClusterObjectCache';
-import { rememberServedVersion } from './discoverServedVersion';
+import { rememberIstioVersions } from './discoverServedVersion';
 
 jest.setTimeout(30_000);
 
@@ -75,11 +75,7 @@ async function meshAnswer(
         {
           name: cluster.name,
           objects,
-          istioNetworkingVersion: rememberServedVersion(
-            kubeConfig,
-            'networking.istio.io',
-            ['v1', 'v1beta1'],
-          ),
+          istioVersions: rememberIstioVersions(kubeConfig),
         },
       ],
       logger,

@@ -6,47 +6,68 @@ import { ApisApi, KubeConfig } from '@kubernetes/client-node';
  * (Istio 1.22 and later) and `v1beta1` before. `undefined` when the group or
  * none of the versions is served.
  */
-export function discoverServedVersion(
+export async function discoverServedVersion(
   kubeConfig: KubeConfig,
   group: string,
   preferred: readonly string[],
 ): Promise<string | undefined> {
-  return servedVersion(kubeConfig, group, preferred);
+  return (await servedVersions(kubeConfig, { [group]: preferred }))[group];
 }
 
-async function servedVersion(
+/** For each group, the first of its preferred versions served: one call. */
+async function servedVersions(
   kubeConfig: KubeConfig,
-  group: string,
-  preferred: readonly string[],
-): Promise<string | undefined> {
+  wanted: Record<string, readonly string[]>,
+): Promise<Record<string, string | undefined>> {
   const { groups } = await kubeConfig.makeApiClient(ApisApi).getAPIVersions();
-  const served = new Set(
-    groups.find(g => g.name === group)?.versions.map(v => v.version) ?? [],
+  return Object.fromEntries(
+    Object.entries(wanted).map(([group, preferred]) => {
+      const served = new Set(
+        groups.find(g => g.name === group)?.versions.map(v => v.version) ?? [],
+      );
+      return [group, preferred.find(version => served.has(version))];
+    }),
   );
-  return preferred.find(version => served.has(version));
 }
+
+/** The Istio API versions a cluster serves (each undefined when none is). */
+export interface IstioVersions {
+  /** `networking.istio.io`: `v1` (Istio 1.22 and later) or `v1beta1`. */
+  networking?: string;
+  /** `security.istio.io`: `v1` (Istio 1.22 and later) or `v1beta1`. */
+  security?: string;
+}
+
+const PREFERRED = ['v1', 'v1beta1'] as const;
 
 /**
- * {@link discoverServedVersion} remembered for a while (default 5 minutes),
- * so that discovery costs one call per cluster per period, not one per page
- * view. Failures are not remembered.
+ * The Istio API versions the cluster serves, both from one discovery call,
+ * remembered for a while (default 5 minutes), so that discovery costs one
+ * call per cluster per period, not one per page view. Failures are not
+ * remembered.
  */
-export function rememberServedVersion(
+export function rememberIstioVersions(
   kubeConfig: KubeConfig,
-  group: string,
-  preferred: readonly string[],
   options: { ttlMs?: number; timeoutMs?: number; now?: () => number } = {},
-): () => Promise<string | undefined> {
+): () => Promise<IstioVersions> {
   const ttlMs = options.ttlMs ?? 300_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
-  let remembered:
-    | { at: number; version: Promise<string | undefined> }
-    | undefined;
+  let remembered: { at: number; versions: Promise<IstioVersions> } | undefined;
+  const discover = async (): Promise<IstioVersions> => {
+    const served = await servedVersions(kubeConfig, {
+      'networking.istio.io': PREFERRED,
+      'security.istio.io': PREFERRED,
+    });
+    return {
+      networking: served['networking.istio.io'],
+      security: served['security.istio.io'],
+    };
+  };
   return () => {
     if (!remembered || now() - remembered.at > ttlMs) {
-      const version = Promise.race([
-        servedVersion(kubeConfig, group, preferred),
+      const versions = Promise.race([
+        discover(),
         new Promise<never>((_, reject) =>
           setTimeout(
             () =>
@@ -59,12 +80,12 @@ export function rememberServedVersion(
           ).unref?.(),
         ),
       ]);
-      const entry = { at: now(), version };
+      const entry = { at: now(), versions };
       remembered = entry;
-      version.catch(() => {
+      versions.catch(() => {
         if (remembered === entry) remembered = undefined;
       });
     }
-    return remembered.version;
+    return remembered.versions;
   };
 }

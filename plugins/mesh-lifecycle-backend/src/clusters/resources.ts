@@ -22,8 +22,16 @@ export const KUBERNETES_RESOURCES = {
   },
 } satisfies Record<string, ResourceType>;
 
-/** The Istio kinds the plugin reads, in the networking version given. */
-export function istioResources(networkingVersion: string) {
+/**
+ * The Istio kinds the plugin reads, in the versions the cluster serves
+ * (security in v1beta1 when the cluster's is not known).
+ */
+export function istioResources(versions: {
+  networking: string;
+  security?: string;
+}) {
+  const networkingVersion = versions.networking;
+  const securityVersion = versions.security ?? 'v1beta1';
   return {
     virtualServices: {
       apiVersion: `networking.istio.io/${networkingVersion}`,
@@ -46,12 +54,12 @@ export function istioResources(networkingVersion: string) {
       plural: 'gateways',
     },
     peerAuthentications: {
-      apiVersion: 'security.istio.io/v1beta1',
+      apiVersion: `security.istio.io/${securityVersion}`,
       kind: 'PeerAuthentication',
       plural: 'peerauthentications',
     },
     authorizationPolicies: {
-      apiVersion: 'security.istio.io/v1beta1',
+      apiVersion: `security.istio.io/${securityVersion}`,
       kind: 'AuthorizationPolicy',
       plural: 'authorizationpolicies',
     },

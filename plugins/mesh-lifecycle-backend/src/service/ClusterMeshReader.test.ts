@@ -11,7 +11,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { join } from 'path';
 import { ClusterObjectCache } from '../clusters/ClusterObjectCache';
-import { rememberServedVersion } from '../clusters/discoverServedVersion';
+import { rememberIstioVersions } from '../clusters/discoverServedVersion';
 import { ClusterMeshReader, MeshCluster } from './ClusterMeshReader';
 
 const manifests = join(__dirname, '../../../../examples/clusters');
@@ -67,11 +67,7 @@ describe('ClusterMeshReader on the demo clusters', () => {
       name: emulator.name,
       environment,
       objects,
-      istioNetworkingVersion: rememberServedVersion(
-        kubeConfig,
-        'networking.istio.io',
-        ['v1', 'v1beta1'],
-      ),
+      istioVersions: rememberIstioVersions(kubeConfig),
     };
   }
 
@@ -85,6 +81,7 @@ describe('ClusterMeshReader on the demo clusters', () => {
           name,
           manifests: join(manifests, name),
           istioNetworkingVersions: [...versions],
+          istioSecurityVersions: [...versions],
         }),
       );
     }
@@ -293,12 +290,28 @@ describe('ClusterMeshReader on the demo clusters', () => {
       await reader.read(declaration('loyalty-service', 'shop-dev', 'dev')),
     );
     expect(dev.istioNetworkingVersion).toBe('v1beta1');
+    expect(dev.istioSecurityVersion).toBe('v1beta1');
     expect(dev.istioObjects.map(o => `${o.kind}/${o.apiVersion}`)).toContain(
       'VirtualService/networking.istio.io/v1beta1',
     );
     expect(dev.istioObjects.some(o => o.kind === 'AuthorizationPolicy')).toBe(
       false,
     );
+  });
+
+  it('reads Istio security in v1 where the cluster serves it (Istio 1.22 and later)', async () => {
+    const [prod] = okClusters(
+      await reader.read(declaration('checkout-service', 'shop', 'prod')),
+    );
+    expect(prod.istioSecurityVersion).toBe('v1');
+    const security = prod.istioObjects
+      .filter(
+        o =>
+          o.kind === 'AuthorizationPolicy' || o.kind === 'PeerAuthentication',
+      )
+      .map(o => o.apiVersion);
+    expect(security.length).toBeGreaterThan(0);
+    expect(new Set(security)).toEqual(new Set(['security.istio.io/v1']));
   });
 
   it('asks every cluster when the entity names none', async () => {
@@ -340,7 +353,7 @@ describe('ClusterMeshReader with a failing cluster', () => {
       return {
         name: emulator.name,
         objects,
-        istioNetworkingVersion: async () => 'v1',
+        istioVersions: async () => ({ networking: 'v1', security: 'v1' }),
       };
     };
     try {
@@ -430,7 +443,7 @@ describe('ClusterMeshReader with a service in several namespaces', () => {
           {
             name: 'mixed',
             objects,
-            istioNetworkingVersion: async () => 'v1',
+            istioVersions: async () => ({ networking: 'v1', security: 'v1' }),
           },
         ],
         logger: mockServices.logger.mock(),

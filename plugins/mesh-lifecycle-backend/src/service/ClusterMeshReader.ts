@@ -29,6 +29,7 @@ import {
   virtualServiceSchema,
   workloadPolicySchema,
 } from '../clusters/objectSchemas';
+import { IstioVersions } from '../clusters/discoverServedVersion';
 import { KUBERNETES_RESOURCES, istioResources } from '../clusters/resources';
 import { ownedBy } from './ownership';
 import { unconfiguredCluster } from './pinnedCluster';
@@ -39,8 +40,8 @@ export interface MeshCluster {
   name: string;
   environment?: string;
   objects: ClusterObjectCache;
-  /** The networking.istio.io version the cluster serves (v1 or v1beta1). */
-  istioNetworkingVersion(): Promise<string | undefined>;
+  /** The Istio API versions the cluster serves (v1 or v1beta1 each). */
+  istioVersions(): Promise<IstioVersions>;
 }
 
 /** Readable copies made, per cached object: each is made once while cached. */
@@ -156,11 +157,13 @@ export class ClusterMeshReader {
         return environment ? [[n.metadata.name, environment] as const] : [];
       }),
     );
-    const version = await cluster.istioNetworkingVersion();
+    const versions = await cluster.istioVersions();
+    const version = versions.networking;
     const base = {
       cluster: cluster.name,
       environment: cluster.environment,
       istioNetworkingVersion: version,
+      ...(versions.security ? { istioSecurityVersion: versions.security } : {}),
       workloads: deployments.map(d => ({
         kind: 'Deployment',
         name: d.metadata.name,
@@ -217,7 +220,10 @@ export class ClusterMeshReader {
       };
     }
 
-    const istio = istioResources(version);
+    const istio = istioResources({
+      networking: version,
+      security: versions.security,
+    });
     const [
       virtualServices,
       destinationRules,

@@ -42,8 +42,13 @@ export async function readMeshConfigSnapshot(
       );
       return undefined;
     });
-  const version = await cluster.istioNetworkingVersion();
-  const istio = version ? istioResources(version) : undefined;
+  const versions = await cluster.istioVersions();
+  const istio = versions.networking
+    ? istioResources({
+        networking: versions.networking,
+        security: versions.security,
+      })
+    : undefined;
   const none = async () => [];
   const [
     namespaces,

@@ -117,6 +117,8 @@ export interface ClusterMesh {
   environment?: string;
   /** The Istio networking version the cluster serves and was read in. */
   istioNetworkingVersion?: string;
+  /** The Istio security version the cluster serves and was read in. */
+  istioSecurityVersion?: string;
   workloads: MeshWorkload[];
   pods: MeshPod[];
   services: MeshKubernetesService[];

@@ -127,27 +127,6 @@ const BUILT_IN: Array<{ group: string; versions: string[]; entries: Entry[] }> =
       ],
     },
     {
-      group: 'security.istio.io',
-      versions: ['v1', 'v1beta1'],
-      entries: [
-        ['PeerAuthentication', 'peerauthentications', true, ['pa'], 'status'],
-        [
-          'AuthorizationPolicy',
-          'authorizationpolicies',
-          true,
-          ['ap'],
-          'status',
-        ],
-        [
-          'RequestAuthentication',
-          'requestauthentications',
-          true,
-          ['ra'],
-          'status',
-        ],
-      ],
-    },
-    {
       group: 'monitoring.coreos.com',
       versions: ['v1'],
       entries: [
@@ -165,10 +144,18 @@ const ISTIO_NETWORKING: Entry[] = [
   ['Sidecar', 'sidecars', true, [], 'status'],
 ];
 
+const ISTIO_SECURITY: Entry[] = [
+  ['PeerAuthentication', 'peerauthentications', true, ['pa'], 'status'],
+  ['AuthorizationPolicy', 'authorizationpolicies', true, ['ap'], 'status'],
+  ['RequestAuthentication', 'requestauthentications', true, ['ra'], 'status'],
+];
+
 /** Options that shape which resources a registry serves. */
 export interface ResourceRegistryOptions {
   /** Versions of `networking.istio.io` to serve, preferred first. Default `['v1', 'v1beta1']`. */
   istioNetworkingVersions?: string[];
+  /** Versions of `security.istio.io` to serve, preferred first. Default `['v1', 'v1beta1']`. */
+  istioSecurityVersions?: string[];
   /** Additional custom resources. */
   customResources?: CustomResourceDefinition[];
 }
@@ -187,6 +174,11 @@ export class ResourceRegistry {
       'networking.istio.io',
       options.istioNetworkingVersions ?? ['v1', 'v1beta1'],
       ISTIO_NETWORKING,
+    );
+    this.addGroup(
+      'security.istio.io',
+      options.istioSecurityVersions ?? ['v1', 'v1beta1'],
+      ISTIO_SECURITY,
     );
     for (const crd of options.customResources ?? []) {
       this.register({

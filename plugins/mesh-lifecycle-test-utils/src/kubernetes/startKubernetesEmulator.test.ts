@@ -829,9 +829,10 @@ describe('startKubernetesEmulator', () => {
     });
   });
 
-  it('serves only networking.istio.io/v1beta1 when asked to (Istio before 1.22)', async () => {
+  it('serves only the v1beta1 Istio APIs when asked to (Istio before 1.22)', async () => {
     const old = await startKubernetesEmulator({
       istioNetworkingVersions: ['v1beta1'],
+      istioSecurityVersions: ['v1beta1'],
       tls: true,
     });
     try {
@@ -853,6 +854,24 @@ describe('startKubernetesEmulator', () => {
         custom.listNamespacedCustomObject({ ...target, version: 'v1' }),
       );
       expect(missing).toMatchObject({ code: 404, reason: 'NotFound' });
+      const security = {
+        group: 'security.istio.io',
+        namespace: 'shop',
+        plural: 'peerauthentications',
+      };
+      expect(
+        (
+          await custom.listNamespacedCustomObject({
+            ...security,
+            version: 'v1beta1',
+          })
+        ).items,
+      ).toEqual([]);
+      expect(
+        await failure(
+          custom.listNamespacedCustomObject({ ...security, version: 'v1' }),
+        ),
+      ).toMatchObject({ code: 404, reason: 'NotFound' });
     } finally {
       await old.stop();
     }

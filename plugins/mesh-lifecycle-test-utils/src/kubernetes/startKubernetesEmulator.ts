@@ -41,6 +41,8 @@ export interface KubernetesEmulatorOptions {
   tokens?: Record<string, TokenIdentity>;
   /** Versions of networking.istio.io served, preferred first. Default `['v1', 'v1beta1']`; `['v1beta1']` emulates Istio before 1.22. */
   istioNetworkingVersions?: string[];
+  /** Versions of security.istio.io served, preferred first. Default `['v1', 'v1beta1']`; `['v1beta1']` emulates Istio before 1.22. */
+  istioSecurityVersions?: string[];
   /** Custom resources to serve besides the built-in ones. */
   customResources?: CustomResourceDefinition[];
   /** Files or folders of (multi-document) YAML manifests applied at start, in order. */
