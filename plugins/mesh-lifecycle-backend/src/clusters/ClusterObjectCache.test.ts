@@ -115,6 +115,54 @@ describe('ClusterObjectCache', () => {
     expect(emulator.calls.count({ verb: 'list' })).toBe(kinds.length);
   });
 
+  it('keeps objects without their managedFields and last-applied copy, listed or watched', async () => {
+    const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
+    const annotated = (replicas: number) => {
+      const d = deployment('cart', 'shop', replicas);
+      return {
+        ...d,
+        metadata: {
+          ...d.metadata,
+          annotations: {
+            [lastApplied]: JSON.stringify(d),
+            'mesh-lifecycle.io/phase': 'operate',
+          },
+        },
+      };
+    };
+    emulator.apply(annotated(1));
+    // The cluster serves both.
+    const served = emulator.get('apps/v1', 'Deployment', 'shop', 'cart') as {
+      metadata: { managedFields?: unknown[]; annotations: object };
+    };
+    expect(served.metadata.managedFields?.length).toBeGreaterThan(0);
+    expect(served.metadata.annotations).toHaveProperty([lastApplied]);
+
+    const kept = async () => {
+      const [cart] = await cache.list(deployments, 'shop');
+      return cart as {
+        metadata: { [key: string]: unknown };
+        spec: { replicas: number };
+      };
+    };
+    const listed = await kept();
+    expect(listed.metadata.managedFields).toBeUndefined();
+    expect(listed.metadata.annotations).toEqual({
+      'mesh-lifecycle.io/phase': 'operate',
+    });
+
+    emulator.apply(annotated(4));
+    await eventually(
+      async () => (await kept()).spec.replicas === 4,
+      'the update',
+    );
+    const watched = await kept();
+    expect(watched.metadata.managedFields).toBeUndefined();
+    expect(watched.metadata.annotations).toEqual({
+      'mesh-lifecycle.io/phase': 'operate',
+    });
+  });
+
   it('follows adds, updates and deletes through its watch', async () => {
     await names();
     emulator.apply(deployment('checkout', 'shop'));

@@ -3,13 +3,15 @@ import {
   ERROR,
   KubeConfig,
   KubernetesObject,
+  ListWatch,
   ObjectCache,
-  makeInformer,
+  Watch,
 } from '@kubernetes/client-node';
 import {
   ClusterConfig,
   describeClusterFailure,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
+import { withoutBookkeeping } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { SharedDiscoveryObjectApi } from './SharedDiscoveryObjectApi';
 
 /** A kind of object the plugin reads from clusters. */
@@ -66,6 +68,43 @@ function collectionPath(type: ResourceType): string {
     ? ['apis', ...type.apiVersion.split('/'), type.plural]
     : ['api', type.apiVersion, type.plural];
   return `/${segments.map(s => encodeURIComponent(s)).join('/')}`;
+}
+
+/**
+ * An object as kept in the cache: without the field managers' bookkeeping
+ * (`managedFields`) and kubectl's last-applied copy, which nothing here
+ * reads and which can be most of an object's size.
+ */
+function cached(object: KubernetesObject): KubernetesObject {
+  return withoutBookkeeping(object) as KubernetesObject;
+}
+
+/** A watch whose objects reach the cache without their bookkeeping. */
+class BookkeepingFreeWatch extends Watch {
+  override watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (
+      phase: string,
+      apiObj: KubernetesObject,
+      watchObj?: unknown,
+    ) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    return super.watch(
+      path,
+      queryParams,
+      (phase, apiObj: KubernetesObject, watchObj?: unknown) =>
+        callback(
+          phase,
+          typeof apiObj === 'object' && apiObj !== null
+            ? cached(apiObj)
+            : apiObj,
+          watchObj,
+        ),
+      done,
+    );
+  }
 }
 
 function timeout(ms: number): Promise<never> {
@@ -206,10 +245,17 @@ export class ClusterObjectCache {
     const objects = (this.objectsClient ??= SharedDiscoveryObjectApi.forCluster(
       this.kubeConfig,
     ));
-    const informer = makeInformer<KubernetesObject>(
-      this.kubeConfig,
+    const informer = new ListWatch<KubernetesObject>(
       collectionPath(type),
-      () => objects.list<KubernetesObject>(type.apiVersion, type.kind),
+      new BookkeepingFreeWatch(this.kubeConfig),
+      async () => {
+        const list = await objects.list<KubernetesObject>(
+          type.apiVersion,
+          type.kind,
+        );
+        return { ...list, items: list.items.map(cached) };
+      },
+      false,
     );
     let stopped = false;
     let syncing = true;

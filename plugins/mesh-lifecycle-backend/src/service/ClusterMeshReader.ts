@@ -54,6 +54,19 @@ const readable = new WeakMap<object, { [key: string]: unknown }>();
  * changes), not on every view.
  */
 export function readableManifest(object: object): { [key: string]: unknown } {
+  const metadata = (object as { metadata?: { [key: string]: unknown } })
+    .metadata;
+  const annotations = metadata?.annotations as
+    | { [key: string]: unknown }
+    | undefined;
+  if (
+    metadata?.managedFields === undefined &&
+    annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ===
+      undefined
+  ) {
+    // Kept without them already (the caches drop them): no copy needed.
+    return object as { [key: string]: unknown };
+  }
   let copy = readable.get(object);
   if (!copy) {
     copy = withoutBookkeeping(object);
