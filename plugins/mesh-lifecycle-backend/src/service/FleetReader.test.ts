@@ -197,6 +197,8 @@ describe('FleetReader against emulated clusters and the real Prometheus', () => 
         source: 'prometheus:global',
         status: 'ok',
         series: fleet.services.length,
+        // Asked for as of the time given.
+        asOf: end.toISOString(),
       },
       {
         source: 'prometheus:gone',
@@ -341,6 +343,47 @@ describe('FleetReader against emulated clusters and the real Prometheus', () => 
     await notReusing.read({ credentials, windowSeconds: 300 });
     await notReusing.read({ credentials, windowSeconds: 300 });
     expect((await instantQueries(prometheus)) - before).toBe(10);
+  });
+
+  it('answers the last figures at once after their reuse period, and newer ones computed behind', async () => {
+    const swr = new FleetReader({
+      catalog: catalogServiceMock({ entities: fleet.entities }),
+      clusters: [meshCluster('east', emulators[0].kubeconfig())],
+      sources: [
+        {
+          client: new PrometheusClient({
+            source: { name: 'p', url: prometheus.url, timeoutMs: 5_000 },
+          }),
+          clusters: [],
+        },
+      ],
+      logger: mockServices.logger.mock(),
+      figuresTtlMs: 200,
+      figuresStaleMs: 60_000,
+    });
+    const credentials = mockCredentials.user();
+    const asOf = async () => {
+      const [source] = (await swr.read({ credentials, windowSeconds: 300 }))
+        .prometheus;
+      return source.status === 'ok' ? source.asOf : undefined;
+    };
+    let before = await instantQueries(prometheus);
+    const first = await asOf();
+    expect(first).toBeDefined();
+    expect((await instantQueries(prometheus)) - before).toBe(5);
+
+    await new Promise(resolve => setTimeout(resolve, 300));
+    // Past the reuse period: the same figures, while five queries run behind.
+    before = await instantQueries(prometheus);
+    expect(await asOf()).toBe(first);
+    let refreshed = first;
+    for (let i = 0; i < 100 && refreshed === first; i++) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+      refreshed = await asOf();
+    }
+    expect(Date.parse(refreshed!)).toBeGreaterThan(Date.parse(first!));
+    // One refresh, not one per viewer.
+    expect((await instantQueries(prometheus)) - before).toBe(5);
   });
 
   it('answers null figures for a service without traffic', async () => {

@@ -96,6 +96,22 @@ function byService(samples: VectorSample[]): Map<string, number | null> {
   return values;
 }
 
+/** A source's fleet figures, and when they were asked for. */
+interface TimedFigures {
+  figures: SourceFigures;
+  asOf: Date;
+}
+
+/** Figures kept for reuse: fresh until `until`, answered stale until `staleUntil`. */
+interface RecentFigures {
+  until: number;
+  staleUntil: number;
+  figures: Promise<TimedFigures>;
+  settled: boolean;
+  /** Whether newer figures are being computed behind. */
+  refreshing?: boolean;
+}
+
 /**
  * The key figures of every mesh service in the catalog: one PromQL query per
  * figure and Prometheus for the whole fleet, grouped by service, and the
@@ -109,13 +125,11 @@ export class FleetReader {
   private readonly sources: TrafficSource[];
   private readonly logger: LoggerService;
   private readonly figuresTtlMs: number;
-  /** Figures of each source and window, computed recently. */
+  private readonly figuresStaleMs: number;
   /** Sources configured with recording rules found without them (warned once). */
   private readonly missingRecordings = new Set<string>();
-  private readonly recent = new Map<
-    string,
-    { until: number; figures: Promise<SourceFigures> }
-  >();
+  /** Figures of each source and window, computed recently. */
+  private readonly recent = new Map<string, RecentFigures>();
   /** Each Deployment object of the watch caches, parsed once. */
   private readonly parsed = new WeakMap<object, Workloads>();
 
@@ -129,12 +143,20 @@ export class FleetReader {
      * Prometheus answers are cached); 0 turns reuse off.
      */
     figuresTtlMs?: number;
+    /**
+     * How long after that they may still be answered while new ones are
+     * computed behind (default 5 minutes): a viewer then waits for no
+     * Prometheus, and the answer says how old the figures are. 0: every
+     * viewer after the reuse period waits for new figures.
+     */
+    figuresStaleMs?: number;
   }) {
     this.catalog = options.catalog;
     this.clusters = options.clusters;
     this.sources = options.sources;
     this.logger = options.logger;
     this.figuresTtlMs = options.figuresTtlMs ?? 10_000;
+    this.figuresStaleMs = options.figuresStaleMs ?? 300_000;
   }
 
   async read(options: {
@@ -163,7 +185,7 @@ export class FleetReader {
         this.service(entity, {
           prometheus: prometheus.map((result, i) => ({
             source: this.sources[i],
-            figures: result.value,
+            figures: result.value?.figures,
           })),
           clusters: clusters.map((result, i) => ({
             cluster: this.clusters[i],
@@ -178,7 +200,13 @@ export class FleetReader {
       services,
       prometheus: prometheus.map(result =>
         result.outcome.status === 'ok'
-          ? { ...result.outcome, series: result.value?.size ?? 0 }
+          ? {
+              ...result.outcome,
+              series: result.value?.figures.size ?? 0,
+              ...(result.value
+                ? { asOf: result.value.asOf.toISOString() }
+                : {}),
+            }
           : result.outcome,
       ),
       clusters: clusters.map(result =>
@@ -218,14 +246,17 @@ export class FleetReader {
   /**
    * The source's figures, reused for a while: the cached Prometheus answers
    * would be the same, and validating and regrouping thousands of series
-   * again costs more than the rest of a warm fleet answer.
+   * again costs more than the rest of a warm fleet answer. After that, for
+   * `figuresStaleMs`, the last figures are answered at once while new ones
+   * are computed behind (one computation at a time); a failed one is
+   * forgotten, so that the next viewer waits and sees the failure.
    */
   private recentFigures(
     source: TrafficSource,
     options: { windowSeconds: number; at?: Date },
-  ): Promise<SourceFigures> {
+  ): Promise<TimedFigures> {
     if (options.at || this.figuresTtlMs <= 0) {
-      return this.figures(source, options);
+      return this.timedFigures(source, options);
     }
     const key = `${source.client.name}\n${options.windowSeconds}`;
     const now = Date.now();
@@ -233,18 +264,70 @@ export class FleetReader {
     if (hit && hit.until > now) {
       return hit.figures;
     }
-    for (const [k, entry] of this.recent) {
-      if (entry.until <= now) this.recent.delete(k);
+    if (hit?.settled && hit.staleUntil > now) {
+      if (!hit.refreshing) {
+        hit.refreshing = true;
+        this.remember(key, this.timedFigures(source, options), {
+          ifNewer: hit,
+        });
+      }
+      return hit.figures;
     }
-    const entry = {
-      until: now + this.figuresTtlMs,
-      figures: this.figures(source, options),
+    for (const [k, entry] of this.recent) {
+      if (entry.staleUntil <= now) this.recent.delete(k);
+    }
+    return this.remember(key, this.timedFigures(source, options)).figures;
+  }
+
+  /**
+   * Keeps figures being computed for reuse. With `ifNewer`, they replace
+   * that entry once computed (a background refresh; on failure the entry is
+   * forgotten).
+   */
+  private remember(
+    key: string,
+    figures: Promise<TimedFigures>,
+    options: { ifNewer?: RecentFigures } = {},
+  ): RecentFigures {
+    const entry: RecentFigures = {
+      until: Infinity,
+      staleUntil: Infinity,
+      figures,
+      settled: false,
     };
-    this.recent.set(key, entry);
-    entry.figures.catch(() => {
-      if (this.recent.get(key) === entry) this.recent.delete(key);
-    });
-    return entry.figures;
+    const { ifNewer } = options;
+    if (!ifNewer) this.recent.set(key, entry);
+    figures.then(
+      () => {
+        const now = Date.now();
+        entry.until = now + this.figuresTtlMs;
+        entry.staleUntil = entry.until + this.figuresStaleMs;
+        entry.settled = true;
+        if (ifNewer && this.recent.get(key) === ifNewer) {
+          this.recent.set(key, entry);
+        }
+      },
+      (error: unknown) => {
+        const current = ifNewer ?? entry;
+        if (this.recent.get(key) === current) this.recent.delete(key);
+        if (ifNewer) {
+          this.logger.debug(
+            `Refreshing the fleet figures of ${
+              key.split('\n')[0]
+            } failed: ${error}`,
+          );
+        }
+      },
+    );
+    return entry;
+  }
+
+  private async timedFigures(
+    source: TrafficSource,
+    options: { windowSeconds: number; at?: Date },
+  ): Promise<TimedFigures> {
+    const asOf = options.at ?? new Date();
+    return { figures: await this.figures(source, options), asOf };
   }
 
   /**

@@ -63,8 +63,12 @@ export type FleetService =
 export interface FleetResponse {
   windowSeconds: number;
   services: FleetService[];
-  /** Outcome of each Prometheus asked, with the number of services it has figures of. */
-  prometheus: Array<SourceOutcome<{ series: number }>>;
+  /**
+   * Outcome of each Prometheus asked, with the number of services it has
+   * figures of and when they were asked for (`asOf`): up to the reuse period
+   * plus, while newer ones are computed behind, a few minutes old.
+   */
+  prometheus: Array<SourceOutcome<{ series: number; asOf?: string }>>;
   /** Outcome of each cluster asked, with the number of Deployments it runs. */
   clusters: Array<SourceOutcome<{ workloads: number }>>;
 }
