@@ -368,6 +368,10 @@ describe('demo portal', () => {
     await page.waitForURL(/\/mesh-lifecycle/);
     await page.getByText('Services on the mesh').waitFor();
     await page.getByText('11 of 11 services').waitFor();
+    // How old the request figures are (reused a while, refreshed behind).
+    await page
+      .getByText(/^Request figures from (just now|\d+ s ago)$/)
+      .waitFor();
     await page.getByRole('link', { name: 'loyalty-service' }).waitFor();
     // A count for every phase; the retiring service alone once filtered.
     const perPhase = page.getByRole('navigation', {

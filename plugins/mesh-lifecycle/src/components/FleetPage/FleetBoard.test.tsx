@@ -7,6 +7,7 @@ import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
+import { FleetResponse } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { MeshLifecycleClient, meshLifecycleApiRef } from '../../api';
 import { recorded, recordedBackend } from '../../__testUtils__/recordedBackend';
 import { FleetTable } from './FleetBoard';
@@ -93,6 +94,15 @@ describe('the fleet board, answered as the demo backend answers', () => {
     expect(
       within(perPhase).getByRole('button', { name: 'Retire: 1' }),
     ).toBeVisible();
+    // How old the request figures are: as the backend says it asked for them.
+    const [prometheus] = (recorded('fleet').body as FleetResponse).prometheus;
+    const asOf = prometheus.status === 'ok' ? prometheus.asOf : undefined;
+    expect(asOf).toEqual(expect.any(String));
+    const time = screen.getByText(/ ago$/, { selector: 'time' });
+    expect(time.getAttribute('datetime')).toBe(asOf);
+    expect(time.parentElement).toHaveTextContent(
+      /^Request figures from .+ ago$/,
+    );
   });
 
   it('filters by phase from the counts, and back', async () => {
@@ -131,8 +141,12 @@ describe('the fleet board, answered as the demo backend answers', () => {
         /^test did not answer, its figures are missing: cluster test: connection reset \(ECONNRESET\)/,
       ),
     ).toBeInTheDocument();
-    const since = screen.getByText(/ ago$/, { selector: 'time' });
-    expect(since.parentElement).toHaveTextContent(/^Failing since .+ ago\.$/);
+    const times = screen.getAllByText(/ ago$/, { selector: 'time' });
+    // When the cluster began failing, and how old the request figures are.
+    expect(times.map(t => t.parentElement?.textContent)).toEqual([
+      expect.stringMatching(/^Failing since .+ ago\.$/),
+      expect.stringMatching(/^Request figures from .+ ago$/),
+    ]);
     for (const [name] of SERVICES) {
       expect(screen.getByRole('link', { name })).toBeInTheDocument();
     }

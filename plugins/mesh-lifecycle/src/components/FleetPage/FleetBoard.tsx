@@ -211,7 +211,12 @@ function distinct(values: Array<string | undefined>) {
   return [...new Set(values.filter((v): v is string => Boolean(v)))].sort();
 }
 
-function Board(props: { rows: FleetRow[]; problems: UnansweredSource[] }) {
+function Board(props: {
+  rows: FleetRow[];
+  problems: UnansweredSource[];
+  /** When the oldest request figures shown were asked for. */
+  figuresAsOf?: string;
+}) {
   const { rows } = props;
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const set = (key: keyof Filters) => (value: string) =>
@@ -326,9 +331,16 @@ function Board(props: { rows: FleetRow[]; problems: UnansweredSource[] }) {
           onChange={set('health')}
         />
       </Flex>
-      <Text variant="body-small" color="secondary">
-        {data.length} of {rows.length} services
-      </Text>
+      <Flex gap="3">
+        <Text variant="body-small" color="secondary">
+          {data.length} of {rows.length} services
+        </Text>
+        {props.figuresAsOf && (
+          <Text variant="body-small" color="secondary">
+            Request figures from <RelativeTime iso={props.figuresAsOf} />
+          </Text>
+        )}
+      </Flex>
       <Table<FleetRow>
         columnConfig={columns}
         {...tableProps}
@@ -402,7 +414,15 @@ export function FleetTable() {
         });
       }
     }
+    // The oldest figures shown: Prometheus answers are reused for a while,
+    // and refreshed behind while the last ones are shown.
+    const figuresAsOf = ('value' in fleet ? fleet.value.prometheus : [])
+      .flatMap(source =>
+        source.status === 'ok' && source.asOf ? [source.asOf] : [],
+      )
+      .sort()[0];
     return {
+      figuresAsOf,
       rows: fleetRows({
         entities: entities.items,
         fleet: 'value' in fleet ? fleet.value : undefined,
@@ -425,7 +445,11 @@ export function FleetTable() {
       <AnswerBody value={value} loading={loading} error={error}>
         {answer => (
           <Flex direction="column" gap="4">
-            <Board rows={answer.rows} problems={answer.problems} />
+            <Board
+              rows={answer.rows}
+              problems={answer.problems}
+              figuresAsOf={answer.figuresAsOf}
+            />
             {answer.retirements && (
               <OpenRetirements requests={answer.retirements} />
             )}
