@@ -837,41 +837,25 @@ describe('startKubernetesEmulator', () => {
     });
     try {
       const custom = clientFor(old).makeApiClient(CustomObjectsApi);
-      const target = {
-        group: 'networking.istio.io',
-        namespace: 'shop',
-        plural: 'virtualservices',
-      };
-      expect(
-        (
-          await custom.listNamespacedCustomObject({
-            ...target,
-            version: 'v1beta1',
-          })
-        ).items,
-      ).toEqual([]);
-      const missing = await failure(
-        custom.listNamespacedCustomObject({ ...target, version: 'v1' }),
-      );
-      expect(missing).toMatchObject({ code: 404, reason: 'NotFound' });
-      const security = {
-        group: 'security.istio.io',
-        namespace: 'shop',
-        plural: 'peerauthentications',
-      };
-      expect(
-        (
-          await custom.listNamespacedCustomObject({
-            ...security,
-            version: 'v1beta1',
-          })
-        ).items,
-      ).toEqual([]);
-      expect(
-        await failure(
-          custom.listNamespacedCustomObject({ ...security, version: 'v1' }),
-        ),
-      ).toMatchObject({ code: 404, reason: 'NotFound' });
+      for (const [group, plural] of [
+        ['networking.istio.io', 'virtualservices'],
+        ['security.istio.io', 'peerauthentications'],
+      ]) {
+        const target = { group, namespace: 'shop', plural };
+        expect(
+          (
+            await custom.listNamespacedCustomObject({
+              ...target,
+              version: 'v1beta1',
+            })
+          ).items,
+        ).toEqual([]);
+        expect(
+          await failure(
+            custom.listNamespacedCustomObject({ ...target, version: 'v1' }),
+          ),
+        ).toMatchObject({ code: 404, reason: 'NotFound' });
+      }
     } finally {
       await old.stop();
     }
