@@ -140,29 +140,41 @@ describe('the demo backend on the demo mesh', () => {
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'demo-backend-'));
-    const ports = {
-      dev: await freePort(),
-      test: await freePort(),
-      prod: await freePort(),
-    };
-    const prometheusPort = await freePort();
-    const { config, clusters } = demoConfig(
-      ports,
-      `http://127.0.0.1:${prometheusPort}`,
-    );
-    mesh = await startDemoMesh({
-      clusters: clusters.map(c => ({
-        name: c.name,
-        port: ports[c.name],
-        token: c.serviceAccountToken,
-      })),
-      manifestsDir: join(examples, 'clusters'),
-      prometheusPort,
-      kubeconfigPath: join(home, 'kubeconfig'),
-      historyHours: 1,
-      interval: '1s',
-      logger: mockServices.logger.mock(),
-    });
+    // Ports found free may be taken by another process before the mesh
+    // listens on them (tests run in parallel): then again, on others.
+    let config: JsonObject = {};
+    for (let attempt = 1; !mesh; attempt++) {
+      const ports = {
+        dev: await freePort(),
+        test: await freePort(),
+        prod: await freePort(),
+      };
+      const prometheusPort = await freePort();
+      const demo = demoConfig(ports, `http://127.0.0.1:${prometheusPort}`);
+      config = demo.config;
+      try {
+        mesh = await startDemoMesh({
+          clusters: demo.clusters.map(c => ({
+            name: c.name,
+            port: ports[c.name],
+            token: c.serviceAccountToken,
+          })),
+          manifestsDir: join(examples, 'clusters'),
+          prometheusPort,
+          kubeconfigPath: join(home, 'kubeconfig'),
+          historyHours: 1,
+          interval: '1s',
+          logger: mockServices.logger.mock(),
+        });
+      } catch (error) {
+        if (
+          attempt >= 3 ||
+          !/EADDRINUSE|address already in use/.test(String(error))
+        ) {
+          throw error;
+        }
+      }
+    }
     ({ server } = await startTestBackend({
       features: [
         meshLifecyclePlugin,
