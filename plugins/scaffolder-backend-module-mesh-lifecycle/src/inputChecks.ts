@@ -7,9 +7,11 @@ import {
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  ServiceDeclaration,
   isDnsLabel,
   isDnsSubdomain,
   isLabelValue,
+  readServiceDeclaration,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 
 /**
@@ -328,4 +330,27 @@ export async function readEntityInput(
     );
   }
   return entity;
+}
+
+/**
+ * The service an action's `entity` input names, as the user who runs the
+ * template may see it: its ref, its entity and its mesh declaration.
+ */
+export async function readServiceInput(
+  catalog: CatalogService,
+  value: string,
+  credentials: BackstageCredentials,
+): Promise<{
+  entityRef: string;
+  entity: Entity;
+  declaration: ServiceDeclaration;
+}> {
+  const entityRef = entityRefInput('entity', value);
+  const entity = await readEntityInput(
+    catalog,
+    'entity',
+    entityRef,
+    credentials,
+  );
+  return { entityRef, entity, declaration: readServiceDeclaration(entity) };
 }

@@ -11,7 +11,6 @@ import {
   configuredTrafficSplit,
   effectiveMtlsMode,
   matchesLabelSelector,
-  withoutBookkeeping,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { z } from 'zod';
 import {
@@ -42,37 +41,6 @@ export interface MeshCluster {
   objects: ClusterObjectCache;
   /** The Istio API versions the cluster serves (v1 or v1beta1 each). */
   istioVersions(): Promise<IstioVersions>;
-}
-
-/** Readable copies made, per cached object: each is made once while cached. */
-const readable = new WeakMap<object, { [key: string]: unknown }>();
-
-/**
- * An object as the cluster serves it, for users to read: without the field
- * managers' bookkeeping and kubectl's copy of the last applied version.
- * Made once per cached object (the watch caches replace an object when it
- * changes), not on every view.
- */
-export function readableManifest(object: object): { [key: string]: unknown } {
-  const metadata = (object as { metadata?: { [key: string]: unknown } })
-    .metadata;
-  const annotations = metadata?.annotations as
-    | { [key: string]: unknown }
-    | undefined;
-  if (
-    metadata?.managedFields === undefined &&
-    annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ===
-      undefined
-  ) {
-    // Kept without them already (the caches drop them): no copy needed.
-    return object as { [key: string]: unknown };
-  }
-  let copy = readable.get(object);
-  if (!copy) {
-    copy = withoutBookkeeping(object);
-    readable.set(object, copy);
-  }
-  return copy;
 }
 
 /** How much a mutual TLS mode guarantees: DISABLE < PERMISSIVE < STRICT. */
@@ -294,7 +262,11 @@ export class ClusterMeshReader {
           seen.add(key);
           const cached = cachedObjectOf(object);
           istioObjects.push(
-            cached ? { ...entry, manifest: readableManifest(cached) } : entry,
+            // The caches keep objects without their bookkeeping
+            // (managedFields, last-applied): shown as kept.
+            cached
+              ? { ...entry, manifest: cached as { [key: string]: unknown } }
+              : entry,
           );
         }
         return entry;

@@ -21,3 +21,4 @@ export {
   scaffolderTaskStatuses,
   type ScaffolderTaskStatuses,
 } from './scaffolderTasks';
+export type { StepAnalysisSource } from '../traffic/prepareShift';

@@ -48,6 +48,7 @@ import {
   entityRefInput,
   givenText,
   readEntityInput,
+  readServiceInput,
 } from '../inputChecks';
 import { prepareShift } from '../traffic/prepareShift';
 import { runTrafficShift } from '../traffic/runTrafficShift';
@@ -350,14 +351,11 @@ export function createServiceDecommissionAction(
       }
 
       const credentials = await ctx.getInitiatorCredentials();
-      const entityRef = entityRefInput('entity', input.entity);
-      const entity = await readEntityInput(
+      const { entityRef, entity, declaration } = await readServiceInput(
         catalog,
-        'entity',
-        entityRef,
+        input.entity,
         credentials,
       );
-      const declaration = readServiceDeclaration(entity);
       const { cluster, namespace } = declaration.target;
       if (cluster === undefined || namespace === undefined) {
         throw new InputError(
@@ -458,7 +456,16 @@ export function createServiceDecommissionAction(
         );
         if (!holder) return undefined;
         const taskId = holder.id.split('.')[0];
-        const status = (await tasks.status(taskId)) ?? 'gone';
+        let status: string;
+        try {
+          status = (await tasks.status(taskId)) ?? 'gone';
+        } catch (error) {
+          // Not known whether it still runs: the claim stands.
+          ctx.logger.warn(
+            `Could not ask the scaffolder whether task ${taskId}, which claimed ${service}, still runs: ${error}`,
+          );
+          return undefined;
+        }
         return ENDED_TASK_STATES.includes(status)
           ? { record: holder, taskId, status }
           : undefined;

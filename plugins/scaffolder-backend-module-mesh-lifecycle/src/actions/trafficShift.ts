@@ -7,12 +7,10 @@ import {
   AnalysisThresholds,
   LifecycleThresholdOverrides,
   ShiftRequest,
-  StepAnalysisResponse,
   TrafficShiftRecord,
   TrafficShiftStepRecord,
   WeightedDestination,
   meshTrafficShiftPermission,
-  readServiceDeclaration,
   resolveThresholds,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import {
@@ -20,13 +18,8 @@ import {
   authorizeInitiatorTo,
   requireConfiguredCluster,
 } from '../clusterAccess';
-import {
-  dnsLabel,
-  entityRefInput,
-  givenText,
-  readEntityInput,
-} from '../inputChecks';
-import { prepareShift } from '../traffic/prepareShift';
+import { dnsLabel, givenText, readServiceInput } from '../inputChecks';
+import { StepAnalysisSource, prepareShift } from '../traffic/prepareShift';
 import {
   TrafficShiftRolledBackError,
   runTrafficShift,
@@ -41,14 +34,7 @@ import { shiftDependencies } from './shiftDependencies';
  *
  * @public
  */
-export interface TrafficShiftBackend {
-  getStepAnalysis(options: {
-    cluster: string;
-    namespace: string;
-    service: string;
-    version?: string;
-    windowSeconds?: number;
-  }): Promise<StepAnalysisResponse>;
+export interface TrafficShiftBackend extends StepAnalysisSource {
   recordTrafficShift(record: TrafficShiftRecord): Promise<void>;
 }
 
@@ -279,14 +265,11 @@ export function createTrafficShiftAction(options: TrafficShiftActionOptions) {
         reason: givenText(ctx.input.reason),
       };
       const credentials = await ctx.getInitiatorCredentials();
-      const entityRef = entityRefInput('entity', input.entity);
-      const entity = await readEntityInput(
+      const { entityRef, declaration } = await readServiceInput(
         catalog,
-        'entity',
-        entityRef,
+        input.entity,
         credentials,
       );
-      const declaration = readServiceDeclaration(entity);
       const cluster = input.cluster ?? declaration.target.cluster;
       if (cluster === undefined) {
         throw new InputError(
