@@ -169,6 +169,28 @@ export interface Config {
       frequency?: MeshLifecycleDuration;
     };
 
+    /**
+     * How the backend keeps the clusters' objects (in watch-synchronised
+     * caches, one watch per kind and cluster).
+     */
+    caches?: {
+      /**
+       * Start watching, when the backend starts, every kind an entity page
+       * reads (see the README's per-cluster budget) on every configured
+       * cluster, so that the first page view after a start is answered from
+       * memory instead of listing them. `false` starts each kind on its
+       * first use. Default `true`.
+       */
+      warmOnStart?: boolean;
+      /**
+       * How long the backend's startup (and so its readiness) waits for
+       * those first lists; a cluster not synchronised by then goes on in the
+       * background and its first views wait for it. Same formats as
+       * `timeouts`. Default 10 seconds.
+       */
+      startupWait?: MeshLifecycleDuration;
+    };
+
     /** The test environments made by the `mesh:environment:create` action. */
     environments?: {
       /**

@@ -171,10 +171,15 @@ describe('mesh-lifecycle backend plugin', () => {
           }),
         ],
       });
+      // The caches were filled while the backend started: the first view
+      // asks the cluster nothing.
+      const callsAtStart = prod.calls.count();
+      expect(prod.calls.count({ verb: 'watch' })).toBeGreaterThanOrEqual(8);
       const response = await request(server).get(
         '/api/mesh-lifecycle/entities/component/default/checkout-service/mesh',
       );
       expect(response.status).toBe(200);
+      expect(prod.calls.count()).toBe(callsAtStart);
       expect(response.body.entityRef).toBe(
         'component:default/checkout-service',
       );
@@ -188,6 +193,45 @@ describe('mesh-lifecycle backend plugin', () => {
       expect(okCluster.workloads).toHaveLength(2);
       expect(goneCluster).toMatchObject({ source: 'gone', status: 'error' });
       expect(JSON.stringify(response.body)).not.toContain(prod.token);
+    } finally {
+      await prod.stop();
+    }
+  });
+
+  it('leaves the caches empty until first used when told not to warm them', async () => {
+    const prod = await startKubernetesEmulator({
+      name: 'prod',
+      manifests: join(__dirname, '../../../examples/clusters/prod'),
+    });
+    try {
+      const { server } = await startTestBackend({
+        features: [
+          meshLifecyclePlugin,
+          catalogServiceMock.factory({ entities: [checkout] }),
+          mockServices.rootConfig.factory({
+            data: {
+              meshLifecycle: {
+                clusters: [
+                  {
+                    name: 'prod',
+                    url: prod.url,
+                    serviceAccountToken: prod.token,
+                    allowInsecureHttp: true,
+                  },
+                ],
+                caches: { warmOnStart: false },
+              },
+            },
+          }),
+        ],
+      });
+      expect(prod.calls.count()).toBe(0);
+      const response = await request(server).get(
+        '/api/mesh-lifecycle/entities/component/default/checkout-service/mesh',
+      );
+      expect(response.status).toBe(200);
+      expect(response.body.clusters[0].workloads).toHaveLength(2);
+      expect(prod.calls.count({ verb: 'list' })).toBe(8);
     } finally {
       await prod.stop();
     }

@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshLifecyclePermissions } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { ClusterObjectCache } from './clusters/ClusterObjectCache';
+import { warmClusterCaches } from './clusters/warmClusterCaches';
 import { rememberIstioVersions } from './clusters/discoverServedVersion';
 import {
   createKubeConfig,
@@ -89,6 +90,17 @@ export const meshLifecyclePlugin = createBackendPlugin({
         lifecycle.addShutdownHook(async () => {
           await Promise.all(clusters.map(c => c.objects.stop()));
         });
+        if (meshConfig.caches.warmOnStart && clusters.length > 0) {
+          // Readiness waits (a bounded while) for the caches, so that the
+          // first page view after a start is answered from memory.
+          lifecycle.addStartupHook(async () => {
+            await warmClusterCaches({
+              clusters,
+              logger,
+              waitMs: meshConfig.caches.startupWaitMs,
+            });
+          });
+        }
 
         const sources = trafficSources(meshConfig, cache);
         const mesh = new ClusterMeshReader({ clusters, logger });

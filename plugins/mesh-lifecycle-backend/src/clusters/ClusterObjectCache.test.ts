@@ -6,6 +6,8 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { ClusterObjectCache, ResourceType } from './ClusterObjectCache';
 import { discoverServedVersion } from './discoverServedVersion';
+import { parseObjects } from './objectSchemas';
+import { KUBERNETES_RESOURCES } from './resources';
 
 const deployments: ResourceType = {
   apiVersion: 'apps/v1',
@@ -161,6 +163,126 @@ describe('ClusterObjectCache', () => {
     expect(watched.metadata.annotations).toEqual({
       'mesh-lifecycle.io/phase': 'operate',
     });
+  });
+
+  it('keeps only the fields read of kinds that say which, listed or watched', async () => {
+    const pod = (phase: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'cart-1',
+        namespace: 'shop',
+        labels: { app: 'cart', 'backstage.io/kubernetes-id': 'cart' },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: 'cart-1',
+            uid: 'u',
+          },
+        ],
+      },
+      spec: {
+        nodeName: 'node-1',
+        containers: [
+          {
+            name: 'istio-proxy',
+            image: 'proxyv2:1.23',
+            env: [{ name: 'PROXY_CONFIG', value: '{}' }],
+          },
+        ],
+        volumes: [{ name: 'istio-envoy', emptyDir: {} }],
+      },
+      status: {
+        phase,
+        podIP: '10.0.0.1',
+        conditions: [{ type: 'Ready', status: 'True' }],
+      },
+    });
+    emulator.apply(pod('Pending'));
+    const kept = async () => {
+      const [cart] = await cache.list(KUBERNETES_RESOURCES.pods, 'shop');
+      return cart as { status?: { phase?: string } };
+    };
+    const expected = (phase: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'cart-1',
+        namespace: 'shop',
+        labels: { app: 'cart', 'backstage.io/kubernetes-id': 'cart' },
+        resourceVersion: expect.any(String),
+        uid: expect.any(String),
+      },
+      spec: { nodeName: 'node-1', containers: [{ name: 'istio-proxy' }] },
+      status: { phase, conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    const listed = await kept();
+    expect(listed).toEqual(expected('Pending'));
+    // What is kept is its own parse: a view makes no second copy.
+    expect(
+      parseObjects(KUBERNETES_RESOURCES.pods.keep, [listed], () => {})[0],
+    ).toBe(listed);
+
+    emulator.apply(pod('Running'));
+    await eventually(
+      async () => (await kept()).status?.phase === 'Running',
+      'the update',
+    );
+    expect(await kept()).toEqual(expected('Running'));
+  });
+
+  it("finds a service's objects by kubernetes-id as they are added, relabelled, relisted and deleted", async () => {
+    const labelled = (name: string, namespace: string, id: string) => {
+      const d = deployment(name, namespace);
+      return {
+        ...d,
+        metadata: {
+          ...d.metadata,
+          labels: { ...d.metadata.labels, 'backstage.io/kubernetes-id': id },
+        },
+      };
+    };
+    emulator.apply(labelled('cart', 'shop', 'cart'));
+    emulator.apply(labelled('cart-canary', 'shop', 'cart'));
+    emulator.apply(labelled('cart', 'staging', 'cart'));
+    const ids = async (namespace?: string) =>
+      (await cache.listByKubernetesId(deployments, 'cart', namespace))
+        .map(o => `${o.metadata?.namespace}/${o.metadata?.name}`)
+        .sort()
+        .join();
+    expect(await ids()).toBe('shop/cart,shop/cart-canary,staging/cart');
+    expect(await ids('staging')).toBe('staging/cart');
+
+    emulator.apply(labelled('cart-canary', 'shop', 'basket'));
+    emulator.remove('apps/v1', 'Deployment', 'staging', 'cart');
+    await eventually(
+      async () => (await ids()) === 'shop/cart',
+      'relabel and delete',
+    );
+    // Changes the watch missed come back through a relist.
+    emulator.closeWatches();
+    emulator.apply(labelled('cart', 'ops', 'cart'));
+    emulator.remove('apps/v1', 'Deployment', 'shop', 'cart');
+    emulator.compactHistory();
+    await eventually(async () => (await ids()) === 'ops/cart', 'relist');
+    expect(
+      (await cache.listByKubernetesId(deployments, 'basket')).map(
+        o => o.metadata?.name,
+      ),
+    ).toEqual(['cart-canary']);
+  });
+
+  it('warms the kinds it is given once, and says which failed', async () => {
+    emulator.faults.add({
+      path: '/apis/networking.istio.io/v1beta1/virtualservices',
+      status: 403,
+    });
+    const { failed } = await cache.warm([deployments, virtualServices]);
+    expect(failed).toEqual(['virtualservices.networking.istio.io']);
+    const listed = emulator.calls.count({ verb: 'list' });
+    expect((await names()).sort()).toEqual(['audit', 'cart']);
+    expect(emulator.calls.count({ verb: 'list' })).toBe(listed);
   });
 
   it('follows adds, updates and deletes through its watch', async () => {

@@ -1,17 +1,26 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  ADD,
+  DELETE,
   ERROR,
   KubeConfig,
   KubernetesObject,
   ListWatch,
   ObjectCache,
+  UPDATE,
   Watch,
 } from '@kubernetes/client-node';
 import {
   ClusterConfig,
   describeClusterFailure,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-node';
-import { withoutBookkeeping } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  withoutBookkeeping,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { LabelIndex } from './LabelIndex';
+import { z } from 'zod';
+import { keepFields } from './objectSchemas';
 import { SharedDiscoveryObjectApi } from './SharedDiscoveryObjectApi';
 
 /** A kind of object the plugin reads from clusters. */
@@ -21,6 +30,12 @@ export interface ResourceType {
   kind: string;
   /** Plural resource name, as in the API path. */
   plural: string;
+  /**
+   * The fields read of this kind, for kinds whose manifests are never
+   * shown: the cache keeps only these (see `keepFields`). Kinds without
+   * keep their whole manifest, less the bookkeeping.
+   */
+  keep?: z.ZodType;
 }
 
 /**
@@ -49,6 +64,8 @@ interface CacheEntry {
    * with the latest failure.
    */
   status: { disconnected?: { since: Date; error: ClusterError } };
+  /** The cached objects by their `backstage.io/kubernetes-id` label. */
+  byKubernetesId: LabelIndex;
   stop(): Promise<void>;
 }
 
@@ -71,16 +88,25 @@ function collectionPath(type: ResourceType): string {
 }
 
 /**
- * An object as kept in the cache: without the field managers' bookkeeping
+ * An object as kept in the cache: only the fields read, for kinds that say
+ * which; otherwise without the field managers' bookkeeping
  * (`managedFields`) and kubectl's last-applied copy, which nothing here
  * reads and which can be most of an object's size.
  */
-function cached(object: KubernetesObject): KubernetesObject {
-  return withoutBookkeeping(object) as KubernetesObject;
+function cached(
+  type: ResourceType,
+  object: KubernetesObject,
+): KubernetesObject {
+  const trimmed = withoutBookkeeping(object) as KubernetesObject;
+  return type.keep ? keepFields(type.keep, trimmed) : trimmed;
 }
 
-/** A watch whose objects reach the cache without their bookkeeping. */
-class BookkeepingFreeWatch extends Watch {
+/** A watch whose objects reach the cache as {@link cached} keeps them. */
+class TrimmingWatch extends Watch {
+  constructor(kubeConfig: KubeConfig, private readonly type: ResourceType) {
+    super(kubeConfig);
+  }
+
   override watch(
     path: string,
     queryParams: Record<string, string | number | boolean | undefined>,
@@ -98,7 +124,7 @@ class BookkeepingFreeWatch extends Watch {
         callback(
           phase,
           typeof apiObj === 'object' && apiObj !== null
-            ? cached(apiObj)
+            ? cached(this.type, apiObj)
             : apiObj,
           watchObj,
         ),
@@ -180,6 +206,31 @@ export class ClusterObjectCache {
     namespace?: string,
   ): Promise<readonly KubernetesObject[]> {
     const entry = this.entry(type);
+    const cache = await this.current(type, entry);
+    return cache.list(namespace);
+  }
+
+  /**
+   * The cached objects of a kind labelled `backstage.io/kubernetes-id:
+   * <id>`, in one namespace or all, as {@link ClusterObjectCache.list} would
+   * filter them, from an index kept as watch events arrive: what it costs
+   * depends on the service's objects, not the cluster's.
+   */
+  async listByKubernetesId(
+    type: ResourceType,
+    id: string,
+    namespace?: string,
+  ): Promise<readonly KubernetesObject[]> {
+    const entry = this.entry(type);
+    await this.current(type, entry);
+    return entry.byKubernetesId.get(id, namespace);
+  }
+
+  /** The entry's cache once synchronised, unless its watch is broken. */
+  private async current(
+    type: ResourceType,
+    entry: CacheEntry,
+  ): Promise<ObjectCache<KubernetesObject>> {
     const cache = await entry.ready;
     const { disconnected } = entry.status;
     if (disconnected) {
@@ -194,7 +245,23 @@ export class ClusterObjectCache {
         error.status,
       );
     }
-    return cache.list(namespace);
+    return cache;
+  }
+
+  /**
+   * Starts the informers of these kinds (those not started yet) and waits
+   * for their first lists. Never rejects: a kind whose list failed is
+   * counted in `failed`, its failure logged and answered as on a view.
+   */
+  async warm(types: readonly ResourceType[]): Promise<{ failed: string[] }> {
+    const outcomes = await Promise.allSettled(
+      types.map(type => this.entry(type).ready),
+    );
+    return {
+      failed: types
+        .filter((_, i) => outcomes[i].status === 'rejected')
+        .map(type => resourceName(type)),
+    };
   }
 
   /**
@@ -247,16 +314,20 @@ export class ClusterObjectCache {
     ));
     const informer = new ListWatch<KubernetesObject>(
       collectionPath(type),
-      new BookkeepingFreeWatch(this.kubeConfig),
+      new TrimmingWatch(this.kubeConfig, type),
       async () => {
         const list = await objects.list<KubernetesObject>(
           type.apiVersion,
           type.kind,
         );
-        return { ...list, items: list.items.map(cached) };
+        return { ...list, items: list.items.map(o => cached(type, o)) };
       },
       false,
     );
+    const byKubernetesId = new LabelIndex(ANNOTATION_KUBERNETES_ID);
+    informer.on(ADD, object => byKubernetesId.put(object));
+    informer.on(UPDATE, object => byKubernetesId.put(object));
+    informer.on(DELETE, object => byKubernetesId.remove(object));
     let stopped = false;
     let syncing = true;
     let syncError: unknown;
@@ -305,6 +376,7 @@ export class ClusterObjectCache {
     const created: CacheEntry = {
       ready,
       status,
+      byKubernetesId,
       stop: async () => {
         stopped = true;
         clearTimeout(restartTimer);

@@ -347,6 +347,61 @@ export function cachedObjectOf(parsed: object): object | undefined {
   return sourceOfParse.get(parsed);
 }
 
+function parsesFor(schema: z.ZodType): WeakMap<object, unknown> {
+  let memo = parsedBySchema.get(schema);
+  if (!memo) {
+    memo = new WeakMap();
+    parsedBySchema.set(schema, memo);
+  }
+  return memo;
+}
+
+/** What a watch cache needs of an object besides the fields read. */
+interface CacheableObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { resourceVersion?: string; uid?: string };
+}
+
+/**
+ * The object reduced to the fields `schema` reads, plus what a watch cache
+ * needs (apiVersion, kind, name, namespace, resourceVersion, uid): what the
+ * caches keep of kinds whose manifests are never shown. The result is
+ * recorded as its own parse by `schema`, so `parseObjects` reuses it instead
+ * of keeping a second copy. An object that does not fit the schema is
+ * returned as it is, for the readers to report.
+ */
+export function keepFields<T extends CacheableObject>(
+  schema: z.ZodType,
+  object: T,
+): T {
+  const parsed = schema.safeParse(object);
+  if (
+    !parsed.success ||
+    typeof parsed.data !== 'object' ||
+    parsed.data === null
+  ) {
+    return object;
+  }
+  const data = parsed.data as { metadata?: object };
+  const { apiVersion, kind, metadata: served } = object;
+  const kept = {
+    ...(apiVersion !== undefined ? { apiVersion } : {}),
+    ...(kind !== undefined ? { kind } : {}),
+    ...data,
+    metadata: {
+      ...data.metadata,
+      ...(served?.resourceVersion !== undefined
+        ? { resourceVersion: served.resourceVersion }
+        : {}),
+      ...(served?.uid !== undefined ? { uid: served.uid } : {}),
+    },
+  };
+  parsesFor(schema).set(kept, kept);
+  sourceOfParse.set(kept, kept);
+  return kept as unknown as T;
+}
+
 /**
  * Parses the objects of a list, keeping those that fit the schema; an object
  * that does not is reported through `onInvalid` and left out. The watch
@@ -358,12 +413,7 @@ export function parseObjects<T extends z.ZodType>(
   objects: readonly unknown[],
   onInvalid: (message: string) => void,
 ): Array<z.infer<T>> {
-  let memo = parsedBySchema.get(schema);
-  if (!memo) {
-    memo = new WeakMap();
-    parsedBySchema.set(schema, memo);
-  }
-  const known = memo;
+  const known = parsesFor(schema);
   return objects.flatMap(object => {
     const cacheable = typeof object === 'object' && object !== null;
     if (cacheable && known.has(object)) {

@@ -1,4 +1,10 @@
 import { ResourceType } from './ClusterObjectCache';
+import {
+  deploymentSchema,
+  namedObjectSchema,
+  podSchema,
+  serviceSchema,
+} from './objectSchemas';
 
 /** The Kubernetes kinds the plugin reads. */
 export const KUBERNETES_RESOURCES = {
@@ -6,14 +12,26 @@ export const KUBERNETES_RESOURCES = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     plural: 'deployments',
+    keep: deploymentSchema,
   },
-  services: { apiVersion: 'v1', kind: 'Service', plural: 'services' },
-  pods: { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
-  namespaces: { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' },
+  services: {
+    apiVersion: 'v1',
+    kind: 'Service',
+    plural: 'services',
+    keep: serviceSchema,
+  },
+  pods: { apiVersion: 'v1', kind: 'Pod', plural: 'pods', keep: podSchema },
+  namespaces: {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    plural: 'namespaces',
+    keep: namedObjectSchema,
+  },
   serviceAccounts: {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
     plural: 'serviceaccounts',
+    keep: namedObjectSchema,
   },
   serviceMonitors: {
     apiVersion: 'monitoring.coreos.com/v1',
@@ -64,4 +82,26 @@ export function istioResources(versions: {
       plural: 'authorizationpolicies',
     },
   } satisfies Record<string, ResourceType>;
+}
+
+/**
+ * Every kind an entity page reads from a cluster on its first view (the mesh
+ * tab, the lifecycle card and its configuration checks), in the Istio
+ * versions the cluster serves: what the caches watch from the start.
+ */
+export function entityPageResources(versions: {
+  networking?: string;
+  security?: string;
+}): ResourceType[] {
+  const kinds: ResourceType[] = Object.values(KUBERNETES_RESOURCES);
+  if (!versions.networking) return kinds;
+  return [
+    ...kinds,
+    ...Object.values(
+      istioResources({
+        networking: versions.networking,
+        security: versions.security,
+      }),
+    ),
+  ];
 }

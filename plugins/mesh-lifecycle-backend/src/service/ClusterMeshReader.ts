@@ -116,16 +116,34 @@ export class ClusterMeshReader {
           ),
       );
     const isOwned = ownedBy(declaration);
-    const owned = <T extends { metadata: { labels?: Record<string, string> } }>(
-      objects: T[],
-    ) => objects.filter(isOwned);
+    const { kubernetesId, labelSelector } = declaration.target;
+    // The service's objects: by its id through the caches' index, or by
+    // going through the kind's objects with its label selector.
+    const owned = async <
+      T extends z.ZodType<{ metadata: { labels?: Record<string, string> } }>,
+    >(
+      type: ResourceType,
+      schema: T,
+    ) =>
+      parseObjects(
+        schema,
+        labelSelector || kubernetesId === undefined
+          ? await cluster.objects.list(type, namespace)
+          : await cluster.objects.listByKubernetesId(
+              type,
+              kubernetesId,
+              namespace,
+            ),
+        message =>
+          this.logger.warn(
+            `Ignoring a ${type.kind} on cluster ${cluster.name}: ${message}`,
+          ),
+      ).filter(isOwned);
 
     const [deployments, services, pods, namespaces] = await Promise.all([
-      list(KUBERNETES_RESOURCES.deployments, deploymentSchema, namespace).then(
-        owned,
-      ),
-      list(KUBERNETES_RESOURCES.services, serviceSchema, namespace).then(owned),
-      list(KUBERNETES_RESOURCES.pods, podSchema, namespace).then(owned),
+      owned(KUBERNETES_RESOURCES.deployments, deploymentSchema),
+      owned(KUBERNETES_RESOURCES.services, serviceSchema),
+      owned(KUBERNETES_RESOURCES.pods, podSchema),
       list(KUBERNETES_RESOURCES.namespaces, namedObjectSchema),
     ]);
     // A namespace may name its own environment (e.g. a test environment on

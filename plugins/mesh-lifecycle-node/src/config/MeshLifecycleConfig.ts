@@ -139,6 +139,25 @@ export interface MeshLifecycleHistoryConfig {
 }
 
 /**
+ * How the backend keeps the clusters' objects.
+ *
+ * @public
+ */
+export interface MeshLifecycleCachesConfig {
+  /**
+   * Whether the backend starts watching, at startup, every kind an entity
+   * page reads on every cluster, so that the first view is answered from
+   * memory.
+   */
+  readonly warmOnStart: boolean;
+  /**
+   * How long the backend's startup waits for those first lists before it
+   * reports ready; clusters not synchronised by then go on in the background.
+   */
+  readonly startupWaitMs: number;
+}
+
+/**
  * The Mesh Lifecycle backend configuration, read and validated once by
  * `readMeshLifecycleConfig`.
  *
@@ -155,6 +174,8 @@ export interface MeshLifecycleConfig {
   readonly timeouts: MeshLifecycleTimeouts;
   /** The lifecycle history. */
   readonly history: MeshLifecycleHistoryConfig;
+  /** How the clusters' objects are kept. */
+  readonly caches: MeshLifecycleCachesConfig;
   /** The test environments made by `mesh:environment:create`. */
   readonly environments: {
     /** How often expired test environments are looked for and deleted. */

@@ -11,6 +11,7 @@ export type {
   ClusterConfig,
   ClusterTlsConfig,
   MeshLifecycleConfig,
+  MeshLifecycleCachesConfig,
   MeshLifecycleHistoryConfig,
   MeshLifecycleTimeouts,
   AlertmanagerSourceConfig,

@@ -60,6 +60,7 @@ describe('readMeshLifecycleConfig', () => {
         prometheusMs: DEFAULT_TIMEOUT_MS,
       },
       history: { frequencyMs: DEFAULT_HISTORY_FREQUENCY_MS },
+      caches: { warmOnStart: true, startupWaitMs: 10_000 },
       environments: {
         cleanupFrequencyMs: DEFAULT_ENVIRONMENTS_CLEANUP_FREQUENCY_MS,
       },
@@ -147,6 +148,24 @@ describe('readMeshLifecycleConfig', () => {
     });
     expect(error.name).toBe('InputError');
     expect(error.message).toContain("'meshLifecycle.history.frequency'");
+  });
+
+  it('reads how the caches start, and rejects a bad wait', () => {
+    expect(
+      read({
+        meshLifecycle: {
+          caches: { warmOnStart: false, startupWait: { seconds: 30 } },
+        },
+      }).caches,
+    ).toEqual({ warmOnStart: false, startupWaitMs: 30_000 });
+    const error = failure({
+      meshLifecycle: { caches: { startupWait: '0s' } },
+    });
+    expect(error.name).toBe('InputError');
+    expect(error.message).toContain("'meshLifecycle.caches.startupWait'");
+    expect(() =>
+      read({ meshLifecycle: { caches: { warmOnStart: 'sometimes' } } }),
+    ).toThrow(/caches\.warmOnStart/);
   });
 
   it('reads the test environment clean-up frequency and rejects a bad one', () => {

@@ -30,6 +30,9 @@ import { REDACTED, withRedactedSecrets } from './withRedactedSecrets';
 /** Default of `meshLifecycle.timeouts.cluster` and `.prometheus`: 10 seconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** Default of `meshLifecycle.caches.startupWait`: 10 seconds. */
+const DEFAULT_CACHES_STARTUP_WAIT_MS = 10_000;
+
 /** Default of `meshLifecycle.history.frequency`: 5 minutes. */
 export const DEFAULT_HISTORY_FREQUENCY_MS = 5 * 60_000;
 
@@ -638,6 +641,12 @@ export function readMeshLifecycleConfig(
       frequencyMs:
         (root && readDurationMs(root, 'history.frequency', 'meshLifecycle')) ??
         DEFAULT_HISTORY_FREQUENCY_MS,
+    },
+    caches: {
+      warmOnStart: root?.getOptionalBoolean('caches.warmOnStart') ?? true,
+      startupWaitMs:
+        (root && readDurationMs(root, 'caches.startupWait', 'meshLifecycle')) ??
+        DEFAULT_CACHES_STARTUP_WAIT_MS,
     },
     environments: {
       cleanupFrequencyMs:

@@ -67,6 +67,7 @@ const CORE: Entry[] = [
   ['ServiceAccount', 'serviceaccounts', true, ['sa']],
   ['Endpoints', 'endpoints', true, ['ep']],
   ['Event', 'events', true, ['ev']],
+  ['LimitRange', 'limitranges', true, ['limits']],
   ['ResourceQuota', 'resourcequotas', true, ['quota'], 'status'],
   ['PersistentVolumeClaim', 'persistentvolumeclaims', true, ['pvc'], 'status'],
 ];

@@ -1,0 +1,51 @@
+/** How the side-by-side benchmark's processes talk (see sideBySide.ts). */
+
+/** Latency of every API call, as between a backend and a cloud cluster. */
+export const API_LATENCY_MS = 20;
+
+/** The two backends compared. */
+export type System = 'mesh-lifecycle' | 'kubernetes';
+
+export interface EmulatedCluster {
+  name: string;
+  url: string;
+  token: string;
+  /** Base64 PEM of the emulator's certificate, trusted as the cluster's CA. */
+  caData: string;
+}
+
+/** What the benchmark asks of the clusters process. */
+export type ClustersRequest = { type: 'calls' } | { type: 'stop' };
+
+/** What the clusters process tells the benchmark. */
+export type ClustersMessage =
+  | { type: 'ready'; clusters: EmulatedCluster[]; objectsPerCluster: number }
+  | { type: 'calls'; calls: number }
+  | { type: 'error'; message: string };
+
+/** What the benchmark asks of a backend process. */
+export type BackendRequest =
+  | {
+      type: 'start';
+      system: System;
+      clusters: EmulatedCluster[];
+      /** Mesh Lifecycle only: `meshLifecycle.caches.warmOnStart`. */
+      warmOnStart?: boolean;
+    }
+  | { type: 'memory' }
+  | { type: 'stop' };
+
+/** What a backend process tells the benchmark. */
+export type BackendMessage =
+  | { type: 'ready'; port: number; startMs: number }
+  | {
+      type: 'memory';
+      /** Highest RSS sampled (every 20 ms) since the backend started. */
+      peakRss: number;
+      /** RSS after a garbage collection. */
+      rss: number;
+      heapUsed: number;
+      /** RSS before the backend started (Node, transform, test harness). */
+      rssBefore: number;
+    }
+  | { type: 'error'; message: string };

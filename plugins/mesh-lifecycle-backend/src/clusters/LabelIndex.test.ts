@@ -1,0 +1,52 @@
+import { LabelIndex } from './LabelIndex';
+
+const ID = 'backstage.io/kubernetes-id';
+
+function object(name: string, namespace: string, id?: string) {
+  return {
+    metadata: { name, namespace, ...(id ? { labels: { [ID]: id } } : {}) },
+  };
+}
+
+describe('LabelIndex', () => {
+  it('finds objects by label value, in one namespace or all', () => {
+    const index = new LabelIndex(ID);
+    index.put(object('cart', 'shop', 'cart'));
+    index.put(object('cart', 'staging', 'cart'));
+    index.put(object('audit', 'ops', 'audit'));
+    index.put(object('unlabelled', 'shop'));
+    expect(index.get('cart').map(o => o.metadata?.namespace)).toEqual([
+      'shop',
+      'staging',
+    ]);
+    expect(index.get('cart', 'staging')).toEqual([
+      object('cart', 'staging', 'cart'),
+    ]);
+    expect(index.get('audit', 'shop')).toEqual([]);
+    expect(index.get('nothing')).toEqual([]);
+  });
+
+  it('moves an object whose label changed, and forgets a deleted one', () => {
+    const index = new LabelIndex(ID);
+    index.put(object('cart', 'shop', 'cart'));
+    index.put(object('cart', 'shop', 'basket'));
+    expect(index.get('cart')).toEqual([]);
+    expect(index.get('basket')).toEqual([object('cart', 'shop', 'basket')]);
+    index.put(object('cart', 'shop'));
+    expect(index.get('basket')).toEqual([]);
+    index.put(object('cart', 'shop', 'cart'));
+    index.remove(object('cart', 'shop'));
+    expect(index.get('cart')).toEqual([]);
+  });
+
+  it('keeps the newest version of an object', () => {
+    const index = new LabelIndex(ID);
+    const first = object('cart', 'shop', 'cart');
+    const second = object('cart', 'shop', 'cart');
+    index.put(first);
+    index.put(second);
+    const [found] = index.get('cart');
+    expect(found).toBe(second);
+    expect(index.get('cart')).toHaveLength(1);
+  });
+});

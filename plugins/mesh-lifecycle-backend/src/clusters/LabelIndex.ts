@@ -1,0 +1,56 @@
+import { KubernetesObject } from '@kubernetes/client-node';
+
+function keyOf(object: KubernetesObject): string {
+  return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+}
+
+/**
+ * The objects of a watch cache grouped by the value of one label, kept up to
+ * date from the cache's add, update and delete events: finding a service's
+ * objects by their `backstage.io/kubernetes-id` costs its objects, not the
+ * cluster's.
+ */
+export class LabelIndex {
+  private readonly byValue = new Map<string, Map<string, KubernetesObject>>();
+  /** Each indexed object's label value, by namespace/name. */
+  private readonly valueOf = new Map<string, string>();
+
+  constructor(readonly label: string) {}
+
+  /** Adds an object, or replaces the one of the same namespace and name. */
+  put(object: KubernetesObject): void {
+    const key = keyOf(object);
+    this.drop(key);
+    const value = object.metadata?.labels?.[this.label];
+    if (value === undefined) return;
+    this.valueOf.set(key, value);
+    let objects = this.byValue.get(value);
+    if (!objects) {
+      objects = new Map();
+      this.byValue.set(value, objects);
+    }
+    objects.set(key, object);
+  }
+
+  /** Removes the object of that namespace and name. */
+  remove(object: KubernetesObject): void {
+    this.drop(keyOf(object));
+  }
+
+  /** The objects labelled with that value, in one namespace or all. */
+  get(value: string, namespace?: string): KubernetesObject[] {
+    const objects = [...(this.byValue.get(value)?.values() ?? [])];
+    return namespace === undefined
+      ? objects
+      : objects.filter(o => (o.metadata?.namespace ?? '') === namespace);
+  }
+
+  private drop(key: string): void {
+    const value = this.valueOf.get(key);
+    if (value === undefined) return;
+    this.valueOf.delete(key);
+    const objects = this.byValue.get(value);
+    objects?.delete(key);
+    if (objects?.size === 0) this.byValue.delete(value);
+  }
+}
