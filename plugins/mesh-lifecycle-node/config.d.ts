@@ -33,6 +33,16 @@ export interface Config {
        */
       environment?: string;
       /**
+       * The namespaces that hold the services: the backend then watches
+       * only these (and `istio-system`, for mesh-wide policies) instead of
+       * every namespace, one watch per kind and namespace. Fewer objects
+       * cached and a service account that may read only these namespaces
+       * (Namespaces themselves are still listed cluster-wide). A service in
+       * another namespace is answered with an error naming this setting.
+       * Default: every namespace.
+       */
+      namespaces?: string[];
+      /**
        * The Istio cluster ID of the cluster (the `destination_cluster` and
        * `source_cluster` label of its telemetry). Used to tell its figures
        * apart in a Prometheus that watches several clusters. Default: the
@@ -125,6 +135,8 @@ export interface Config {
       environment?: string;
       /** As `meshLifecycle.clusters[].istioClusterId`. */
       istioClusterId?: string;
+      /** As `meshLifecycle.clusters[].namespaces`. */
+      namespaces?: string[];
       /** The Prometheus that watches this cluster. Default: the global one. */
       prometheus?: MeshLifecyclePrometheusConfig;
       /** The Alertmanager of this cluster's alerts. Default: the global one. */

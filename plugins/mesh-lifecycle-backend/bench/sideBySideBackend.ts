@@ -15,24 +15,11 @@ import {
   EmulatedCluster,
   System,
 } from './sideBySideProtocol';
-import { VIEWED_SERVICE } from './sideBySideObjects';
+import { viewedEntity } from './sideBySideObjects';
 
 function send(message: BackendMessage) {
   process.send?.(message);
 }
-
-/** The catalog entity both backends are asked about. */
-export const viewedEntity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: VIEWED_SERVICE,
-    namespace: 'default',
-    // No namespace annotation: both look for it in every namespace.
-    annotations: { 'backstage.io/kubernetes-id': VIEWED_SERVICE },
-  },
-  spec: { type: 'service', lifecycle: 'production', owner: 'team-shop' },
-};
 
 /** The Istio kinds the Kubernetes plugin is told to fetch too. */
 const istioCustomResources = [

@@ -12,6 +12,19 @@
 export const VIEWED_SERVICE = 'checkout';
 export const VIEWED_NAMESPACE = 'shop';
 
+/** The catalog entity both backends are asked about. */
+export const viewedEntity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: VIEWED_SERVICE,
+    namespace: 'default',
+    // No namespace annotation: both look for it in every namespace.
+    annotations: { 'backstage.io/kubernetes-id': VIEWED_SERVICE },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-shop' },
+};
+
 type Obj = Record<string, unknown>;
 
 const created = '2026-11-20T08:00:00Z';

@@ -198,6 +198,54 @@ describe('mesh-lifecycle backend plugin', () => {
     }
   });
 
+  it("watches only the namespaces configured for a cluster, and Istio's root namespace", async () => {
+    const prod = await startKubernetesEmulator({
+      name: 'prod',
+      manifests: join(__dirname, '../../../examples/clusters/prod'),
+    });
+    try {
+      const { server } = await startTestBackend({
+        features: [
+          meshLifecyclePlugin,
+          catalogServiceMock.factory({ entities: [checkout] }),
+          mockServices.rootConfig.factory({
+            data: {
+              meshLifecycle: {
+                clusters: [
+                  {
+                    name: 'prod',
+                    url: prod.url,
+                    serviceAccountToken: prod.token,
+                    allowInsecureHttp: true,
+                    namespaces: ['shop'],
+                  },
+                ],
+              },
+            },
+          }),
+        ],
+      });
+      const response = await request(server).get(
+        '/api/mesh-lifecycle/entities/component/default/checkout-service/mesh',
+      );
+      expect(response.status).toBe(200);
+      expect(response.body.clusters[0]).toMatchObject({
+        status: 'ok',
+        mtls: { mode: 'STRICT' },
+      });
+      expect(response.body.clusters[0].workloads).toHaveLength(2);
+      // Mesh-wide policies (mesh-wide.yaml) live in istio-system.
+      const scopes = new Set(
+        prod.calls
+          .list(c => c.verb === 'watch' && c.resource !== 'namespaces')
+          .map(c => c.namespace ?? 'every namespace'),
+      );
+      expect([...scopes].sort()).toEqual(['istio-system', 'shop']);
+    } finally {
+      await prod.stop();
+    }
+  });
+
   it('leaves the caches empty until first used when told not to warm them', async () => {
     const prod = await startKubernetesEmulator({
       name: 'prod',

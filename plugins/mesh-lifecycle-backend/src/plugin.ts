@@ -81,6 +81,14 @@ export const meshLifecyclePlugin = createBackendPlugin({
               config: cluster,
               logger,
               syncTimeoutMs: meshConfig.timeouts.clusterMs,
+              // Mesh-wide policies live in Istio's root namespace.
+              ...(cluster.namespaces
+                ? {
+                    namespaces: [
+                      ...new Set([...cluster.namespaces, 'istio-system']),
+                    ],
+                  }
+                : {}),
             }),
             istioVersions: rememberIstioVersions(kubeConfig, {
               timeoutMs: meshConfig.timeouts.clusterMs,

@@ -285,6 +285,56 @@ describe('ClusterObjectCache', () => {
     expect(emulator.calls.count({ verb: 'list' })).toBe(listed);
   });
 
+  it('watches only the namespaces it is given, and refuses to answer for another', async () => {
+    emulator.apply(deployment('cart', 'staging'));
+    const scoped = new ClusterObjectCache({
+      kubeConfig: kubeConfig(),
+      clusterName: 'prod',
+      logger: mockServices.logger.mock(),
+      namespaces: ['shop', 'staging'],
+    });
+    try {
+      const all = await scoped.list(deployments);
+      expect(
+        all.map(o => `${o.metadata?.namespace}/${o.metadata?.name}`).sort(),
+      ).toEqual(['shop/cart', 'staging/cart']);
+      expect(
+        (await scoped.list(deployments, 'staging')).map(o => o.metadata?.name),
+      ).toEqual(['cart']);
+      // One list and one watch per namespace, none cluster-wide.
+      expect(
+        emulator.calls
+          .list(c => c.resource === 'deployments')
+          .map(c => `${c.verb} ${c.namespace ?? '*'}`)
+          .sort(),
+      ).toEqual(['list shop', 'list staging', 'watch shop', 'watch staging']);
+      await expect(scoped.list(deployments, 'ops')).rejects.toThrow(
+        "cluster prod: namespace ops is not one the backend watches (shop, staging); add it to the cluster's namespaces in the meshLifecycle configuration",
+      );
+      // Cluster-scoped kinds are read whole.
+      expect(
+        (await scoped.list(KUBERNETES_RESOURCES.namespaces)).length,
+      ).toBeGreaterThanOrEqual(0);
+      expect(
+        emulator.calls.count({ verb: 'list', resource: 'namespaces' }),
+      ).toBe(1);
+      expect(
+        emulator.calls
+          .list({ resource: 'namespaces' })
+          .every(c => !c.namespace),
+      ).toBe(true);
+
+      emulator.apply(deployment('payment', 'staging'));
+      emulator.apply(deployment('ignored', 'ops'));
+      await eventually(
+        async () => (await scoped.list(deployments)).length === 3,
+        'the watch of one namespace',
+      );
+    } finally {
+      await scoped.stop();
+    }
+  });
+
   it('follows adds, updates and deletes through its watch', async () => {
     await names();
     emulator.apply(deployment('checkout', 'shop'));

@@ -30,6 +30,8 @@ export interface ResourceType {
   kind: string;
   /** Plural resource name, as in the API path. */
   plural: string;
+  /** `true` for kinds that live outside namespaces (Namespaces...). */
+  clusterScoped?: boolean;
   /**
    * The fields read of this kind, for kinds whose manifests are never
    * shown: the cache keeps only these (see `keepFields`). Kinds without
@@ -80,10 +82,11 @@ function resourceName(type: ResourceType): string {
     : type.plural;
 }
 
-function collectionPath(type: ResourceType): string {
+function collectionPath(type: ResourceType, namespace?: string): string {
+  const scope = namespace === undefined ? [] : ['namespaces', namespace];
   const segments = type.apiVersion.includes('/')
-    ? ['apis', ...type.apiVersion.split('/'), type.plural]
-    : ['api', type.apiVersion, type.plural];
+    ? ['apis', ...type.apiVersion.split('/'), ...scope, type.plural]
+    : ['api', type.apiVersion, ...scope, type.plural];
   return `/${segments.map(s => encodeURIComponent(s)).join('/')}`;
 }
 
@@ -158,6 +161,8 @@ export class ClusterObjectCache {
   private readonly restartDelayMs: number;
   private readonly failureBackoffMs: number;
   private readonly entries = new Map<string, CacheEntry>();
+  /** The namespaces watched, when not all. */
+  private readonly namespaces?: readonly string[];
   /** When each failure was last logged as a warning. */
   private readonly warned = new Map<string, number>();
   /**
@@ -175,6 +180,11 @@ export class ClusterObjectCache {
      */
     config?: Pick<ClusterConfig, 'auth' | 'source'>;
     logger: LoggerService;
+    /**
+     * Watch only these namespaces (one watch per kind and namespace)
+     * instead of every namespace. Cluster-scoped kinds are watched whole.
+     */
+    namespaces?: readonly string[];
     /** How long the first list of a kind may take (default 10 s). */
     syncTimeoutMs?: number;
     /** Pause before restarting a failed watch (default 5 s). */
@@ -193,6 +203,7 @@ export class ClusterObjectCache {
     this.syncTimeoutMs = options.syncTimeoutMs ?? 10_000;
     this.restartDelayMs = options.restartDelayMs ?? 5_000;
     this.failureBackoffMs = options.failureBackoffMs ?? 30_000;
+    if (options.namespaces) this.namespaces = [...options.namespaces];
   }
 
   /**
@@ -205,9 +216,13 @@ export class ClusterObjectCache {
     type: ResourceType,
     namespace?: string,
   ): Promise<readonly KubernetesObject[]> {
-    const entry = this.entry(type);
-    const cache = await this.current(type, entry);
-    return cache.list(namespace);
+    const scopes = this.scopes(type, namespace);
+    const caches = await Promise.all(
+      scopes.map(scope => this.current(type, this.entry(type, scope))),
+    );
+    return scopes.length === 1 && scopes[0] === undefined
+      ? caches[0].list(namespace)
+      : caches.flatMap(cache => cache.list());
   }
 
   /**
@@ -221,9 +236,34 @@ export class ClusterObjectCache {
     id: string,
     namespace?: string,
   ): Promise<readonly KubernetesObject[]> {
-    const entry = this.entry(type);
-    await this.current(type, entry);
-    return entry.byKubernetesId.get(id, namespace);
+    const entries = this.scopes(type, namespace).map(scope =>
+      this.entry(type, scope),
+    );
+    await Promise.all(entries.map(entry => this.current(type, entry)));
+    return entries.flatMap(entry => entry.byKubernetesId.get(id, namespace));
+  }
+
+  /**
+   * Which watches hold a kind's objects of a namespace (or of all): the
+   * cluster-wide one, or those of the namespaces configured. A namespace
+   * outside them is an error, not an empty answer.
+   */
+  private scopes(
+    type: ResourceType,
+    namespace: string | undefined,
+  ): Array<string | undefined> {
+    const watched = this.namespaces;
+    if (!watched || type.clusterScoped) return [undefined];
+    if (namespace === undefined) return [...watched];
+    if (watched.includes(namespace)) return [namespace];
+    throw new ClusterError(
+      this.clusterName,
+      `cluster ${
+        this.clusterName
+      }: namespace ${namespace} is not one the backend watches (${watched.join(
+        ', ',
+      )}); add it to the cluster's namespaces in the meshLifecycle configuration`,
+    );
   }
 
   /** The entry's cache once synchronised, unless its watch is broken. */
@@ -255,7 +295,13 @@ export class ClusterObjectCache {
    */
   async warm(types: readonly ResourceType[]): Promise<{ failed: string[] }> {
     const outcomes = await Promise.allSettled(
-      types.map(type => this.entry(type).ready),
+      types.map(type =>
+        Promise.all(
+          this.scopes(type, undefined).map(
+            scope => this.entry(type, scope).ready,
+          ),
+        ),
+      ),
     );
     return {
       failed: types
@@ -297,28 +343,35 @@ export class ClusterObjectCache {
     await Promise.allSettled(entries.map(entry => entry.stop()));
   }
 
-  private entry(type: ResourceType): CacheEntry {
-    const key = `${type.apiVersion}/${type.plural}`;
+  private entry(type: ResourceType, namespace?: string): CacheEntry {
+    const key = `${type.apiVersion}/${type.plural}${
+      namespace === undefined ? '' : `@${namespace}`
+    }`;
     const existing = this.entries.get(key);
     if (existing) {
       return existing;
     }
-    const entry = this.start(type, key);
+    const entry = this.start(type, key, namespace);
     this.entries.set(key, entry);
     return entry;
   }
 
-  private start(type: ResourceType, key: string): CacheEntry {
+  private start(
+    type: ResourceType,
+    key: string,
+    namespace: string | undefined,
+  ): CacheEntry {
     const objects = (this.objectsClient ??= SharedDiscoveryObjectApi.forCluster(
       this.kubeConfig,
     ));
     const informer = new ListWatch<KubernetesObject>(
-      collectionPath(type),
+      collectionPath(type, namespace),
       new TrimmingWatch(this.kubeConfig, type),
       async () => {
         const list = await objects.list<KubernetesObject>(
           type.apiVersion,
           type.kind,
+          namespace,
         );
         return { ...list, items: list.items.map(o => cached(type, o)) };
       },

@@ -25,6 +25,7 @@ export const KUBERNETES_RESOURCES = {
     apiVersion: 'v1',
     kind: 'Namespace',
     plural: 'namespaces',
+    clusterScoped: true,
     keep: namedObjectSchema,
   },
   serviceAccounts: {

@@ -87,6 +87,12 @@ export interface ClusterConfig {
    * the cluster's name unless configured.
    */
   readonly istioClusterId: string;
+  /**
+   * The namespaces whose objects the backend watches, when configured (the
+   * Istio root namespace `istio-system` is watched too); every namespace
+   * otherwise.
+   */
+  readonly namespaces?: readonly string[];
   /** How to authenticate. */
   readonly auth: ClusterAuthConfig;
   /** TLS settings. */

@@ -150,6 +150,53 @@ describe('readMeshLifecycleConfig', () => {
     expect(error.message).toContain("'meshLifecycle.history.frequency'");
   });
 
+  it('reads the namespaces a cluster is watched in, and rejects bad ones', () => {
+    expect(
+      read({
+        meshLifecycle: {
+          clusters: [cluster({ namespaces: ['shop', 'payments', 'shop'] })],
+        },
+      }).clusters[0].namespaces,
+    ).toEqual(['shop', 'payments']);
+    expect(
+      read({ meshLifecycle: { clusters: [cluster()] } }).clusters[0],
+    ).not.toHaveProperty('namespaces');
+    expect(
+      read({
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'plugin',
+                  url: 'https://k8s.example.com:6443',
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: TOKEN,
+                },
+              ],
+            },
+          ],
+        },
+        meshLifecycle: {
+          kubernetesPluginClusters: [{ name: 'plugin', namespaces: ['shop'] }],
+        },
+      }).clusters[0].namespaces,
+    ).toEqual(['shop']);
+    for (const [namespaces, message] of [
+      [[], 'must name at least one namespace'],
+      [['Shop'], "'Shop' is not a namespace name"],
+      ['shop', 'must be a list of namespace names'],
+    ] as const) {
+      const error = failure({
+        meshLifecycle: { clusters: [cluster({ namespaces })] },
+      });
+      expect(error.name).toBe('InputError');
+      expect(error.message).toContain("'meshLifecycle.clusters[0].namespaces'");
+      expect(error.message).toContain(message);
+    }
+  });
+
   it('reads how the caches start, and rejects a bad wait', () => {
     expect(
       read({

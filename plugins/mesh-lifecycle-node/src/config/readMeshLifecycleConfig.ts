@@ -58,6 +58,7 @@ interface KubernetesPluginClusterSettings {
   configPath: string;
   environment?: string;
   istioClusterId?: string;
+  namespaces?: string[];
   prometheus?: PrometheusSourceConfig;
   alertmanager?: AlertmanagerSourceConfig;
   allowInsecureHttp: boolean;
@@ -103,6 +104,45 @@ function readOptionalString(
     throw invalid(`${configPath}.${key}`, 'must not be empty when set');
   }
   return value;
+}
+
+function optionalNamespaces(namespaces: string[] | undefined): {
+  namespaces?: string[];
+} {
+  return namespaces ? { namespaces } : {};
+}
+
+/** A Kubernetes namespace name (RFC 1123 label). */
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function readNamespaces(
+  config: Config,
+  configPath: string,
+): string[] | undefined {
+  if (!config.has('namespaces')) return undefined;
+  let names: string[];
+  try {
+    names = config.getStringArray('namespaces');
+  } catch {
+    throw invalid(
+      `${configPath}.namespaces`,
+      'must be a list of namespace names',
+    );
+  }
+  if (names.length === 0) {
+    throw invalid(
+      `${configPath}.namespaces`,
+      'must name at least one namespace; leave it out to watch every namespace',
+    );
+  }
+  const bad = names.find(n => !NAMESPACE_NAME.test(n));
+  if (bad !== undefined) {
+    throw invalid(
+      `${configPath}.namespaces`,
+      `'${bad}' is not a namespace name (lower-case letters, digits and "-", at most 63)`,
+    );
+  }
+  return [...new Set(names)];
 }
 
 function readIstioClusterId(
@@ -381,6 +421,7 @@ function readOwnCluster(
     url: validatedUrl,
     ...(environment !== undefined ? { environment } : {}),
     istioClusterId: readIstioClusterId(config, configPath) ?? name,
+    ...optionalNamespaces(readNamespaces(config, configPath)),
     auth,
     tls,
     ...(prometheus ? { prometheus } : {}),
@@ -433,6 +474,7 @@ function readKubernetesPluginClusterSettings(
       configPath,
       ...(environment !== undefined ? { environment } : {}),
       ...(istioClusterId !== undefined ? { istioClusterId } : {}),
+      ...optionalNamespaces(readNamespaces(entry, configPath)),
       ...(prometheus ? { prometheus } : {}),
       ...readAlertmanager(entry, configPath, timeouts, globalAlertmanager),
       allowInsecureHttp: entry.getOptionalBoolean('allowInsecureHttp') ?? false,
@@ -518,6 +560,7 @@ function readKubernetesPluginClusters(
           ? { environment: own.environment }
           : {}),
         istioClusterId: own?.istioClusterId ?? name,
+        ...optionalNamespaces(own?.namespaces),
         // Like the Kubernetes plugin, serviceAccount without a token means
         // the pod's own service account.
         auth: token !== undefined ? tokenAuth(token) : { type: 'inCluster' },

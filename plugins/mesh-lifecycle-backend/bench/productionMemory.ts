@@ -1,0 +1,216 @@
+/*
+ * Memory of a production build (not a test): Mesh Lifecycle's compiled
+ * backend (productionBackend.cjs: plain Node.js, Backstage's own services,
+ * no test harness) with 20 emulated clusters of ~1,000 objects each, its
+ * caches warmed at start, then 20 clients viewing an entity's page. Target:
+ * RSS ≤ 300 MB. Needs the packages built: `yarn tsc && yarn build:packages`
+ * at the repository root.
+ *
+ *   node -r @backstage/cli/config/nodeTransform.cjs bench/productionMemory.ts [clusters] [objects]
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClustersMessage, ClustersRequest } from './sideBySideProtocol';
+import { VIEWED_SERVICE, viewedEntity } from './sideBySideObjects';
+
+const TARGET_MB = 300;
+const ROUTES = ['declaration', 'mesh', 'lifecycle', 'history', 'shifts'];
+const PAGES = 121;
+const TOKEN = 'bench-production-memory-token-0123456789';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** The process's resident set, from /proc (Linux). */
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? NaN);
+  return kb * 1024;
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+function waitForMessage<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type === type) {
+        child.off('message', onMessage);
+        resolve(message as T);
+      } else if (message.type === 'error') {
+        reject(new Error(JSON.stringify(message)));
+      }
+    };
+    child.on('message', onMessage);
+    child.once('exit', code => reject(new Error(`exited with ${code}`)));
+  });
+}
+
+async function main() {
+  const clusterCount = Number(process.argv[2] ?? 20);
+  const size = Number(process.argv[3] ?? 1_000);
+  const dist = join(__dirname, '..', 'dist', 'index.cjs.js');
+  if (!existsSync(dist)) {
+    throw new Error(
+      `${dist} is missing: run \`yarn tsc && yarn build:packages\` at the repository root first`,
+    );
+  }
+  const emulated = fork(
+    join(__dirname, 'sideBySideClusters.ts'),
+    [String(clusterCount), String(size)],
+    {
+      execArgv: ['-r', '@backstage/cli/config/nodeTransform.cjs'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
+  const ready = await waitForMessage<
+    Extract<ClustersMessage, { type: 'ready' }>
+  >(emulated, 'ready');
+
+  const dir = mkdtempSync(join(tmpdir(), 'mesh-production-memory-'));
+  const entitiesPath = join(dir, 'entities.json');
+  writeFileSync(entitiesPath, JSON.stringify({ entities: [viewedEntity] }));
+  const kubernetes = {
+    serviceLocatorMethod: { type: 'multiTenant' },
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: ready.clusters.map(c => ({
+          name: c.name,
+          url: c.url,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: c.token,
+          caData: c.caData,
+        })),
+      },
+    ],
+  };
+
+  /** Starts the compiled backend, views the entity's page, and samples its RSS. */
+  const run = async (withClusters: boolean) => {
+    const port = await freePort();
+    const configPath = join(dir, `app-config.${port}.json`);
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        backend: {
+          baseUrl: `http://127.0.0.1:${port}`,
+          listen: { port, host: '127.0.0.1' },
+          database: { client: 'better-sqlite3', connection: ':memory:' },
+          auth: {
+            externalAccess: [
+              { type: 'static', options: { token: TOKEN, subject: 'bench' } },
+            ],
+          },
+        },
+        ...(withClusters ? { kubernetes } : {}),
+        meshLifecycle: { caches: { startupWait: '60s' } },
+      }),
+    );
+    const started = performance.now();
+    const backend = fork(
+      join(__dirname, 'productionBackend.cjs'),
+      ['--config', configPath],
+      {
+        cwd: join(__dirname, '..'),
+        env: { ...process.env, MESH_BENCH_ENTITIES: entitiesPath },
+        execArgv: [],
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      },
+    );
+    const pid = backend.pid!;
+    let peak = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssOf(pid));
+    }, 20);
+    await waitForMessage(backend, 'ready');
+    const startMs = performance.now() - started;
+    const whenReady = rssOf(pid);
+
+    const base = `http://127.0.0.1:${port}/api/mesh-lifecycle/entities/component/default/${VIEWED_SERVICE}`;
+    let failures = 0;
+    const page = () =>
+      Promise.all(
+        ROUTES.map(async route => {
+          const response = await fetch(`${base}/${route}`, {
+            headers: { authorization: `Bearer ${TOKEN}` },
+          });
+          await response.arrayBuffer();
+          if (response.status !== 200) failures += 1;
+        }),
+      );
+    await page();
+    for (let i = 0; i < 5; i++) {
+      await Promise.all(Array.from({ length: 20 }, () => page()));
+    }
+    // The lifecycle answers' cache expires: views compute them again.
+    await new Promise(resolve => setTimeout(resolve, 11_000));
+    await Promise.all(Array.from({ length: 20 }, () => page()));
+    const afterViews = rssOf(pid);
+    clearInterval(sampler);
+    const exited = new Promise(resolve => backend.once('exit', resolve));
+    backend.kill('SIGTERM');
+    await exited;
+    return { startMs, whenReady, afterViews, peak, failures };
+  };
+
+  const host = await run(false);
+  const loaded = await run(true);
+  const share = loaded.peak - host.peak;
+  const lines = [
+    `production memory, ${new Date().toISOString()}, node ${process.version}`,
+    `compiled backend (Backstage's services from backend-defaults, SQLite in memory, in-memory catalog), no test harness; ${PAGES} entity pages × ${
+      ROUTES.length
+    } routes (${ROUTES.join(', ')}), 20 at a time`,
+    `${''.padEnd(40)}${'no cluster'.padStart(
+      14,
+    )}${`${clusterCount} × ${ready.objectsPerCluster} objects`.padStart(22)}`,
+    ...(
+      [
+        [
+          'start until ready, ms',
+          'startMs',
+          (v: number) => String(Math.round(v)),
+        ],
+        ['RSS when ready, MB', 'whenReady', (v: number) => String(mb(v))],
+        ['RSS after the views, MB', 'afterViews', (v: number) => String(mb(v))],
+        ['RSS peak, MB', 'peak', (v: number) => String(mb(v))],
+        ['failed answers', 'failures', (v: number) => String(v)],
+      ] as const
+    ).map(
+      ([label, key, format]) =>
+        `${label.padEnd(40)}${format(host[key]).padStart(14)}${format(
+          loaded[key],
+        ).padStart(22)}`,
+    ),
+    `Mesh Lifecycle's caches and views: +${mb(share)} MB at peak (${Math.round(
+      share / (clusterCount * ready.objectsPerCluster),
+    )} bytes per cluster object, watches and connections included)`,
+    `RSS peak ${mb(loaded.peak)} MB <= ${TARGET_MB} MB: ${
+      mb(loaded.peak) <= TARGET_MB ? 'PASS' : 'FAIL'
+    } (the backend without any cluster peaks at ${mb(host.peak)} MB)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  emulated.send({ type: 'stop' } satisfies ClustersRequest);
+  process.exitCode =
+    mb(loaded.peak) <= TARGET_MB && loaded.failures === 0 ? 0 : 1;
+}
+
+main().catch(error => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(2);
+});
