@@ -1,4 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { CacheService } from '@backstage/backend-plugin-api';
+import { JsonValue } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -383,6 +385,90 @@ describe('FleetReader against emulated clusters and the real Prometheus', () => 
     }
     expect(Date.parse(refreshed!)).toBeGreaterThan(Date.parse(first!));
     // One refresh, not one per viewer.
+    expect((await instantQueries(prometheus)) - before).toBe(5);
+  });
+
+  it('shares its figures with other replicas through the cache service', async () => {
+    // Backstage's cache service as several replicas see it (memory, Redis…).
+    const store = new Map<string, { value: JsonValue; until: number }>();
+    const shared: CacheService = {
+      async get<T extends JsonValue>(key: string) {
+        const hit = store.get(key);
+        return hit && hit.until > Date.now() ? (hit.value as T) : undefined;
+      },
+      async set(key, value, options) {
+        store.set(key, { value, until: Date.now() + (options?.ttl as number) });
+      },
+      async delete(key) {
+        store.delete(key);
+      },
+      withOptions: () => shared,
+    };
+    const replica = () =>
+      new FleetReader({
+        catalog: catalogServiceMock({ entities: fleet.entities }),
+        clusters: [meshCluster('east', emulators[0].kubeconfig())],
+        sources: [
+          {
+            client: new PrometheusClient({
+              source: { name: 'p', url: prometheus.url, timeoutMs: 5_000 },
+            }),
+            clusters: [],
+          },
+        ],
+        logger: mockServices.logger.mock(),
+        figuresTtlMs: 1_500,
+        figuresStaleMs: 60_000,
+        shared,
+      });
+    const [one, two] = [replica(), replica()];
+    const credentials = mockCredentials.user();
+    const read = async (reader: FleetReader) => {
+      const answer = await reader.read({ credentials, windowSeconds: 300 });
+      const [source] = answer.prometheus;
+      return {
+        asOf: source.status === 'ok' ? source.asOf : undefined,
+        figures: answer.services.map(s =>
+          s.status === 'ok' ? s.traffic[0]?.figures : undefined,
+        ),
+      };
+    };
+
+    let before = await instantQueries(prometheus);
+    const first = await read(one);
+    expect((await instantQueries(prometheus)) - before).toBe(5);
+    // The other replica's first view: the same figures, no query.
+    before = await instantQueries(prometheus);
+    expect(await read(two)).toEqual(first);
+    expect((await instantQueries(prometheus)) - before).toBe(0);
+
+    // Both past the reuse period: the first to be viewed refreshes (five
+    // queries), the other takes its newer figures instead of asking.
+    await new Promise(resolve => setTimeout(resolve, 1_600));
+    before = await instantQueries(prometheus);
+    expect((await read(two)).asOf).toBe(first.asOf);
+    let refreshed = first.asOf;
+    for (let i = 0; i < 100 && refreshed === first.asOf; i++) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+      refreshed = (await read(two)).asOf;
+    }
+    expect(Date.parse(refreshed!)).toBeGreaterThan(Date.parse(first.asOf!));
+    expect((await instantQueries(prometheus)) - before).toBe(5);
+    expect((await read(one)).asOf).toBe(first.asOf);
+    let adopted = first.asOf;
+    for (let i = 0; i < 100 && adopted === first.asOf; i++) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+      adopted = (await read(one)).asOf;
+    }
+    expect(adopted).toBe(refreshed);
+    expect((await instantQueries(prometheus)) - before).toBe(5);
+
+    // What another replica left in the cache is checked, not trusted.
+    const [key] = store.keys();
+    store.set(key, { value: { figures: 'garbage' }, until: Infinity });
+    before = await instantQueries(prometheus);
+    const third = await read(replica());
+    expect(third.figures).toHaveLength(first.figures.length);
     expect((await instantQueries(prometheus)) - before).toBe(5);
   });
 

@@ -1,5 +1,6 @@
 import {
   BackstageCredentials,
+  CacheService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
@@ -96,10 +97,12 @@ function byService(samples: VectorSample[]): Map<string, number | null> {
   return values;
 }
 
-/** A source's fleet figures, and when they were asked for. */
+/** A source's fleet figures, when they were asked for and computed. */
 interface TimedFigures {
   figures: SourceFigures;
   asOf: Date;
+  /** When they were computed (ms since the epoch), here or by another replica. */
+  computedAt: number;
 }
 
 /** Figures kept for reuse: fresh until `until`, answered stale until `staleUntil`. */
@@ -110,7 +113,29 @@ interface RecentFigures {
   settled: boolean;
   /** Whether newer figures are being computed behind. */
   refreshing?: boolean;
+  /** When the settled figures were computed. */
+  computedAt?: number;
 }
+
+const nullableNumber = z.number().nullable();
+
+/** Figures as another replica shared them through the cache service. */
+const sharedFiguresSchema = z.object({
+  asOf: z.string(),
+  computedAt: z.number(),
+  figures: z.array(
+    z.tuple([
+      z.string(),
+      z.object({
+        requestsPerSecond: nullableNumber,
+        successRatio: nullableNumber,
+        ratio5xx: nullableNumber,
+        p95LatencyMs: nullableNumber,
+        mtlsShare: nullableNumber,
+      }),
+    ]),
+  ),
+});
 
 /**
  * The key figures of every mesh service in the catalog: one PromQL query per
@@ -126,6 +151,7 @@ export class FleetReader {
   private readonly logger: LoggerService;
   private readonly figuresTtlMs: number;
   private readonly figuresStaleMs: number;
+  private readonly shared?: CacheService;
   /** Sources configured with recording rules found without them (warned once). */
   private readonly missingRecordings = new Set<string>();
   /** Figures of each source and window, computed recently. */
@@ -150,6 +176,12 @@ export class FleetReader {
      * viewer after the reuse period waits for new figures.
      */
     figuresStaleMs?: number;
+    /**
+     * Where replicas share their figures (Backstage's cache service): a
+     * replica's first view, and one whose figures aged, reads another's
+     * instead of asking Prometheus. Optional.
+     */
+    shared?: CacheService;
   }) {
     this.catalog = options.catalog;
     this.clusters = options.clusters;
@@ -157,6 +189,7 @@ export class FleetReader {
     this.logger = options.logger;
     this.figuresTtlMs = options.figuresTtlMs ?? 10_000;
     this.figuresStaleMs = options.figuresStaleMs ?? 300_000;
+    this.shared = options.shared;
   }
 
   async read(options: {
@@ -265,18 +298,116 @@ export class FleetReader {
       return hit.figures;
     }
     if (hit?.settled && hit.staleUntil > now) {
-      if (!hit.refreshing) {
-        hit.refreshing = true;
-        this.remember(key, this.timedFigures(source, options), {
-          ifNewer: hit,
-        });
-      }
+      this.refresh(key, hit, source, options);
       return hit.figures;
     }
     for (const [k, entry] of this.recent) {
       if (entry.staleUntil <= now) this.recent.delete(k);
     }
-    return this.remember(key, this.timedFigures(source, options)).figures;
+    const entry = this.remember(
+      key,
+      this.sharedOrComputed(key, source, options, { stale: true }),
+    );
+    // Another replica's figures, past their reuse period: refresh behind.
+    entry.figures.then(
+      () => {
+        if (entry.until <= Date.now())
+          this.refresh(key, entry, source, options);
+      },
+      () => {},
+    );
+    return entry.figures;
+  }
+
+  /** Starts computing newer figures behind a settled entry, once. */
+  private refresh(
+    key: string,
+    hit: RecentFigures,
+    source: TrafficSource,
+    options: { windowSeconds: number },
+  ) {
+    if (hit.refreshing) return;
+    hit.refreshing = true;
+    this.remember(
+      key,
+      this.sharedOrComputed(key, source, options, {
+        newerThan: hit.computedAt ?? 0,
+      }),
+      { ifNewer: hit },
+    );
+  }
+
+  /**
+   * Figures another replica shared, when they will do (fresh, or with
+   * `stale` within the stale period; newer than `newerThan`); else computed
+   * here and shared.
+   */
+  private async sharedOrComputed(
+    key: string,
+    source: TrafficSource,
+    options: { windowSeconds: number },
+    accept: { stale?: boolean; newerThan?: number },
+  ): Promise<TimedFigures> {
+    const shared = await this.readShared(key);
+    const age = shared ? Date.now() - shared.computedAt : Infinity;
+    if (
+      shared &&
+      shared.computedAt > (accept.newerThan ?? -Infinity) &&
+      (age < this.figuresTtlMs ||
+        (accept.stale && age < this.figuresTtlMs + this.figuresStaleMs))
+    ) {
+      return shared;
+    }
+    const computed = await this.timedFigures(source, options);
+    this.share(key, computed);
+    return computed;
+  }
+
+  private sharedKey(key: string): string {
+    return `fleet-figures:${key.replace('\n', ':')}`;
+  }
+
+  private async readShared(key: string): Promise<TimedFigures | undefined> {
+    if (!this.shared) return undefined;
+    try {
+      const parsed = sharedFiguresSchema.safeParse(
+        await this.shared.get(this.sharedKey(key)),
+      );
+      if (!parsed.success) return undefined;
+      return {
+        asOf: new Date(parsed.data.asOf),
+        computedAt: parsed.data.computedAt,
+        figures: new Map(parsed.data.figures),
+      };
+    } catch (error) {
+      this.logger.debug(`Reading shared fleet figures failed: ${error}`);
+      return undefined;
+    }
+  }
+
+  private share(key: string, figures: TimedFigures) {
+    this.shared
+      ?.set(
+        this.sharedKey(key),
+        {
+          asOf: figures.asOf.toISOString(),
+          computedAt: figures.computedAt,
+          figures: [...figures.figures].map(([service, f]) => [
+            service,
+            {
+              requestsPerSecond: f.requestsPerSecond,
+              successRatio: f.successRatio,
+              ratio5xx: f.ratio5xx,
+              p95LatencyMs: f.p95LatencyMs,
+              mtlsShare: f.mtlsShare,
+            },
+          ]),
+        },
+        { ttl: this.figuresTtlMs + this.figuresStaleMs },
+      )
+      .catch(error =>
+        this.logger.debug(`Sharing the fleet figures failed: ${error}`),
+      );
   }
 
   /**
@@ -298,10 +429,10 @@ export class FleetReader {
     const { ifNewer } = options;
     if (!ifNewer) this.recent.set(key, entry);
     figures.then(
-      () => {
-        const now = Date.now();
-        entry.until = now + this.figuresTtlMs;
+      ({ computedAt }) => {
+        entry.until = computedAt + this.figuresTtlMs;
         entry.staleUntil = entry.until + this.figuresStaleMs;
+        entry.computedAt = computedAt;
         entry.settled = true;
         if (ifNewer && this.recent.get(key) === ifNewer) {
           this.recent.set(key, entry);
@@ -327,7 +458,8 @@ export class FleetReader {
     options: { windowSeconds: number; at?: Date },
   ): Promise<TimedFigures> {
     const asOf = options.at ?? new Date();
-    return { figures: await this.figures(source, options), asOf };
+    const figures = await this.figures(source, options);
+    return { figures, asOf, computedAt: Date.now() };
   }
 
   /**
