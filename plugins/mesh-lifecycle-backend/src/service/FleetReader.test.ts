@@ -423,8 +423,11 @@ describe('FleetReader against emulated clusters and the real Prometheus', () => 
       });
     const [one, two] = [replica(), replica()];
     const credentials = mockCredentials.user();
-    const read = async (reader: FleetReader) => {
-      const answer = await reader.read({ credentials, windowSeconds: 300 });
+    const read = async (fleetReader: FleetReader) => {
+      const answer = await fleetReader.read({
+        credentials,
+        windowSeconds: 300,
+      });
       const [source] = answer.prometheus;
       return {
         asOf: source.status === 'ok' ? source.asOf : undefined,
