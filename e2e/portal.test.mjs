@@ -463,6 +463,28 @@ describe('the production build, served by the demo backend', () => {
         }
       };
       built.on('response', collect);
+      // When our parts first appear, from the navigation's start, stamped in
+      // the page as the DOM changes.
+      await built.addInitScript(() => {
+        const marks = {};
+        window.__meshLifecycleMarks = marks;
+        const stamp = () => {
+          const now = performance.now();
+          if (!marks.card && document.querySelector('.mesh-lifecycle')) {
+            marks.card = now;
+          }
+          if (
+            !marks.gates &&
+            document.querySelector('[aria-label="Gates to Operate"] li')
+          ) {
+            marks.gates = now;
+          }
+        };
+        new MutationObserver(stamp).observe(document, {
+          childList: true,
+          subtree: true,
+        });
+      });
       await built.goto(
         `${backendUrl}/catalog/default/component/checkout-service`,
       );
@@ -473,6 +495,19 @@ describe('the production build, served by the demo backend', () => {
         .getByText(/still splits v1 90 % \/ v2 10 %/)
         .waitFor();
       built.off('response', collect);
+      const render = await built.evaluate(() => ({
+        ...window.__meshLifecycleMarks,
+        firstContentfulPaint: performance
+          .getEntriesByType('paint')
+          .find(e => e.name === 'first-contentful-paint')?.startTime,
+        domContentLoaded:
+          performance.getEntriesByType('navigation')[0]
+            ?.domContentLoadedEventEnd,
+      }));
+      assert.ok(
+        render.card > 0 && render.gates >= render.card,
+        JSON.stringify(render),
+      );
 
       const scripts = [];
       for (const url of new Set(urls)) {
@@ -515,6 +550,15 @@ describe('the production build, served by the demo backend', () => {
           (sum, s) => sum + s.gzipBytes,
           0,
         ),
+        // Milliseconds from the navigation's start (this machine, local
+        // backend): the page's first paint, our card's first render, and
+        // its gates drawn from the backend's answer.
+        timeToRenderMs: {
+          firstContentfulPaint: Math.round(render.firstContentfulPaint ?? -1),
+          domContentLoaded: Math.round(render.domContentLoaded ?? -1),
+          meshLifecycleCard: Math.round(render.card),
+          meshLifecycleGates: Math.round(render.gates),
+        },
         scripts,
       };
       writeFileSync(
@@ -522,7 +566,7 @@ describe('the production build, served by the demo backend', () => {
         `${JSON.stringify(report, null, 2)}\n`,
       );
       console.log(
-        `# production entity page: ${report.allScriptsBytes} bytes of scripts; Mesh Lifecycle code ${report.meshLifecycleCodeBytes} bytes (${report.meshLifecycleInitialChunksBytes} in the initial chunks), its ${report.meshLifecycleLazyChunks} lazy chunks ${report.meshLifecycleLazyChunksBytes} bytes (${report.meshLifecycleLazyChunksGzipBytes} gzipped)`,
+        `# production entity page: ${report.allScriptsBytes} bytes of scripts; Mesh Lifecycle code ${report.meshLifecycleCodeBytes} bytes (${report.meshLifecycleInitialChunksBytes} in the initial chunks), its ${report.meshLifecycleLazyChunks} lazy chunks ${report.meshLifecycleLazyChunksBytes} bytes (${report.meshLifecycleLazyChunksGzipBytes} gzipped); first contentful paint ${report.timeToRenderMs.firstContentfulPaint} ms, our card ${report.timeToRenderMs.meshLifecycleCard} ms, its gates ${report.timeToRenderMs.meshLifecycleGates} ms`,
       );
       assert.ok(ourChunks.length > 0, 'the cards come in lazy chunks');
       assert.ok(
@@ -534,6 +578,134 @@ describe('the production build, served by the demo backend', () => {
       await built.screenshot({
         path: join(shots, 'entity-checkout-service-production.png'),
         fullPage: true,
+      });
+    } finally {
+      await built.close();
+    }
+  });
+
+  test('a chart of 10,000 points per line is thinned and stays responsive', async () => {
+    const built = await browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+    });
+    built.setDefaultTimeout(60_000);
+    const POINTS = 10_000;
+    let stretched = 0;
+    /** Every series of the answer, stretched to POINTS points over its range. */
+    const stretch = points => {
+      if (points.length < 2) return points;
+      const first = points[0].t;
+      const step = (points[points.length - 1].t - first) / (POINTS - 1);
+      return Array.from({ length: POINTS }, (_, i) => {
+        const near =
+          points[Math.round((i / (POINTS - 1)) * (points.length - 1))];
+        return {
+          t: first + i * step,
+          v: near.v === null ? null : near.v * (1 + 0.2 * Math.sin(i / 7)),
+        };
+      });
+    };
+    try {
+      await built.goto(backendUrl);
+      await built.getByRole('button', { name: 'Enter' }).click();
+      await built
+        .getByText('Enter as a Guest User.')
+        .waitFor({ state: 'detached' });
+      // The backend answers at most 1,000 points per series: the answer is
+      // stretched here, on its way to the page.
+      await built.route(
+        /\/api\/mesh-lifecycle\/entities\/component\/default\/checkout-service\/traffic\?.*range=/,
+        async route => {
+          const response = await route.fetch();
+          const body = await response.json();
+          for (const source of body.sources) {
+            const series = source.series;
+            if (source.status !== 'ok' || !series) continue;
+            for (const key of [
+              'requestsPerSecond',
+              'successRatio',
+              'ratio4xx',
+              'ratio5xx',
+            ]) {
+              series[key] = stretch(series[key]);
+            }
+            for (const key of ['p50', 'p95', 'p99']) {
+              series.latencyMs[key] = stretch(series.latencyMs[key]);
+            }
+            for (const version of series.versions) {
+              version.requestsPerSecond = stretch(version.requestsPerSecond);
+            }
+            stretched += 1;
+          }
+          await route.fulfill({ response, json: body });
+        },
+      );
+      await built.addInitScript(() => {
+        window.__longTasks = [];
+        new PerformanceObserver(list =>
+          window.__longTasks.push(
+            ...list.getEntries().map(e => ({
+              start: Math.round(e.startTime),
+              duration: Math.round(e.duration),
+            })),
+          ),
+        ).observe({ type: 'longtask', buffered: true });
+      });
+      await built.goto(
+        `${backendUrl}/catalog/default/component/checkout-service/mesh`,
+      );
+      const chart = built.getByRole('figure', { name: 'Request rate' });
+      const line = chart.locator('.recharts-line path').first();
+      await line.waitFor();
+      const drawnAtMs = await built.evaluate(() => performance.now());
+      assert.ok(stretched > 0, 'the traffic answer went through the route');
+      // What the browser draws: one path command per point kept.
+      const lines = await chart
+        .locator('.recharts-line path')
+        .evaluateAll(paths =>
+          paths.map(p => (p.getAttribute('d').match(/[MLC]/g) ?? []).length),
+        );
+      // Hovering answers with the tooltip of the point under the pointer.
+      const box = await chart.locator('.recharts-surface').boundingBox();
+      const hoverStart = await built.evaluate(() => performance.now());
+      await built.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+      await chart
+        .locator('.recharts-tooltip-wrapper')
+        .getByText(/UTC/)
+        .waitFor();
+      const hoverMs =
+        (await built.evaluate(() => performance.now())) - hoverStart;
+      const longTasks = await built.evaluate(() => window.__longTasks);
+      const report = {
+        page: '/catalog/default/component/checkout-service/mesh (production build)',
+        pointsPerSeries: POINTS,
+        drawnPathCommandsPerLine: lines,
+        chartDrawnAtMs: Math.round(drawnAtMs),
+        hoverToTooltipMs: Math.round(hoverMs),
+        longTasks,
+        longestTaskMs: Math.max(0, ...longTasks.map(t => t.duration)),
+      };
+      writeFileSync(
+        join(shots, 'chart-10000-points.production.json'),
+        `${JSON.stringify(report, null, 2)}\n`,
+      );
+      console.log(
+        `# chart of ${POINTS} points per line: ${lines.join(
+          ', ',
+        )} path commands drawn per line, drawn ${
+          report.chartDrawnAtMs
+        } ms after navigation, tooltip ${
+          report.hoverToTooltipMs
+        } ms after hovering, longest task ${report.longestTaskMs} ms`,
+      );
+      // Thinned to what the chart can show, not 10,000 points per line.
+      assert.ok(lines.length > 0);
+      assert.ok(
+        lines.every(n => n > 50 && n <= 1_001),
+        `path commands per line: ${lines.join(', ')}`,
+      );
+      await chart.screenshot({
+        path: join(shots, 'chart-10000-points.png'),
       });
     } finally {
       await built.close();

@@ -16,5 +16,6 @@ export type InfraMessage =
   | { type: 'error'; message: string };
 
 export const BENCH_CLUSTERS = ['dev', 'test', 'prod'];
-export const BENCH_SERVICES = 2_000;
+/** 2,000 by default; `MESH_BENCH_SERVICES` for the cost-growth runs. */
+export const BENCH_SERVICES = Number(process.env.MESH_BENCH_SERVICES ?? 2_000);
 export const BENCH_NAMESPACES = 20;

@@ -5,7 +5,7 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generateFleet } from '../src/__testUtils__/generateFleet';
@@ -437,6 +437,36 @@ async function main() {
   }
   const failed = rows.filter(r => r[3] === 'FAIL').length;
   console.log(failed ? `\n${failed} target(s) missed` : '\nAll targets met');
+  // The figures the cost-growth plots are drawn from (plots.ts).
+  const results = join(__dirname, 'results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(
+    join(results, `fleet-${BENCH_SERVICES}.json`),
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        services: BENCH_SERVICES,
+        clusters: BENCH_CLUSTERS.length,
+        series: ready.series,
+        entityColdMs: cold.ms,
+        entityWarmP50Ms: percentile(warm, 0.5),
+        entityWarmP95Ms: percentile(warm, 0.95),
+        fleetColdMs: fleetCold.ms,
+        fleetColdRecordedMs: fleetColdRecorded.ms,
+        fleetWarmP50Ms: percentile(fleetWarm, 0.5),
+        fleetWarmP95Ms: percentile(fleetWarm, 0.95),
+        fleetAfterExpiryMs: fleetExpired.ms,
+        fleetBytes: fleetCold.bytes,
+        rssBeforeBackend,
+        rssPeak: peakRss,
+        rssAfter,
+        heapAfter,
+        fleetBackendGrowth: rssAfter - rssBeforeFleet,
+      },
+      null,
+      2,
+    )}\n`,
+  );
   // Informers and sockets of the stopped backends may linger: end here.
   process.exit(failed ? 1 : 0);
 }

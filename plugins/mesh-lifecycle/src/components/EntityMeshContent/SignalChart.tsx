@@ -8,13 +8,10 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { TrafficPoint } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { useMemo } from 'react';
+import { ChartLine, chartRows } from './chartRows';
 
-/** One line of a chart: its name and points. */
-export interface ChartLine {
-  name: string;
-  points: TrafficPoint[];
-}
+export type { ChartLine } from './chartRows';
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'];
 
@@ -22,7 +19,8 @@ const time = (t: number) => new Date(t * 1000).toISOString().slice(11, 16);
 
 /**
  * A time-series chart of a golden signal, one line per series (e.g. per
- * version or per quantile). Loaded lazily with recharts.
+ * version or per quantile). Loaded lazily with recharts. Long series are
+ * thinned to what the chart can show, spikes and gaps kept.
  */
 export default function SignalChart(props: {
   lines: ChartLine[];
@@ -30,15 +28,8 @@ export default function SignalChart(props: {
   width?: number;
 }) {
   const { lines, format } = props;
-  const byTime = new Map<number, Record<string, number | null>>();
-  for (const line of lines) {
-    for (const point of line.points) {
-      const row = byTime.get(point.t) ?? { t: point.t };
-      row[line.name] = point.v;
-      byTime.set(point.t, row);
-    }
-  }
-  const data = [...byTime.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
+  // Thinned beyond what the chart's width can show (long ranges, fine steps).
+  const data = useMemo(() => chartRows(lines), [lines]);
   const chart = (
     <LineChart
       data={data}
