@@ -136,6 +136,7 @@ function svgChart(options: {
       );
     }
     const exponent = growthExponent(s.points);
+    const tail = growthExponent(s.points.slice(-2));
     const ly = m.top + 10 + i * 34;
     parts.push(
       `<line x1="${m.left + w + 16}" x2="${
@@ -144,7 +145,9 @@ function svgChart(options: {
       `<text x="${m.left + w + 42}" y="${ly + 4}">${escape(s.name)}</text>`,
       `<text x="${m.left + w + 42}" y="${
         ly + 18
-      }" fill="#555">growth exponent ${exponent.toFixed(2)}</text>`,
+      }" fill="#555">growth exponent ${exponent.toFixed(
+        2,
+      )} (last step ${tail.toFixed(2)})</text>`,
     );
   });
   parts.push(
@@ -187,7 +190,9 @@ async function main() {
   const note = (chart: string, series: Series[]) =>
     series.forEach(s =>
       exponents.push(
-        `${chart}: ${s.name}: ${growthExponent(s.points).toFixed(2)}`,
+        `${chart}: ${s.name}: ${growthExponent(s.points).toFixed(
+          2,
+        )} (last step ${growthExponent(s.points.slice(-2)).toFixed(2)})`,
       ),
     );
 
