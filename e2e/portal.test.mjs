@@ -614,7 +614,7 @@ describe('the production build, served by the demo backend', () => {
       // The backend answers at most 1,000 points per series: the answer is
       // stretched here, on its way to the page.
       await built.route(
-        /\/api\/mesh-lifecycle\/entities\/component\/default\/checkout-service\/traffic\?.*range=/,
+        /\/api\/mesh-lifecycle\/entities\/component\/default\/checkout-service\/traffic\?.*range=/i,
         async route => {
           const response = await route.fetch();
           const body = await response.json();
