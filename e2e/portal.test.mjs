@@ -666,7 +666,9 @@ describe('the production build, served by the demo backend', () => {
           paths.map(p => (p.getAttribute('d').match(/[MLC]/g) ?? []).length),
         );
       // Hovering answers with the tooltip of the point under the pointer.
-      const box = await chart.locator('.recharts-surface').boundingBox();
+      const box = await chart
+        .locator('svg.recharts-surface[role="application"]')
+        .boundingBox();
       const hoverStart = await built.evaluate(() => performance.now());
       await built.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
       await chart
