@@ -47,7 +47,14 @@ export const demoMeshModule = createBackendModule({
         }
         // Started in the background: the portal need not wait for the
         // backfill, and a mesh that fails to start leaves the portal up.
+        // Its clusters, though, listen before the plugin starts, whose
+        // caches list them while the backend starts.
+        let clustersListening: () => void = () => {};
+        const listening = new Promise<void>(resolve => {
+          clustersListening = resolve;
+        });
         const mesh = startDemoMesh({
+          onClustersListening: () => clustersListening(),
           clusters,
           manifestsDir: resolve(demo.getString('manifestsDir')),
           prometheusPort: demo.getNumber('prometheusPort'),
@@ -63,6 +70,7 @@ export const demoMeshModule = createBackendModule({
         lifecycle.addShutdownHook(async () => {
           await (await mesh)?.stop();
         });
+        await Promise.race([listening, mesh]);
       },
     });
   },

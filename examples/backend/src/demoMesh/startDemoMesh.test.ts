@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { execFile } from 'child_process';
 import { mkdtemp, rm } from 'fs/promises';
-import { AddressInfo, createServer } from 'net';
+import { AddressInfo, connect, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -22,18 +22,36 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Whether something accepts connections on the port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 describe('the demo mesh', () => {
   let mesh: DemoMesh;
   let home: string;
+  let listening: Promise<boolean[]> | undefined;
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'demo-mesh-'));
+    const ports = [await freePort(), await freePort(), await freePort()];
     mesh = await startDemoMesh({
       clusters: [
-        { name: 'dev', port: await freePort(), token: 'dev-token' },
-        { name: 'test', port: await freePort(), token: 'test-token' },
-        { name: 'prod', port: await freePort(), token: 'prod-token' },
+        { name: 'dev', port: ports[0], token: 'dev-token' },
+        { name: 'test', port: ports[1], token: 'test-token' },
+        { name: 'prod', port: ports[2], token: 'prod-token' },
       ],
+      // Before Prometheus is backfilled, every API server listens.
+      onClustersListening: () => {
+        listening = Promise.all(ports.map(accepts));
+      },
       manifestsDir: join(__dirname, '../../../clusters'),
       prometheusPort: await freePort(),
       kubeconfigPath: join(home, 'kubeconfig'),
@@ -46,6 +64,10 @@ describe('the demo mesh', () => {
   afterAll(async () => {
     await mesh?.stop();
     await rm(home, { recursive: true, force: true });
+  });
+
+  it('says when its clusters listen, before Prometheus is ready', async () => {
+    expect(await listening).toEqual([true, true, true]);
   });
 
   it('lets kubectl list the VirtualServices of the production cluster', async () => {

@@ -40,6 +40,11 @@ export interface DemoMeshOptions {
    * partial answers.
    */
   unreachableClusters?: string[];
+  /**
+   * Called once every cluster's API server listens, before Prometheus is
+   * started and backfilled (which takes a while).
+   */
+  onClustersListening?: () => void;
   logger: LoggerService;
 }
 
@@ -134,6 +139,8 @@ export async function startDemoMesh(
         down.closeWatches();
       }
     }
+
+    options.onClustersListening?.();
 
     const historyEnd = new Date(now.getTime() - 60_000);
     const historyStart = new Date(
