@@ -65,6 +65,15 @@ const catalogIngested = async () => {
   return response.ok && (await response.json()).items.length === 11;
 };
 
+/** Signs a page of the production build (served by the backend) in as the guest. */
+async function signInAsGuest(built) {
+  await built.goto(backendUrl);
+  await built.getByRole('button', { name: 'Enter' }).click();
+  await built
+    .getByText('Enter as a Guest User.')
+    .waitFor({ state: 'detached' });
+}
+
 async function shot(name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
@@ -451,11 +460,7 @@ describe('the production build, served by the demo backend', () => {
     });
     built.setDefaultTimeout(60_000);
     try {
-      await built.goto(backendUrl);
-      await built.getByRole('button', { name: 'Enter' }).click();
-      await built
-        .getByText('Enter as a Guest User.')
-        .waitFor({ state: 'detached' });
+      await signInAsGuest(built);
       const urls = [];
       const collect = response => {
         if (response.request().resourceType() === 'script') {
@@ -606,11 +611,7 @@ describe('the production build, served by the demo backend', () => {
       });
     };
     try {
-      await built.goto(backendUrl);
-      await built.getByRole('button', { name: 'Enter' }).click();
-      await built
-        .getByText('Enter as a Guest User.')
-        .waitFor({ state: 'detached' });
+      await signInAsGuest(built);
       // The backend answers at most 1,000 points per series: the answer is
       // stretched here, on its way to the page.
       await built.route(

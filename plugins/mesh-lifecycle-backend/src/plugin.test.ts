@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
+  KubernetesEmulator,
   bookinfoModel,
   startKubernetesEmulator,
   startPrometheus,
@@ -14,6 +15,7 @@ import { ServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createServiceEntity } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import request from 'supertest';
+import { Server } from 'node:http';
 import { meshLifecyclePermissions } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { meshLifecyclePlugin } from './plugin';
 
@@ -198,7 +200,14 @@ describe('mesh-lifecycle backend plugin', () => {
     }
   });
 
-  it("watches only the namespaces configured for a cluster, and Istio's root namespace", async () => {
+  /**
+   * The plugin with the demo's prod cluster (an emulator seeded from its
+   * manifests), given these settings for it and for the plugin.
+   */
+  async function withProdCluster(
+    settings: { cluster?: object; meshLifecycle?: object },
+    check: (prod: KubernetesEmulator, server: Server) => Promise<void>,
+  ) {
     const prod = await startKubernetesEmulator({
       name: 'prod',
       manifests: join(__dirname, '../../../examples/clusters/prod'),
@@ -217,72 +226,58 @@ describe('mesh-lifecycle backend plugin', () => {
                     url: prod.url,
                     serviceAccountToken: prod.token,
                     allowInsecureHttp: true,
-                    namespaces: ['shop'],
+                    ...settings.cluster,
                   },
                 ],
+                ...settings.meshLifecycle,
               },
             },
           }),
         ],
       });
-      const response = await request(server).get(
-        '/api/mesh-lifecycle/entities/component/default/checkout-service/mesh',
-      );
-      expect(response.status).toBe(200);
-      expect(response.body.clusters[0]).toMatchObject({
-        status: 'ok',
-        mtls: { mode: 'STRICT' },
-      });
-      expect(response.body.clusters[0].workloads).toHaveLength(2);
-      // Mesh-wide policies (mesh-wide.yaml) live in istio-system.
-      const scopes = new Set(
-        prod.calls
-          .list(c => c.verb === 'watch' && c.resource !== 'namespaces')
-          .map(c => c.namespace ?? 'every namespace'),
-      );
-      expect([...scopes].sort()).toEqual(['istio-system', 'shop']);
+      await check(prod, server);
     } finally {
       await prod.stop();
     }
+  }
+
+  it("watches only the namespaces configured for a cluster, and Istio's root namespace", async () => {
+    await withProdCluster(
+      { cluster: { namespaces: ['shop'] } },
+      async (prod, server) => {
+        const response = await request(server).get(
+          '/api/mesh-lifecycle/entities/component/default/checkout-service/mesh',
+        );
+        expect(response.status).toBe(200);
+        expect(response.body.clusters[0]).toMatchObject({
+          status: 'ok',
+          mtls: { mode: 'STRICT' },
+        });
+        expect(response.body.clusters[0].workloads).toHaveLength(2);
+        // Mesh-wide policies (mesh-wide.yaml) live in istio-system.
+        const scopes = new Set(
+          prod.calls
+            .list(c => c.verb === 'watch' && c.resource !== 'namespaces')
+            .map(c => c.namespace ?? 'every namespace'),
+        );
+        expect([...scopes].sort()).toEqual(['istio-system', 'shop']);
+      },
+    );
   });
 
   it('leaves the caches empty until first used when told not to warm them', async () => {
-    const prod = await startKubernetesEmulator({
-      name: 'prod',
-      manifests: join(__dirname, '../../../examples/clusters/prod'),
-    });
-    try {
-      const { server } = await startTestBackend({
-        features: [
-          meshLifecyclePlugin,
-          catalogServiceMock.factory({ entities: [checkout] }),
-          mockServices.rootConfig.factory({
-            data: {
-              meshLifecycle: {
-                clusters: [
-                  {
-                    name: 'prod',
-                    url: prod.url,
-                    serviceAccountToken: prod.token,
-                    allowInsecureHttp: true,
-                  },
-                ],
-                caches: { warmOnStart: false },
-              },
-            },
-          }),
-        ],
-      });
-      expect(prod.calls.count()).toBe(0);
-      const response = await request(server).get(
-        '/api/mesh-lifecycle/entities/component/default/checkout-service/mesh',
-      );
-      expect(response.status).toBe(200);
-      expect(response.body.clusters[0].workloads).toHaveLength(2);
-      expect(prod.calls.count({ verb: 'list' })).toBe(8);
-    } finally {
-      await prod.stop();
-    }
+    await withProdCluster(
+      { meshLifecycle: { caches: { warmOnStart: false } } },
+      async (prod, server) => {
+        expect(prod.calls.count()).toBe(0);
+        const response = await request(server).get(
+          '/api/mesh-lifecycle/entities/component/default/checkout-service/mesh',
+        );
+        expect(response.status).toBe(200);
+        expect(response.body.clusters[0].workloads).toHaveLength(2);
+        expect(prod.calls.count({ verb: 'list' })).toBe(8);
+      },
+    );
   });
 
   it('serves the traffic of a service from the configured Prometheus', async () => {

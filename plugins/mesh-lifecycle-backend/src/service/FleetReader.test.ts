@@ -283,25 +283,33 @@ describe('FleetReader against emulated clusters and the real Prometheus', () => 
     ).toBe(false);
   });
 
+  /** A reader of the east cluster and the Prometheus, reusing figures as told. */
+  const eastReader = (
+    reuse: Pick<
+      ConstructorParameters<typeof FleetReader>[0],
+      'figuresTtlMs' | 'figuresStaleMs' | 'shared'
+    >,
+  ) =>
+    new FleetReader({
+      catalog: catalogServiceMock({ entities: fleet.entities }),
+      clusters: [meshCluster('east', emulators[0].kubeconfig())],
+      sources: [
+        {
+          client: new PrometheusClient({
+            source: { name: 'p', url: prometheus.url, timeoutMs: 5_000 },
+          }),
+          clusters: [],
+        },
+      ],
+      logger: mockServices.logger.mock(),
+      ...reuse,
+    });
+
   it('reuses a source’s fleet figures for a while, and counts replicas as the clusters change', async () => {
     const [east] = emulators;
     const expected = fleet.services.find(s => s.cluster === 'east')!;
-    const fleetReader = (figuresTtlMs?: number) =>
-      new FleetReader({
-        catalog: catalogServiceMock({ entities: fleet.entities }),
-        clusters: [meshCluster('east', east.kubeconfig())],
-        // No cache service: only the reader's own reuse saves queries.
-        sources: [
-          {
-            client: new PrometheusClient({
-              source: { name: 'p', url: prometheus.url, timeoutMs: 5_000 },
-            }),
-            clusters: [],
-          },
-        ],
-        logger: mockServices.logger.mock(),
-        figuresTtlMs,
-      });
+    // No cache service: only the reader's own reuse saves queries.
+    const fleetReader = (figuresTtlMs?: number) => eastReader({ figuresTtlMs });
     const credentials = mockCredentials.user();
     const replicasOf = (answer: FleetResponse) =>
       ok(
@@ -348,21 +356,7 @@ describe('FleetReader against emulated clusters and the real Prometheus', () => 
   });
 
   it('answers the last figures at once after their reuse period, and newer ones computed behind', async () => {
-    const swr = new FleetReader({
-      catalog: catalogServiceMock({ entities: fleet.entities }),
-      clusters: [meshCluster('east', emulators[0].kubeconfig())],
-      sources: [
-        {
-          client: new PrometheusClient({
-            source: { name: 'p', url: prometheus.url, timeoutMs: 5_000 },
-          }),
-          clusters: [],
-        },
-      ],
-      logger: mockServices.logger.mock(),
-      figuresTtlMs: 200,
-      figuresStaleMs: 60_000,
-    });
+    const swr = eastReader({ figuresTtlMs: 200, figuresStaleMs: 60_000 });
     const credentials = mockCredentials.user();
     const asOf = async () => {
       const [source] = (await swr.read({ credentials, windowSeconds: 300 }))
@@ -405,22 +399,7 @@ describe('FleetReader against emulated clusters and the real Prometheus', () => 
       withOptions: () => shared,
     };
     const replica = () =>
-      new FleetReader({
-        catalog: catalogServiceMock({ entities: fleet.entities }),
-        clusters: [meshCluster('east', emulators[0].kubeconfig())],
-        sources: [
-          {
-            client: new PrometheusClient({
-              source: { name: 'p', url: prometheus.url, timeoutMs: 5_000 },
-            }),
-            clusters: [],
-          },
-        ],
-        logger: mockServices.logger.mock(),
-        figuresTtlMs: 1_500,
-        figuresStaleMs: 60_000,
-        shared,
-      });
+      eastReader({ figuresTtlMs: 1_500, figuresStaleMs: 60_000, shared });
     const [one, two] = [replica(), replica()];
     const credentials = mockCredentials.user();
     const read = async (fleetReader: FleetReader) => {
