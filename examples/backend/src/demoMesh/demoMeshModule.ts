@@ -50,8 +50,8 @@ export const demoMeshModule = createBackendModule({
         // Its clusters, though, listen before the plugin starts, whose
         // caches list them while the backend starts.
         let clustersListening: () => void = () => {};
-        const listening = new Promise<void>(resolve => {
-          clustersListening = resolve;
+        const listening = new Promise<void>(done => {
+          clustersListening = done;
         });
         const mesh = startDemoMesh({
           onClustersListening: () => clustersListening(),

@@ -113,4 +113,21 @@ describe('warmClusterCaches', () => {
     });
     expect(emulators[2].calls.count({ verb: 'list' })).toBe(listed);
   });
+
+  it('lists a few clusters at a time', async () => {
+    const first = await cluster('first');
+    const second = await cluster('second');
+    emulators[0].faults.add({ path: /^/, latencyMs: 300 });
+    const warming = warmClusterCaches({
+      clusters: [first, second],
+      logger: mockServices.logger.mock(),
+      waitMs: 20_000,
+      concurrency: 1,
+    });
+    await new Promise(resolve => setTimeout(resolve, 200));
+    // The second waits for the first.
+    expect(emulators[0].calls.count()).toBeGreaterThan(0);
+    expect(emulators[1].calls.count()).toBe(0);
+    expect(await warming).toMatchObject({ warm: ['first', 'second'] });
+  });
 });

@@ -24,24 +24,36 @@ export async function warmClusterCaches(options: {
   clusters: readonly MeshCluster[];
   logger: LoggerService;
   waitMs: number;
+  /** How many clusters list at once (default 4). */
+  concurrency?: number;
 }): Promise<WarmUpOutcome> {
   const { clusters, logger, waitMs } = options;
   const started = Date.now();
   const done = new Map<string, string[]>();
+  const warmOne = async (cluster: MeshCluster) => {
+    let failed: string[];
+    try {
+      const versions = await cluster.istioVersions();
+      ({ failed } = await cluster.objects.warm(entityPageResources(versions)));
+    } catch (error) {
+      cluster.objects.failure(error);
+      failed = ['API discovery'];
+    }
+    done.set(cluster.name, failed);
+  };
+  // A few clusters at a time: every list of every cluster at once would
+  // hold all their answers in memory together, and the heap keeps the size
+  // it grew to.
+  let next = 0;
   const warming = Promise.all(
-    clusters.map(async cluster => {
-      let failed: string[];
-      try {
-        const versions = await cluster.istioVersions();
-        ({ failed } = await cluster.objects.warm(
-          entityPageResources(versions),
-        ));
-      } catch (error) {
-        cluster.objects.failure(error);
-        failed = ['API discovery'];
-      }
-      done.set(cluster.name, failed);
-    }),
+    Array.from(
+      { length: Math.min(options.concurrency ?? 4, clusters.length) },
+      async () => {
+        while (next < clusters.length) {
+          await warmOne(clusters[next++]);
+        }
+      },
+    ),
   );
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
