@@ -37,9 +37,11 @@ export interface Config {
        * only these (and `istio-system`, for mesh-wide policies) instead of
        * every namespace, one watch per kind and namespace. Fewer objects
        * cached and a service account that may read only these namespaces
-       * (Namespaces themselves are still listed cluster-wide). A service in
-       * another namespace is answered with an error naming this setting.
-       * Default: every namespace.
+       * (Namespaces themselves are still listed cluster-wide). A service whose
+       * entity names another namespace is answered with an error naming this
+       * setting; one whose entity names none is looked for in these
+       * namespaces only — its answers, the clean-up gate's too, say nothing
+       * of objects elsewhere. Default: every namespace.
        */
       namespaces?: string[];
       /**

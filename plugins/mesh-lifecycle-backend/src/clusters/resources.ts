@@ -1,4 +1,5 @@
 import { ResourceType } from './ClusterObjectCache';
+import { IstioVersions } from './discoverServedVersion';
 import {
   deploymentSchema,
   namedObjectSchema,
@@ -86,23 +87,24 @@ export function istioResources(versions: {
 }
 
 /**
+ * The Istio kinds in the versions a cluster serves, or undefined when it
+ * serves no `networking.istio.io` (no Istio).
+ */
+export function servedIstioResources(
+  versions: IstioVersions,
+): ReturnType<typeof istioResources> | undefined {
+  const { networking, security } = versions;
+  return networking ? istioResources({ networking, security }) : undefined;
+}
+
+/**
  * Every kind an entity page reads from a cluster on its first view (the mesh
  * tab, the lifecycle card and its configuration checks), in the Istio
  * versions the cluster serves: what the caches watch from the start.
  */
-export function entityPageResources(versions: {
-  networking?: string;
-  security?: string;
-}): ResourceType[] {
-  const kinds: ResourceType[] = Object.values(KUBERNETES_RESOURCES);
-  if (!versions.networking) return kinds;
+export function entityPageResources(versions: IstioVersions): ResourceType[] {
   return [
-    ...kinds,
-    ...Object.values(
-      istioResources({
-        networking: versions.networking,
-        security: versions.security,
-      }),
-    ),
+    ...Object.values(KUBERNETES_RESOURCES),
+    ...Object.values(servedIstioResources(versions) ?? {}),
   ];
 }

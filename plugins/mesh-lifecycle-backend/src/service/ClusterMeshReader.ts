@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { KubernetesObject } from '@kubernetes/client-node';
 import {
   ClusterMesh,
   LABEL_ENVIRONMENT,
@@ -29,7 +30,10 @@ import {
   workloadPolicySchema,
 } from '../clusters/objectSchemas';
 import { IstioVersions } from '../clusters/discoverServedVersion';
-import { KUBERNETES_RESOURCES, istioResources } from '../clusters/resources';
+import {
+  KUBERNETES_RESOURCES,
+  servedIstioResources,
+} from '../clusters/resources';
 import { ownedBy } from './ownership';
 import { unconfiguredCluster } from './pinnedCluster';
 import { sourceError } from './sourceError';
@@ -101,44 +105,42 @@ export class ClusterMeshReader {
     cluster: MeshCluster,
     declaration: ServiceDeclaration,
   ): Promise<ClusterMesh> {
-    const { namespace } = declaration.target;
-    const list = async <T extends z.ZodType>(
+    const { namespace, kubernetesId, labelSelector } = declaration.target;
+    const parse = <T extends z.ZodType>(
       type: ResourceType,
       schema: T,
-      inNamespace?: string,
+      objects: readonly KubernetesObject[],
     ) =>
-      parseObjects(
-        schema,
-        await cluster.objects.list(type, inNamespace),
-        message =>
-          this.logger.warn(
-            `Ignoring a ${type.kind} on cluster ${cluster.name}: ${message}`,
-          ),
+      parseObjects(schema, objects, message =>
+        this.logger.warn(
+          `Ignoring a ${type.kind} on cluster ${cluster.name}: ${message}`,
+        ),
       );
+    const list = async <T extends z.ZodType>(type: ResourceType, schema: T) =>
+      parse(type, schema, await cluster.objects.list(type));
     const isOwned = ownedBy(declaration);
-    const { kubernetesId, labelSelector } = declaration.target;
-    // The service's objects: by its id through the caches' index, or by
-    // going through the kind's objects with its label selector.
+    // The service's objects: by its label selector through the kind's
+    // objects, else by its id through the caches' index.
     const owned = async <
       T extends z.ZodType<{ metadata: { labels?: Record<string, string> } }>,
     >(
       type: ResourceType,
       schema: T,
-    ) =>
-      parseObjects(
+    ) => {
+      if (labelSelector) {
+        return parse(
+          type,
+          schema,
+          await cluster.objects.list(type, namespace),
+        ).filter(isOwned);
+      }
+      if (kubernetesId === undefined) return [];
+      return parse(
+        type,
         schema,
-        labelSelector || kubernetesId === undefined
-          ? await cluster.objects.list(type, namespace)
-          : await cluster.objects.listByKubernetesId(
-              type,
-              kubernetesId,
-              namespace,
-            ),
-        message =>
-          this.logger.warn(
-            `Ignoring a ${type.kind} on cluster ${cluster.name}: ${message}`,
-          ),
-      ).filter(isOwned);
+        await cluster.objects.listByKubernetesId(type, kubernetesId, namespace),
+      );
+    };
 
     const [deployments, services, pods, namespaces] = await Promise.all([
       owned(KUBERNETES_RESOURCES.deployments, deploymentSchema),
@@ -158,6 +160,7 @@ export class ClusterMeshReader {
     );
     const versions = await cluster.istioVersions();
     const version = versions.networking;
+    const istio = servedIstioResources(versions);
     const base = {
       cluster: cluster.name,
       environment: cluster.environment,
@@ -210,7 +213,7 @@ export class ClusterMeshReader {
         })),
       })),
     };
-    if (!version) {
+    if (!istio) {
       return {
         ...base,
         istioObjects: [],
@@ -219,10 +222,6 @@ export class ClusterMeshReader {
       };
     }
 
-    const istio = istioResources({
-      networking: version,
-      security: versions.security,
-    });
     const [
       virtualServices,
       destinationRules,

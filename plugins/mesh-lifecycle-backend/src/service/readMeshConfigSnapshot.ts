@@ -14,7 +14,10 @@ import {
   virtualServiceSchema,
   workloadPolicySchema,
 } from '../clusters/objectSchemas';
-import { KUBERNETES_RESOURCES, istioResources } from '../clusters/resources';
+import {
+  KUBERNETES_RESOURCES,
+  servedIstioResources,
+} from '../clusters/resources';
 import { MeshCluster } from './ClusterMeshReader';
 
 /**
@@ -42,13 +45,7 @@ export async function readMeshConfigSnapshot(
       );
       return undefined;
     });
-  const versions = await cluster.istioVersions();
-  const istio = versions.networking
-    ? istioResources({
-        networking: versions.networking,
-        security: versions.security,
-      })
-    : undefined;
+  const istio = servedIstioResources(await cluster.istioVersions());
   const none = async () => [];
   const [
     namespaces,
