@@ -358,6 +358,92 @@ describe('ClusterObjectCache', () => {
     expect(cart?.spec?.replicas).toBe(3);
   });
 
+  it('lists a page at a time, as one snapshot, and watches on from it', async () => {
+    const paged = new ClusterObjectCache({
+      kubeConfig: kubeConfig(),
+      clusterName: 'prod',
+      logger: mockServices.logger.mock(),
+      syncTimeoutMs: 2_000,
+      listPageSize: 2,
+    });
+    try {
+      emulator.apply(deployment('checkout', 'shop'));
+      emulator.apply(deployment('payment', 'shop'));
+      emulator.apply(deployment('search', 'shop'));
+      const listed = async () =>
+        (await paged.list(deployments)).map(o => o.metadata?.name).sort();
+      expect(await listed()).toEqual([
+        'audit',
+        'cart',
+        'checkout',
+        'payment',
+        'search',
+      ]);
+      const lists = emulator.calls.list().filter(c => c.verb === 'list');
+      expect(lists.map(c => c.query.limit)).toEqual(['2', '2', '2']);
+      expect(lists.map(c => Boolean(c.query.continue))).toEqual([
+        false,
+        true,
+        true,
+      ]);
+      // Every object kept as the cache keeps it, not as served.
+      const [first] = await paged.list(deployments);
+      expect(first.metadata).not.toHaveProperty('managedFields');
+      // The watch starts from the listed revision: nothing is missed.
+      emulator.apply(deployment('ledger', 'shop'));
+      await eventually(
+        async () => (await listed()).includes('ledger'),
+        'watch after a paged list',
+      );
+      expect(emulator.calls.count({ verb: 'list' })).toBe(3);
+    } finally {
+      await paged.stop();
+    }
+  });
+
+  it('lists again in one piece when the cluster compacts its snapshot between pages', async () => {
+    const paged = new ClusterObjectCache({
+      kubeConfig: kubeConfig(),
+      clusterName: 'prod',
+      logger: mockServices.logger.mock(),
+      syncTimeoutMs: 5_000,
+      listPageSize: 1,
+    });
+    const slow = emulator.faults.add({
+      method: 'GET',
+      path: '/apis/apps/v1/deployments',
+      latencyMs: 300,
+    });
+    try {
+      const listing = paged.list(deployments);
+      // The second page is on its way: the cluster changes and compacts the
+      // revision the first page read.
+      await eventually(
+        async () =>
+          emulator.calls
+            .list()
+            .some(c => c.verb === 'list' && c.query.continue !== undefined),
+        'second page asked for',
+      );
+      emulator.apply(deployment('checkout', 'shop'));
+      emulator.compactHistory();
+      expect((await listing).map(o => o.metadata?.name).sort()).toEqual([
+        'audit',
+        'cart',
+        'checkout',
+      ]);
+      const lists = emulator.calls.list().filter(c => c.verb === 'list');
+      expect(lists.map(c => c.query.limit ?? 'none')).toEqual([
+        '1',
+        '1',
+        'none',
+      ]);
+    } finally {
+      slow.remove();
+      await paged.stop();
+    }
+  });
+
   it('relists after its watch is too old (410) and stays current', async () => {
     await names();
     // While the watch is down, a change happens and the history that the

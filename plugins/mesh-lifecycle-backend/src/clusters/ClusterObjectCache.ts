@@ -1,9 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ADD,
+  ApiException,
   DELETE,
   ERROR,
   KubeConfig,
+  KubernetesListObject,
   KubernetesObject,
   ListWatch,
   ObjectCache,
@@ -21,7 +23,10 @@ import {
 import { LabelIndex } from './LabelIndex';
 import { z } from 'zod';
 import { keepFields } from './objectSchemas';
-import { SharedDiscoveryObjectApi } from './SharedDiscoveryObjectApi';
+import {
+  ServedListPage,
+  SharedDiscoveryObjectApi,
+} from './SharedDiscoveryObjectApi';
 
 /** A kind of object the plugin reads from clusters. */
 export interface ResourceType {
@@ -104,6 +109,60 @@ function cached(
   return type.keep ? keepFields(type.keep, trimmed) : trimmed;
 }
 
+/** How many objects a list asks for at a time, as client-go's informers do. */
+export const LIST_PAGE_SIZE = 500;
+
+function isExpired(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 410;
+}
+
+/**
+ * A whole kind (in a namespace or everywhere), a page at a time, each page
+ * reduced to what the cache keeps before the next is asked for: a cluster's
+ * thousands of Pods never sit in memory twice over. Every page reads the
+ * revision the first one read, so the list is one consistent snapshot; if the
+ * cluster has compacted that revision before the last page (410 Expired), the
+ * list starts over in one piece, as client-go's pager does.
+ */
+async function listInPages(
+  objects: SharedDiscoveryObjectApi,
+  type: ResourceType,
+  namespace: string | undefined,
+  pageSize: number,
+): Promise<KubernetesListObject<KubernetesObject>> {
+  const items: KubernetesObject[] = [];
+  let page: ServedListPage = await objects.listPage(
+    type.apiVersion,
+    type.kind,
+    namespace,
+    pageSize,
+  );
+  for (;;) {
+    for (const object of page.items) items.push(cached(type, object));
+    const next = page.metadata?.continue;
+    if (!next) break;
+    try {
+      page = await objects.listPage(
+        type.apiVersion,
+        type.kind,
+        namespace,
+        pageSize,
+        next,
+      );
+    } catch (error) {
+      if (!isExpired(error)) throw error;
+      items.length = 0;
+      page = await objects.listPage(type.apiVersion, type.kind, namespace);
+    }
+  }
+  return {
+    apiVersion: page.apiVersion,
+    kind: page.kind,
+    metadata: { resourceVersion: page.metadata?.resourceVersion },
+    items,
+  };
+}
+
 /** A watch whose objects reach the cache as {@link cached} keeps them. */
 class TrimmingWatch extends Watch {
   constructor(kubeConfig: KubeConfig, private readonly type: ResourceType) {
@@ -160,6 +219,7 @@ export class ClusterObjectCache {
   private readonly syncTimeoutMs: number;
   private readonly restartDelayMs: number;
   private readonly failureBackoffMs: number;
+  private readonly listPageSize: number;
   private readonly entries = new Map<string, CacheEntry>();
   /** The namespaces watched, when not all. */
   private readonly namespaces?: readonly string[];
@@ -195,6 +255,8 @@ export class ClusterObjectCache {
      * or hanging does not cost every page view a timeout.
      */
     failureBackoffMs?: number;
+    /** How many objects a list asks for at a time (default 500). */
+    listPageSize?: number;
   }) {
     this.kubeConfig = options.kubeConfig;
     this.clusterName = options.clusterName;
@@ -203,6 +265,7 @@ export class ClusterObjectCache {
     this.syncTimeoutMs = options.syncTimeoutMs ?? 10_000;
     this.restartDelayMs = options.restartDelayMs ?? 5_000;
     this.failureBackoffMs = options.failureBackoffMs ?? 30_000;
+    this.listPageSize = options.listPageSize ?? LIST_PAGE_SIZE;
     if (options.namespaces) this.namespaces = [...options.namespaces];
   }
 
@@ -367,14 +430,7 @@ export class ClusterObjectCache {
     const informer = new ListWatch<KubernetesObject>(
       collectionPath(type, namespace),
       new TrimmingWatch(this.kubeConfig, type),
-      async () => {
-        const list = await objects.list<KubernetesObject>(
-          type.apiVersion,
-          type.kind,
-          namespace,
-        );
-        return { ...list, items: list.items.map(o => cached(type, o)) };
-      },
+      () => listInPages(objects, type, namespace, this.listPageSize),
       false,
     );
     const byKubernetesId = new LabelIndex(ANNOTATION_KUBERNETES_ID);

@@ -1,9 +1,23 @@
 import {
   Configuration,
+  HttpMethod,
   KubeConfig,
+  KubernetesObject,
   KubernetesObjectApi,
+  ResponseContext,
   V1APIResource,
 } from '@kubernetes/client-node';
+
+/** A page of a list as the API server serves it (JSON field names). */
+export interface ServedListPage {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { resourceVersion?: string; continue?: string };
+  items: KubernetesObject[];
+}
+
+/** Marks a list answer to be returned as served (see `listPage`). */
+const AS_SERVED = 'mesh-lifecycle:as-served';
 
 /**
  * A `KubernetesObjectApi` that asks the cluster which resources an API
@@ -53,5 +67,52 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
         this.discovering.delete(apiVersion);
       }
     }
+  }
+
+  /**
+   * One page of a list, as the cluster served it: parsed JSON, without the
+   * client's typed copy of every object (which the cache would drop at once
+   * for its own). `limit` bounds the page (none: the whole list);
+   * `continueToken` is the previous page's `metadata.continue`.
+   */
+  async listPage(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    limit?: number,
+    continueToken?: string,
+  ): Promise<ServedListPage> {
+    const path = await this.specUriPath(
+      { apiVersion, kind, metadata: { namespace } },
+      'list',
+    );
+    const request = this.configuration.baseServer.makeRequestContext(
+      path,
+      HttpMethod.GET,
+    );
+    request.setHeaderParam('Accept', 'application/json');
+    if (limit !== undefined) {
+      request.setQueryParam('limit', String(limit));
+    }
+    if (continueToken) {
+      request.setQueryParam('continue', continueToken);
+    }
+    const page: unknown = await this.requestPromise(request, AS_SERVED);
+    return page as ServedListPage;
+  }
+
+  protected override async processResponse<T extends KubernetesObject>(
+    response: ResponseContext,
+    type?: string,
+  ): Promise<T> {
+    const ok = response.httpStatusCode >= 200 && response.httpStatusCode < 300;
+    if (type !== AS_SERVED || !ok) {
+      // Failures are the client's ApiException, as for every other call.
+      return super.processResponse(
+        response,
+        type === AS_SERVED ? 'KubernetesListObject' : type,
+      );
+    }
+    return JSON.parse(await response.body.text()) as T;
   }
 }
