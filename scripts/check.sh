@@ -38,6 +38,8 @@ use_host_native_modules
 echo "--- Build every package (yarn build)"
 yarn build
 node scripts/verify-workspace.mjs
+echo "--- Published type declarations, type-checked as an adopter's yarn tsc:full does"
+yarn tsc -p scripts/declarations --pretty false
 echo "--- Browser tests against the demo portal (yarn test:e2e)"
 set +e
 yarn test:e2e 2>&1 | tee "$results/e2e.tap"
