@@ -40,6 +40,8 @@ yarn build
 node scripts/verify-workspace.mjs
 echo "--- Published type declarations, type-checked as an adopter's yarn tsc:full does"
 yarn tsc -p scripts/declarations --pretty false
+echo "--- API reports are current (yarn build:api-reports --ci; run it without --ci to update them)"
+yarn build:api-reports --ci
 echo "--- Browser tests against the demo portal (yarn test:e2e)"
 set +e
 yarn test:e2e 2>&1 | tee "$results/e2e.tap"

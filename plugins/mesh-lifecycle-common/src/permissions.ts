@@ -82,8 +82,8 @@ export const meshEnvironmentDeletePermission = createPermission({
 });
 
 /**
- * Reading the mesh-wide view of the configuration validator (`GET
- * /validation`): the objects of whole namespaces and clusters, claimed by a
+ * Reading the mesh-wide view of the configuration validator
+ * (`GET /validation`): the objects of whole namespaces and clusters, claimed by a
  * catalog service or not, so not covered by the catalog's read permission.
  *
  * @public

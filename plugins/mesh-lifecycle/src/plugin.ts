@@ -50,13 +50,14 @@ export const meshLifecyclePlugin = createPlugin({
  *
  * @public
  */
-export const MeshLifecycleFleetPage = meshLifecyclePlugin.provide(
-  createRoutableExtension({
-    name: 'MeshLifecycleFleetPage',
-    component: () => import('./components/FleetPage').then(m => m.FleetPage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const MeshLifecycleFleetPage: () => JSX.Element =
+  meshLifecyclePlugin.provide(
+    createRoutableExtension({
+      name: 'MeshLifecycleFleetPage',
+      component: () => import('./components/FleetPage').then(m => m.FleetPage),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * Scaffolder field `ui:field: MeshClusterPicker`: picks one of the clusters
@@ -96,17 +97,18 @@ export const MeshRetirementBlockersFieldExtension = meshLifecyclePlugin.provide(
  *
  * @public
  */
-export const EntityMeshLifecycleCard = meshLifecyclePlugin.provide(
-  createComponentExtension({
-    name: 'EntityMeshLifecycleCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityLifecycleCard').then(
-          m => m.EntityLifecycleCard,
-        ),
-    },
-  }),
-);
+export const EntityMeshLifecycleCard: () => JSX.Element =
+  meshLifecyclePlugin.provide(
+    createComponentExtension({
+      name: 'EntityMeshLifecycleCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityLifecycleCard').then(
+            m => m.EntityLifecycleCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * Entity card with the service's alert rules, firing and pending alerts and
@@ -114,15 +116,16 @@ export const EntityMeshLifecycleCard = meshLifecyclePlugin.provide(
  *
  * @public
  */
-export const EntityMeshAlertsCard = meshLifecyclePlugin.provide(
-  createComponentExtension({
-    name: 'EntityMeshAlertsCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityAlertsCard').then(m => m.EntityAlertsCard),
-    },
-  }),
-);
+export const EntityMeshAlertsCard: () => JSX.Element =
+  meshLifecyclePlugin.provide(
+    createComponentExtension({
+      name: 'EntityMeshAlertsCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityAlertsCard').then(m => m.EntityAlertsCard),
+      },
+    }),
+  );
 
 /**
  * Entity card with the recorded changes of the service's phase, health and
@@ -130,15 +133,18 @@ export const EntityMeshAlertsCard = meshLifecyclePlugin.provide(
  *
  * @public
  */
-export const EntityMeshHistoryCard = meshLifecyclePlugin.provide(
-  createComponentExtension({
-    name: 'EntityMeshHistoryCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityHistoryCard').then(m => m.EntityHistoryCard),
-    },
-  }),
-);
+export const EntityMeshHistoryCard: () => JSX.Element =
+  meshLifecyclePlugin.provide(
+    createComponentExtension({
+      name: 'EntityMeshHistoryCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityHistoryCard').then(
+            m => m.EntityHistoryCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * The mesh tab of a service: golden signals over a chosen range, the
@@ -148,7 +154,7 @@ export const EntityMeshHistoryCard = meshLifecyclePlugin.provide(
  *
  * @public
  */
-export const EntityMeshContent = meshLifecyclePlugin.provide(
+export const EntityMeshContent: () => JSX.Element = meshLifecyclePlugin.provide(
   createComponentExtension({
     name: 'EntityMeshContent',
     component: {

@@ -16,7 +16,11 @@ export type RetirementState =
   | 'refused'
   | 'failed';
 
-/** Retirement states in which a service cannot be claimed by another run. */
+/**
+ * Retirement states in which a service cannot be claimed by another run.
+ *
+ * @public
+ */
 export const ACTIVE_RETIREMENT_STATES: readonly RetirementState[] = ['running'];
 
 /**

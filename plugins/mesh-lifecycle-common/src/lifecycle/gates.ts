@@ -552,7 +552,11 @@ const mtlsShare: Check = input =>
       : undefined,
   );
 
-/** A quiet period in the largest whole unit: `7 days`, `2 hours`, `90 s`. */
+/**
+ * A quiet period in the largest whole unit: `7 days`, `2 hours`, `90 s`.
+ *
+ * @public
+ */
 export function describePeriod(seconds: number): string {
   const units: Array<[number, string]> = [
     [86_400, 'day'],

@@ -16,36 +16,53 @@ export interface VectorMatching {
   groupRight?: readonly string[];
 }
 
-const COMPARISON_OPERATORS = ['==', '!=', '>', '<', '>=', '<='] as const;
-const BINARY_OPERATORS = [
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  ...COMPARISON_OPERATORS,
-  'and',
-  'or',
-  'unless',
-] as const;
+/**
+ * The comparison operators of `compare`.
+ *
+ * @public
+ */
+export type ComparisonOperator = '==' | '!=' | '>' | '<' | '>=' | '<=';
 
 /**
  * The binary operators the builder supports.
  *
  * @public
  */
-export type BinaryOperator = (typeof BINARY_OPERATORS)[number];
+export type BinaryOperator =
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | ComparisonOperator
+  | 'and'
+  | 'or'
+  | 'unless';
 
-/**
- * The comparison operators of `compare`.
- *
- * @public
- */
-export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
+// Every member of the types above, checked by the compiler both ways.
+const COMPARISON_OPERATORS = {
+  '==': true,
+  '!=': true,
+  '>': true,
+  '<': true,
+  '>=': true,
+  '<=': true,
+} satisfies Record<ComparisonOperator, true>;
+const BINARY_OPERATORS = {
+  '+': true,
+  '-': true,
+  '*': true,
+  '/': true,
+  '%': true,
+  ...COMPARISON_OPERATORS,
+  and: true,
+  or: true,
+  unless: true,
+} satisfies Record<BinaryOperator, true>;
 
 // The types above and the run-time checks below come from the same lists.
-const OPERATORS = new Set<string>(BINARY_OPERATORS);
-const COMPARISONS = new Set<string>(COMPARISON_OPERATORS);
+const OPERATORS = new Set<string>(Object.keys(BINARY_OPERATORS));
+const COMPARISONS = new Set<string>(Object.keys(COMPARISON_OPERATORS));
 
 function modifiers(matching: VectorMatching, bool: boolean): string {
   const { on, ignoring, groupLeft, groupRight } = matching;

@@ -32,8 +32,9 @@ export type FieldSelectorString = string & {
 };
 
 /**
- * Writes a Kubernetes field selector (`metadata.name=reviews,
- * metadata.namespace!=kube-system` without the space) from its requirements.
+ * Writes a Kubernetes field selector (such as
+ * `metadata.name=reviews,metadata.namespace!=kube-system`) from its
+ * requirements.
  * Names must be RFC 1123 subdomains and namespaces RFC 1123 labels; anything
  * else, an unknown field or operator, or an empty list (which would match
  * every object) is rejected with an `InputError`.

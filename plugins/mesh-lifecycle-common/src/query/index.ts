@@ -54,6 +54,7 @@ export type {
   IstioFleet,
   IstioScope,
   IstioQueryOptions,
+  PeerQueryOptions,
   RecordingRule,
 } from './istioQueries';
 export { buildLabelSelector } from './buildLabelSelector';

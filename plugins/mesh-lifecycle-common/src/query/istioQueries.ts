@@ -375,8 +375,8 @@ export const istioQueries = {
 
   /**
    * Requests per second received from each calling workload, grouped by
-   * service and `source_canonical_service, source_workload,
-   * source_workload_namespace` (the caller's service name, from the
+   * service and `source_canonical_service`, `source_workload` and
+   * `source_workload_namespace` (the caller's service name, from the
    * workload's canonical-name or app label, and its workload; `unknown` for
    * callers without a sidecar).
    */

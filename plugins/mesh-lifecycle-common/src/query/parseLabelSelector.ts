@@ -68,8 +68,8 @@ function lex(text: string, fail: (message: string) => never): Token[] {
  * invalid keys or values, an empty selector) is rejected with an
  * `InputError`, so that the selector reaches a query only re-written by
  * `buildLabelSelector`. `context` names where the text came from in error
- * messages, e.g. `annotation backstage.io/kubernetes-label-selector of
- * component:default/reviews`.
+ * messages, e.g.
+ * `annotation backstage.io/kubernetes-label-selector of component:default/reviews`.
  *
  * @public
  */

@@ -49,7 +49,11 @@ export interface ShiftStep {
 const key = (d: { host: string; subset?: string }) =>
   `${d.host}\u0000${d.subset ?? ''}`;
 
-/** `reviews (v2)` or `reviews`. */
+/**
+ * A route destination as people read it: `reviews (v2)` or `reviews`.
+ *
+ * @public
+ */
 export function describeDestination(d: {
   host: string;
   subset?: string;
@@ -57,7 +61,11 @@ export function describeDestination(d: {
   return d.subset ? `${d.host} (${d.subset})` : d.host;
 }
 
-/** `reviews (v1) 90 % / reviews (v2) 10 %`. */
+/**
+ * A route's weights as people read them: `reviews (v1) 90 % / reviews (v2) 10 %`.
+ *
+ * @public
+ */
 export function describeWeights(weights: WeightedDestination[]): string {
   return weights
     .map(w => `${describeDestination(w)} ${w.weight} %`)

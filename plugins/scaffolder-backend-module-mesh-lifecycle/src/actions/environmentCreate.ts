@@ -34,7 +34,11 @@ import { objectReportsSchema } from './objectReportsSchema';
 import { resourcesSchema } from './resourcesSchema';
 import { examples } from './environmentCreate.examples';
 
-/** Options of {@link createEnvironmentCreateAction}. */
+/**
+ * Options of {@link createEnvironmentCreateAction}.
+ *
+ * @public
+ */
 export type EnvironmentCreateActionOptions = ClusterActionOptions;
 
 /** What is known of a namespace that already exists. */

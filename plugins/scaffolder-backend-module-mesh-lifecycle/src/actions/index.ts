@@ -1,6 +1,9 @@
 export { createCatalogAnnotateAction } from './catalogAnnotate';
 export { createCatalogRetireAction } from './catalogRetire';
-export { createEnvironmentCreateAction } from './environmentCreate';
+export {
+  createEnvironmentCreateAction,
+  type EnvironmentCreateActionOptions,
+} from './environmentCreate';
 export { createManifestsGenerateAction } from './manifestsGenerate';
 export {
   createManifestsApplyAction,
@@ -22,3 +25,4 @@ export {
   type ScaffolderTaskStatuses,
 } from './scaffolderTasks';
 export type { StepAnalysisSource } from '../traffic/prepareShift';
+export type { ClusterActionOptions } from '../clusterAccess';

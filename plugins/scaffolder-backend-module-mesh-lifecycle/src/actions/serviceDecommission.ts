@@ -63,7 +63,7 @@ import { waitFor } from './waitFor';
  * What `mesh:service:decommission` asks of the mesh-lifecycle backend on top
  * of a shift's: the retire conditions over the drain window, the live
  * callers, and keeping the request's record and archive.
- * {@link MeshLifecycleClient} with a plugin token fits.
+ * {@link @mesh-lifecycle/plugin-mesh-lifecycle-common#MeshLifecycleClient} with a plugin token fits.
  *
  * @public
  */

@@ -29,7 +29,7 @@ import { shiftDependencies } from './shiftDependencies';
 
 /**
  * What `mesh:traffic:shift` asks of the mesh-lifecycle backend: a step's
- * figures, and keeping the record of the shift. {@link MeshLifecycleClient}
+ * figures, and keeping the record of the shift. {@link @mesh-lifecycle/plugin-mesh-lifecycle-common#MeshLifecycleClient}
  * with a plugin token fits.
  *
  * @public

@@ -123,7 +123,11 @@ export async function prepareShift(
   };
 }
 
-/** The mesh-lifecycle backend's step analysis (`GET /analysis`). */
+/**
+ * The mesh-lifecycle backend's step analysis (`GET /analysis`).
+ *
+ * @public
+ */
 export interface StepAnalysisSource {
   getStepAnalysis(query: {
     cluster: string;
