@@ -22,6 +22,8 @@ echo "--- Type-check (yarn tsc)"
 yarn tsc
 echo "--- Lint (yarn lint)"
 yarn lint
+echo "--- Dependencies: none unused, none undeclared (yarn deps:check: knip, knip.jsonc)"
+yarn deps:check
 echo "--- Formatting (yarn prettier:check)"
 yarn prettier:check
 echo "--- Unit and integration tests (yarn test)"
