@@ -26,7 +26,9 @@ const read = (path: string) =>
   yaml.parse(readFileSync(join(root, path), 'utf8')) as TemplateDocument;
 
 describe("the demo portal's retire-service template", () => {
-  const shipped = read('templates/retire-service/template.yaml');
+  const shipped = read(
+    'plugins/scaffolder-backend-module-mesh-lifecycle/templates/retire-service/template.yaml',
+  );
   const demo = read('examples/templates/retire-service/template.yaml');
 
   it('is the shipped template plus a pull request step for the demo repositories', () => {

@@ -15,6 +15,7 @@ import {
   createEnvironmentCreateAction,
   createManifestsApplyAction,
   createManifestsGenerateAction,
+  createPublishCheckAction,
   createServiceDecommissionAction,
   createTrafficShiftAction,
   meshLifecycleBackendClient,
@@ -67,6 +68,7 @@ export const scaffolderModuleMeshLifecycle = createBackendModule({
           createCatalogAnnotateAction(),
           createCatalogRetireAction(),
           createManifestsGenerateAction(),
+          createPublishCheckAction({ discovery, auth, config }),
           createManifestsApplyAction({ clusters, permissions }),
           createEnvironmentCreateAction({ clusters, permissions }),
           createTrafficShiftAction({

@@ -28,7 +28,7 @@ import { readAsKubernetes } from './kubernetes/__testUtils__/readAsKubernetes';
 
 jest.setTimeout(60_000);
 
-const TEMPLATE_DIR = path.resolve(__dirname, '../../../templates/mesh-service');
+const TEMPLATE_DIR = path.resolve(__dirname, '../templates/mesh-service');
 const NAMESPACE = 'shop-dev';
 
 /** The objects a service gets on the cluster: apiVersion and kind. */
@@ -308,6 +308,26 @@ describe('the mesh-service template', () => {
       app: 'no',
       [ANNOTATION_KUBERNETES_ID]: 'no',
     });
+  });
+
+  it('stops before applying anything when it cannot publish where it was asked', async () => {
+    const result = await runScaffolderTask({
+      baseUrl: url('/').toString(),
+      authorization: mockCredentials.user.header(),
+      templateRef: 'template:default/mesh-service',
+      values: {
+        ...values('payments-service'),
+        publishTo: 'github',
+        repoUrl: 'github.com?owner=shop&repo=payments-service',
+      },
+    });
+    // This scaffolder has no GitHub module: its own API says so.
+    expect(result.status).toBe('failed');
+    expect(result.log).toContain(
+      "This portal's scaffolder does not have publish:github (install @backstage/plugin-scaffolder-backend-module-github)",
+    );
+    expect(serviceObjects(emulator, 'payments-service')).toEqual([]);
+    expect(result.log).not.toContain('Dry-run on the cluster');
   });
 
   it('creates the service on the cluster, and a second run changes nothing', async () => {

@@ -14,6 +14,7 @@ import {
 } from './config';
 import { createDemoRepositoriesHandler } from './createDemoRepositoriesHandler';
 import { DemoPullRequest, DemoPullRequests } from './demoPullRequests';
+import { catalogModuleDemoTemplateChoices } from './demoMeshServiceTemplate';
 import { createPublishDemoAction } from './publishDemoAction';
 import { createPublishDemoPullRequestAction } from './publishDemoPullRequestAction';
 import { seedRepositories } from './seedRepositories';
@@ -125,11 +126,16 @@ export const scaffolderModuleDemoRepositories = createBackendModule({
 
 /**
  * The demo portal's offline publishing: `publish:demo`,
- * `publish:demo:pull-request` and the route that serves what they published. Off unless `meshLifecycleDemo.repositoriesDir`
- * is configured.
+ * `publish:demo:pull-request`, the route that serves what they published and
+ * the mesh-service template's demo choices. Off unless
+ * `meshLifecycleDemo.repositoriesDir` is configured.
  */
 export default createBackendFeatureLoader({
   loader() {
-    return [demoRepositoriesPlugin, scaffolderModuleDemoRepositories];
+    return [
+      demoRepositoriesPlugin,
+      scaffolderModuleDemoRepositories,
+      catalogModuleDemoTemplateChoices,
+    ];
   },
 });

@@ -30,12 +30,13 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import yaml from 'yaml';
 import demoRepositories from '.';
+import { withDemoChoices } from './demoMeshServiceTemplate';
 
 jest.setTimeout(60_000);
 
 const TEMPLATE_FILE = join(
   __dirname,
-  '../../../../templates/mesh-service/template.yaml',
+  '../../../../plugins/scaffolder-backend-module-mesh-lifecycle/templates/mesh-service/template.yaml',
 );
 
 function templateEntity(): Entity {
@@ -112,7 +113,7 @@ describe('the mesh-service template in the demo portal', () => {
       name: 'dev',
       manifests: join(__dirname, '../../../clusters/dev/namespaces.yaml'),
     });
-    const template = templateEntity();
+    const template = withDemoChoices(templateEntity());
     const catalog = catalogServiceMock.mock({
       async getEntityByRef(ref: string | CompoundEntityRef) {
         const wanted = typeof ref === 'string' ? ref : stringifyEntityRef(ref);
@@ -161,6 +162,10 @@ describe('the mesh-service template in the demo portal', () => {
         mockServices.rootConfig.factory({
           data: {
             meshLifecycleDemo: { repositoriesDir: join(dir, 'repositories') },
+            // The publish check wants credentials for the repository's host.
+            integrations: {
+              github: [{ host: 'github.com', token: 'not-a-real-token' }],
+            },
             meshLifecycle: {
               clusters: [
                 {

@@ -11,7 +11,7 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import yaml from 'yaml';
 
-const TEMPLATES = path.resolve(__dirname, '../../../../templates');
+const TEMPLATES = path.resolve(__dirname, '../../templates');
 
 /** A template of `templates/` as the catalog holds it (in `default`). */
 export async function templateEntity(name: string): Promise<Entity> {

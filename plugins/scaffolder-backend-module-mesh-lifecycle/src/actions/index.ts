@@ -19,6 +19,10 @@ export {
   type DecommissionBackend,
   type ServiceDecommissionActionOptions,
 } from './serviceDecommission';
+export {
+  createPublishCheckAction,
+  type PublishCheckActionOptions,
+} from './publishCheck';
 export { meshLifecycleBackendClient } from './backendClient';
 export {
   scaffolderTaskStatuses,

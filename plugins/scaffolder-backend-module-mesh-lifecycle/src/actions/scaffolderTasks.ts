@@ -25,27 +25,54 @@ export function scaffolderTaskStatuses(options: {
   discovery: DiscoveryService;
   auth: AuthService;
 }): ScaffolderTaskStatuses {
-  const { discovery, auth } = options;
   return {
     async status(taskId) {
-      const url = new URL(await discovery.getBaseUrl('scaffolder'));
-      url.pathname = [
-        url.pathname.replace(/\/+$/, ''),
-        'v2',
-        'tasks',
-        encodeURIComponent(taskId),
-      ].join('/');
-      const { token } = await auth.getPluginRequestToken({
-        onBehalfOf: await auth.getOwnServiceCredentials(),
-        targetPluginId: 'scaffolder',
-      });
-      const response = await fetch(url, {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const response = await scaffolderGet(options, ['v2', 'tasks', taskId]);
       if (response.status === 404) return undefined;
       if (!response.ok) throw await ResponseError.fromResponse(response);
       const task = (await response.json()) as { status?: unknown };
       return typeof task.status === 'string' ? task.status : undefined;
     },
   };
+}
+
+/**
+ * The ids of the actions installed in this scaffolder, through its API
+ * (`GET /v2/actions`), as this plugin.
+ */
+export async function scaffolderInstalledActions(options: {
+  discovery: DiscoveryService;
+  auth: AuthService;
+}): Promise<Set<string>> {
+  const response = await scaffolderGet(options, ['v2', 'actions']);
+  if (!response.ok) throw await ResponseError.fromResponse(response);
+  const actions: unknown = await response.json();
+  return new Set(
+    (Array.isArray(actions) ? actions : []).flatMap((a: unknown) =>
+      typeof a === 'object' &&
+      a !== null &&
+      'id' in a &&
+      typeof a.id === 'string'
+        ? [a.id]
+        : [],
+    ),
+  );
+}
+
+/** A GET of the scaffolder's API at `segments` (each escaped), as this plugin. */
+async function scaffolderGet(
+  options: { discovery: DiscoveryService; auth: AuthService },
+  segments: string[],
+): Promise<Response> {
+  const { discovery, auth } = options;
+  const url = new URL(await discovery.getBaseUrl('scaffolder'));
+  url.pathname = [
+    url.pathname.replace(/\/+$/, ''),
+    ...segments.map(s => encodeURIComponent(s)),
+  ].join('/');
+  const { token } = await auth.getPluginRequestToken({
+    onBehalfOf: await auth.getOwnServiceCredentials(),
+    targetPluginId: 'scaffolder',
+  });
+  return fetch(url, { headers: { authorization: `Bearer ${token}` } });
 }

@@ -8,7 +8,7 @@ jest.setTimeout(30_000);
 
 const SKELETON = path.resolve(
   __dirname,
-  '../../../../templates/mesh-service/skeleton',
+  '../../templates/mesh-service/skeleton',
 );
 
 interface Started {
