@@ -12,3 +12,4 @@ export * from './postgres';
 export * from './telemetry';
 export * from './kubernetes';
 export * from './scaffolder';
+export * from './docs';

@@ -1,0 +1,2 @@
+export { generatedSection } from './generatedSection';
+export type { GeneratedSection } from './generatedSection';
