@@ -5,7 +5,9 @@ import {
 } from '@backstage/backend-test-utils';
 import {
   KubernetesEmulator,
+  TokenIdentity,
   bookinfoModel,
+  clusterRoleRules,
   startKubernetesEmulator,
   startPrometheus,
   toOpenMetrics,
@@ -205,12 +207,17 @@ describe('mesh-lifecycle backend plugin', () => {
    * manifests), given these settings for it and for the plugin.
    */
   async function withProdCluster(
-    settings: { cluster?: object; meshLifecycle?: object },
+    settings: {
+      cluster?: object;
+      meshLifecycle?: object;
+      tokens?: Record<string, TokenIdentity>;
+    },
     check: (prod: KubernetesEmulator, server: Server) => Promise<void>,
   ) {
     const prod = await startKubernetesEmulator({
       name: 'prod',
       manifests: join(__dirname, '../../../examples/clusters/prod'),
+      tokens: settings.tokens,
     });
     try {
       const { server } = await startTestBackend({
@@ -261,6 +268,36 @@ describe('mesh-lifecycle backend plugin', () => {
             .map(c => c.namespace ?? 'every namespace'),
         );
         expect([...scopes].sort()).toEqual(['istio-system', 'shop']);
+      },
+    );
+  });
+
+  it('shows everything with only the read-only role of examples/rbac', async () => {
+    const rules = clusterRoleRules(
+      join(__dirname, '../../../examples/rbac/mesh-lifecycle.yaml'),
+      'mesh-lifecycle-read',
+    );
+    await withProdCluster(
+      { tokens: { 'read-only': { user: 'mesh-lifecycle', rules } } },
+      async (_prod, server) => {
+        const base =
+          '/api/mesh-lifecycle/entities/component/default/checkout-service';
+        for (const path of [
+          `${base}/mesh`,
+          `${base}/lifecycle`,
+          '/api/mesh-lifecycle/fleet',
+          '/api/mesh-lifecycle/validation?cluster=prod&namespace=shop',
+        ]) {
+          const response = await request(server).get(path);
+          expect({ path, status: response.status }).toEqual({
+            path,
+            status: 200,
+          });
+          expect(JSON.stringify(response.body)).not.toMatch(/forbidden|403/i);
+        }
+        const mesh = await request(server).get(`${base}/mesh`);
+        expect(mesh.body.clusters[0]).toMatchObject({ status: 'ok' });
+        expect(mesh.body.clusters[0].workloads).toHaveLength(2);
       },
     );
   });

@@ -33,6 +33,7 @@ import { AddressInfo } from 'node:net';
 import meshLifecycleModule from '.';
 import {
   backendCaller,
+  meshLifecycleServiceAccount,
   permissionsDenying,
   templateEntity,
 } from './__testUtils__/testBackend';
@@ -125,6 +126,7 @@ spec:
     emulator = await startKubernetesEmulator({
       name: 'prod',
       manifests: PROD_MANIFESTS,
+      tokens: meshLifecycleServiceAccount(),
     });
     prometheus = await startPrometheus({ backfill: shopTelemetry() });
     await new Promise<void>(resolve =>

@@ -23,7 +23,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'yaml';
 import meshLifecycleModule from '.';
-import { backendCaller, templateEntity } from './__testUtils__/testBackend';
+import {
+  backendCaller,
+  meshLifecycleServiceAccount,
+  templateEntity,
+} from './__testUtils__/testBackend';
 import { readAsKubernetes } from './kubernetes/__testUtils__/readAsKubernetes';
 
 jest.setTimeout(60_000);
@@ -120,6 +124,7 @@ describe('the mesh-service template', () => {
   beforeAll(async () => {
     emulator = await startKubernetesEmulator({
       name: 'dev',
+      tokens: meshLifecycleServiceAccount(),
       objects: [
         {
           apiVersion: 'v1',

@@ -33,6 +33,7 @@ import path from 'node:path';
 import meshLifecycleModule from '.';
 import {
   backendCaller,
+  meshLifecycleServiceAccount,
   meshLifecycleTestConfig,
   permissionsDenying,
   templateEntity,
@@ -166,6 +167,7 @@ describe('mesh:traffic:shift through the scaffolder, on an emulated cluster and 
     emulator = await startKubernetesEmulator({
       name: 'prod',
       manifests: path.join(__dirname, '../../../examples/clusters/prod'),
+      tokens: meshLifecycleServiceAccount(),
     });
     exporter = await startTelemetryExporter(checkoutModel(0));
     prometheus = await startPrometheus({

@@ -13,3 +13,4 @@ export type { CustomResourceDefinition } from './resources';
 export type { KubernetesStatus, StatusCause } from './status';
 export { parseKubernetesManifests, loadKubernetesManifests } from './manifests';
 export { setRouteWeights } from './setRouteWeights';
+export { clusterRoleRules } from './clusterRoleRules';

@@ -5,6 +5,11 @@ import {
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  TokenIdentity,
+  clusterRoleRules,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -12,6 +17,28 @@ import path from 'node:path';
 import yaml from 'yaml';
 
 const TEMPLATES = path.resolve(__dirname, '../../templates');
+const RBAC = path.resolve(
+  __dirname,
+  '../../../../examples/rbac/mesh-lifecycle.yaml',
+);
+
+/**
+ * An emulator token with exactly the rights `examples/rbac/mesh-lifecycle.yaml`
+ * gives the backend's service account (both cluster roles): the actions and
+ * the backend plugin are tested with what the README tells adopters to grant.
+ */
+export function meshLifecycleServiceAccount(): Record<string, TokenIdentity> {
+  return {
+    [`mesh-lifecycle-${randomBytes(12).toString('hex')}`]: {
+      user: 'system:serviceaccount:backstage:mesh-lifecycle',
+      rules: clusterRoleRules(
+        RBAC,
+        'mesh-lifecycle-read',
+        'mesh-lifecycle-write',
+      ),
+    },
+  };
+}
 
 /** A template of `templates/` as the catalog holds it (in `default`). */
 export async function templateEntity(name: string): Promise<Entity> {

@@ -3,6 +3,7 @@ import { PermissionsService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { meshLifecycleServiceAccount } from '../__testUtils__/testBackend';
 import {
   ANNOTATION_EXPIRES_AT,
   ANNOTATION_OWNER,
@@ -63,6 +64,7 @@ describe('mesh:environment:create', () => {
   beforeEach(async () => {
     emulator = await startKubernetesEmulator({
       name: 'test',
+      tokens: meshLifecycleServiceAccount(),
       objects: [
         {
           apiVersion: 'v1',
