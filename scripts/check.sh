@@ -24,6 +24,8 @@ echo "--- Lint (yarn lint)"
 yarn lint
 echo "--- Dependencies: none unused, none undeclared (yarn deps:check: knip, knip.jsonc)"
 yarn deps:check
+echo "--- Package metadata fit to publish (backstage-cli repo fix --publish --check)"
+yarn backstage-cli repo fix --publish --check
 echo "--- Formatting (yarn prettier:check)"
 yarn prettier:check
 echo "--- Unit and integration tests (yarn test)"

@@ -1,6 +1,7 @@
 // Workspace invariants that no unit test sees: one version of each
 // @backstage/* package in yarn.lock, and a built dist for every package
-// (including the frontend's /alpha entry). Run after `yarn build`.
+// (including the frontend's /alpha entry), each with a changelog and a
+// README. Run after `yarn build`.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -48,6 +49,17 @@ for (const dir of readdirSync(join(root, 'plugins'))) {
       problems.push(`${pkg.name} has no ${file} after the build`);
     }
   }
+  // Fit to publish: a changelog and a README, what is published listed.
+  for (const file of ['CHANGELOG.md', 'README.md']) {
+    if (!existsSync(join(root, 'plugins', dir, file))) {
+      problems.push(`${pkg.name} has no ${file}`);
+    }
+  }
+  if (!pkg.files?.includes('dist') || pkg.publishConfig?.access !== 'public') {
+    problems.push(
+      `${pkg.name} must publish dist (files) with publishConfig.access public`,
+    );
+  }
 }
 
 if (problems.length) {
@@ -55,5 +67,5 @@ if (problems.length) {
   process.exit(1);
 }
 console.log(
-  `${versions.size} @backstage packages, one version each; every package built`,
+  `${versions.size} @backstage packages, one version each; every package built, with its changelog and README`,
 );
