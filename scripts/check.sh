@@ -4,7 +4,8 @@
 # tests run the real binaries: the history is tested on SQLite and on a real
 # PostgreSQL), then type-checks, lints, checks
 # formatting, runs all unit and integration tests, builds every package and
-# runs the browser tests against the demo portal.
+# runs the browser tests against the demo portal, then the adopter test (a
+# stock create-app app wired up by the README, scripts/adopter/).
 source "$(dirname "$0")/lib.sh"
 
 results="$ROOT/e2e-results"
@@ -52,7 +53,13 @@ yarn test:e2e 2>&1 | tee "$results/e2e.tap"
 e2e_status=${PIPESTATUS[0]}
 set -e
 
-node - "$results/jest.json" "$results/jest-node22.json" "$results/e2e.tap" <<'JS'
+echo "--- Adopter test: a stock create-app app installs us from the README (yarn test:adopter)"
+set +e
+yarn test:adopter
+adopter_status=$?
+set -e
+
+node - "$results/jest.json" "$results/jest-node22.json" "$results/e2e.tap" "$adopter_status" <<'JS'
 const fs = require('fs');
 const [node20, node22] = [2, 3].map(i => JSON.parse(fs.readFileSync(process.argv[i], 'utf8')));
 const jest = {
@@ -63,9 +70,10 @@ const tap = fs.readFileSync(process.argv[4], 'utf8');
 const count = name => Number((tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) || [])[1] || 0);
 // A browser test cut short by a failed start-up counts as failed.
 const browserFailed = count('fail') + count('cancelled');
-const passed = jest.numPassedTests + count('pass');
-const failed = jest.numFailedTests + browserFailed;
-console.log(`unit tests (Node 20 and 22): ${jest.numPassedTests} passed, ${jest.numFailedTests} failed; browser tests: ${count('pass')} passed, ${browserFailed} failed`);
+const adopterFailed = process.argv[5] === '0' ? 0 : 1;
+const passed = jest.numPassedTests + count('pass') + (1 - adopterFailed);
+const failed = jest.numFailedTests + browserFailed + adopterFailed;
+console.log(`unit tests (Node 20 and 22): ${jest.numPassedTests} passed, ${jest.numFailedTests} failed; browser tests: ${count('pass')} passed, ${browserFailed} failed; adopter test: ${adopterFailed ? 'failed' : 'passed'}`);
 console.log(`checks: ${passed} passed, ${failed} failed`);
 JS
-exit "$e2e_status"
+[ "$e2e_status" -eq 0 ] && [ "$adopter_status" -eq 0 ]
