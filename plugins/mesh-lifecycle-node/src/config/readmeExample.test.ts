@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { loadConfigSchema } from '@backstage/config-loader';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { readMeshLifecycleConfig } from './readMeshLifecycleConfig';
 const README = join(__dirname, '../../../../README.md');
 
 /** The annotated app-config example of the README, `${VAR}`s filled in. */
-function readmeExample(): { meshLifecycle: Record<string, unknown> } {
+function readmeExample(): JsonObject {
   const text = readFileSync(README, 'utf8');
   const section = /<!-- example:app-config -->\s*```yaml\n([\s\S]*?)```/.exec(
     text,
