@@ -110,7 +110,7 @@ function cached(
 }
 
 /** How many objects a list asks for at a time, as client-go's informers do. */
-export const LIST_PAGE_SIZE = 500;
+const LIST_PAGE_SIZE = 500;
 
 function isExpired(error: unknown): boolean {
   return error instanceof ApiException && error.code === 410;

@@ -106,13 +106,10 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
     type?: string,
   ): Promise<T> {
     const ok = response.httpStatusCode >= 200 && response.httpStatusCode < 300;
-    if (type !== AS_SERVED || !ok) {
-      // Failures are the client's ApiException, as for every other call.
-      return super.processResponse(
-        response,
-        type === AS_SERVED ? 'KubernetesListObject' : type,
-      );
+    if (type === AS_SERVED && ok) {
+      return JSON.parse(await response.body.text()) as T;
     }
-    return JSON.parse(await response.body.text()) as T;
+    // Failures are the client's ApiException, as for every other call.
+    return super.processResponse(response, type);
   }
 }

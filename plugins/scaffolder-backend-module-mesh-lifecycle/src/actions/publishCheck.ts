@@ -48,17 +48,29 @@ function installHint(action: string): string {
 }
 
 /**
- * Whether the portal can write to `host`: a token or GitHub App for GitHub,
- * a token for GitLab. Other providers' integrations are taken as they are.
+ * Whether the portal has credentials to write to `host`: a token or GitHub
+ * App for GitHub, a token for GitLab; undefined for other providers, whose
+ * credentials this check does not know how to read.
  */
-function hasCredentials(integrations: ScmIntegrations, host: string): boolean {
-  const github = integrations.github.byHost(host);
+function credentialsFor(
+  integrations: ScmIntegrations,
+  host: string,
+): { present: boolean; hint: string } | undefined {
+  const github = integrations.github.byHost(host)?.config;
   if (github) {
-    return Boolean(github.config.token || github.config.apps?.length);
+    return {
+      present: Boolean(github.token || github.apps?.length),
+      hint: 'integrations.github[].token (or a GitHub App)',
+    };
   }
-  const gitlab = integrations.gitlab.byHost(host);
-  if (gitlab) return Boolean(gitlab.config.token);
-  return true;
+  const gitlab = integrations.gitlab.byHost(host)?.config;
+  if (gitlab) {
+    return {
+      present: Boolean(gitlab.token),
+      hint: 'integrations.gitlab[].token',
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -121,15 +133,17 @@ export function createPublishCheckAction(options: PublishCheckActionOptions) {
       if (repoUrl) {
         // Fails with an InputError naming the host when it has no integration.
         const { host } = parseRepoUrl(repoUrl, integrations);
-        const integration = integrations.byHost(host);
-        const credentials = hasCredentials(integrations, host);
-        if (!credentials) {
+        const type = integrations.byHost(host)?.type;
+        const credentials = credentialsFor(integrations, host);
+        if (credentials && !credentials.present) {
           throw new InputError(
-            `The portal has no credentials for ${host}: set integrations.${integration?.type}[].token (or a GitHub App) for host ${host} in its configuration. Nothing has been applied.`,
+            `The portal has no credentials for ${host}: set ${credentials.hint} for host ${host} in its configuration. Nothing has been applied.`,
           );
         }
         checked.push(
-          `${host}: ${integration?.type} integration with credentials`,
+          credentials
+            ? `${host}: ${type} integration with credentials`
+            : `${host}: ${type} integration (its credentials are not checked)`,
         );
       }
       for (const line of checked) ctx.logger.info(line);
