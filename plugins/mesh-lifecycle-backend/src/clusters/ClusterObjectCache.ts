@@ -130,15 +130,16 @@ async function listInPages(
   namespace: string | undefined,
   pageSize: number,
 ): Promise<KubernetesListObject<KubernetesObject>> {
-  const items: KubernetesObject[] = [];
+  const keep = (object: KubernetesObject) => cached(type, object);
   let page: ServedListPage = await objects.listPage(
     type.apiVersion,
     type.kind,
     namespace,
-    pageSize,
+    keep,
+    { limit: pageSize },
   );
+  const items = [...page.items];
   for (;;) {
-    for (const object of page.items) items.push(cached(type, object));
     const next = page.metadata?.continue;
     if (!next) break;
     try {
@@ -146,13 +147,23 @@ async function listInPages(
         type.apiVersion,
         type.kind,
         namespace,
-        pageSize,
-        next,
+        keep,
+        {
+          limit: pageSize,
+          continueToken: next,
+        },
       );
+      for (const object of page.items) items.push(object);
     } catch (error) {
       if (!isExpired(error)) throw error;
+      page = await objects.listPage(
+        type.apiVersion,
+        type.kind,
+        namespace,
+        keep,
+      );
       items.length = 0;
-      page = await objects.listPage(type.apiVersion, type.kind, namespace);
+      for (const object of page.items) items.push(object);
     }
   }
   return {

@@ -1,12 +1,16 @@
+import { IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import {
+  ApiException,
   Configuration,
   HttpMethod,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
-  ResponseContext,
+  RequestContext,
   V1APIResource,
 } from '@kubernetes/client-node';
+import { ListAnswerReader } from './ListAnswerReader';
 
 /** A page of a list as the API server serves it (JSON field names). */
 export interface ServedListPage {
@@ -15,9 +19,6 @@ export interface ServedListPage {
   metadata?: { resourceVersion?: string; continue?: string };
   items: KubernetesObject[];
 }
-
-/** Marks a list answer to be returned as served (see `listPage`). */
-const AS_SERVED = 'mesh-lifecycle:as-served';
 
 /**
  * A `KubernetesObjectApi` that asks the cluster which resources an API
@@ -70,17 +71,21 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
   }
 
   /**
-   * One page of a list, as the cluster served it: parsed JSON, without the
-   * client's typed copy of every object (which the cache would drop at once
-   * for its own). `limit` bounds the page (none: the whole list);
-   * `continueToken` is the previous page's `metadata.continue`.
+   * One page of a list, as the cluster served it, each object handed to
+   * `keep` as it arrives and kept as it returns (undefined: dropped): parsed
+   * JSON, without the client's typed copy of every object, and read as a
+   * stream, so that the page is never in memory whole (as text, buffer or
+   * parsed objects) beside what is kept of it. `limit` bounds the page
+   * (none: the whole list); `continueToken` is the previous page's
+   * `metadata.continue`. A failure is the client's `ApiException` with the
+   * server's answer, as for every other call.
    */
   async listPage(
     apiVersion: string,
     kind: string,
     namespace: string | undefined,
-    limit?: number,
-    continueToken?: string,
+    keep: (object: KubernetesObject) => KubernetesObject | undefined,
+    page: { limit?: number; continueToken?: string } = {},
   ): Promise<ServedListPage> {
     const path = await this.specUriPath(
       { apiVersion, kind, metadata: { namespace } },
@@ -91,25 +96,66 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
       HttpMethod.GET,
     );
     request.setHeaderParam('Accept', 'application/json');
-    if (limit !== undefined) {
-      request.setQueryParam('limit', String(limit));
+    if (page.limit !== undefined) {
+      request.setQueryParam('limit', String(page.limit));
     }
-    if (continueToken) {
-      request.setQueryParam('continue', continueToken);
+    if (page.continueToken) {
+      request.setQueryParam('continue', page.continueToken);
     }
-    const page: unknown = await this.requestPromise(request, AS_SERVED);
-    return page as ServedListPage;
+    await this.configuration.authMethods.default?.applySecurityAuthentication(
+      request,
+    );
+    const response = await send(request);
+    const ok =
+      response.statusCode !== undefined &&
+      response.statusCode >= 200 &&
+      response.statusCode < 300;
+    response.setEncoding('utf8');
+    if (!ok) {
+      let body = '';
+      for await (const piece of response) body += piece;
+      throw new ApiException(
+        response.statusCode ?? 0,
+        'Unsuccessful HTTP Request',
+        body,
+        headersOf(response),
+      );
+    }
+    const reader = new ListAnswerReader(item =>
+      typeof item === 'object' && item !== null
+        ? keep(item as KubernetesObject)
+        : undefined,
+    );
+    for await (const piece of response) reader.push(piece);
+    return reader.end() as ServedListPage;
   }
+}
 
-  protected override async processResponse<T extends KubernetesObject>(
-    response: ResponseContext,
-    type?: string,
-  ): Promise<T> {
-    const ok = response.httpStatusCode >= 200 && response.httpStatusCode < 300;
-    if (type === AS_SERVED && ok) {
-      return JSON.parse(await response.body.text()) as T;
+/** Sends a request as the client would, answering with the response stream. */
+function send(request: RequestContext): Promise<IncomingMessage> {
+  const url = new URL(request.getUrl());
+  const requestFn = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const sent = requestFn(
+      url,
+      {
+        method: request.getHttpMethod(),
+        headers: request.getHeaders(),
+        agent: request.getAgent(),
+      },
+      resolve,
+    );
+    sent.once('error', reject);
+    sent.end();
+  });
+}
+
+function headersOf(response: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) {
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    // Failures are the client's ApiException, as for every other call.
-    return super.processResponse(response, type);
   }
+  return headers;
 }

@@ -7,6 +7,13 @@ const metadata = z.object({
   annotations: z.record(z.string(), z.string()).optional(),
 });
 
+/**
+ * The metadata kept of kinds whose annotations nothing reads (Pods carry
+ * Istio's injection status and scrape settings there, most of what they keep
+ * otherwise).
+ */
+const labelledMetadata = metadata.omit({ annotations: true });
+
 /** A Kubernetes label selector, as in a Deployment or ServiceMonitor. */
 const labelSelector = z.object({
   matchLabels: z.record(z.string(), z.string()).optional(),
@@ -80,7 +87,7 @@ const timestamp = z
 
 /** The fields of a Pod the plugin reads. */
 export const podSchema = z.object({
-  metadata,
+  metadata: labelledMetadata,
   spec: z
     .object({
       nodeName: z.string().optional(),
@@ -103,7 +110,7 @@ export const podSchema = z.object({
 
 /** The fields of a Service the plugin reads. */
 export const serviceSchema = z.object({
-  metadata,
+  metadata: labelledMetadata,
   spec: z
     .object({
       selector: z.record(z.string(), z.string()).optional(),
@@ -273,7 +280,7 @@ export const workloadPolicySchema = z.object({
 });
 
 /** A Namespace or ServiceAccount: known by its name. */
-export const namedObjectSchema = z.object({ metadata });
+export const namedObjectSchema = z.object({ metadata: labelledMetadata });
 
 /** The fields of a ServiceEntry the plugin reads. */
 export const serviceEntrySchema = z.object({
