@@ -248,3 +248,89 @@ describe('lifecycle evidence with missing sources', () => {
     expect(gateStatuses(answer)['no-inbound-requests']).toBe('unknown');
   });
 });
+
+/**
+ * The monitoring gate reads the clusters' ServiceMonitors: a list the cluster
+ * refused leaves it unknown with the reason, never "no ServiceMonitor"; a
+ * cluster that does not serve the kind (no prometheus-operator) has none.
+ */
+describe('the monitoring gate when ServiceMonitors cannot be read', () => {
+  let refusing: KubernetesEmulator;
+  let bare: KubernetesEmulator;
+  let server: Server;
+
+  beforeAll(async () => {
+    [refusing, bare] = await Promise.all(
+      ['refusing', 'bare'].map(name =>
+        startKubernetesEmulator({ name, manifests: join(manifests, 'prod') }),
+      ),
+    );
+    refusing.faults.add({ path: /\/servicemonitors$/, status: 403 });
+    bare.faults.add({ path: '/apis/monitoring.coreos.com/v1', status: 404 });
+    ({ server } = await startTestBackend({
+      features: [
+        meshLifecyclePlugin,
+        catalogServiceMock.factory({
+          entities: ['refusing', 'bare'].map(cluster =>
+            createServiceEntity({
+              name: 'pricing-service',
+              namespace: cluster,
+              kubernetesNamespace: 'shop',
+              cluster,
+              phase: 'test',
+            }),
+          ),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            meshLifecycle: {
+              clusters: [refusing, bare].map(emulator => ({
+                name: emulator.name,
+                environment: 'test',
+                url: emulator.url,
+                serviceAccountToken: emulator.token,
+                allowInsecureHttp: true,
+              })),
+              timeouts: { cluster: '2s' },
+            },
+          },
+        }),
+      ],
+    }));
+  });
+
+  afterAll(async () => {
+    await Promise.all([refusing, bare].map(emulator => emulator?.stop()));
+  });
+
+  const monitoring = async (cluster: string) => {
+    const response = await request(server).get(
+      `/api/mesh-lifecycle/entities/component/${cluster}/pricing-service/lifecycle`,
+    );
+    expect(response.status === 200 ? 200 : response.body).toBe(200);
+    const answer: LifecycleResponse = response.body;
+    expect(answer.gates.from).toBe('test');
+    return answer.gates.gates.find(g => g.id === 'monitoring')!;
+  };
+
+  it('is unknown with the reason where the list was refused', async () => {
+    const gate = await monitoring('refusing');
+    // (No Prometheus here: its alert rules are unknown too; the evidence
+    // says what each cluster gave.)
+    expect(gate.status).toBe('unknown');
+    expect(gate.evidence).toContainEqual(
+      expect.stringMatching(
+        /^refusing: ServiceMonitors not read: cluster refusing: .*403/,
+      ),
+    );
+    expect(gate.evidence.join('\n')).not.toMatch(/no ServiceMonitor selects/);
+  });
+
+  it('finds none where the cluster does not serve the kind', async () => {
+    const gate = await monitoring('bare');
+    expect(gate.evidence).toContain(
+      'bare: no ServiceMonitor selects its Service',
+    );
+    expect(gate.status).not.toBe('pass');
+  });
+});

@@ -379,17 +379,35 @@ export class LifecycleReader {
     }) =>
       owned(object) &&
       (namespace === undefined || object.metadata.namespace === namespace);
-    const [snapshot, serviceMonitors] = await Promise.all([
+    const monitors: Promise<{
+      serviceMonitors: Array<z.infer<typeof serviceMonitorSchema>>;
+      /** Why they could not be read. */
+      serviceMonitorsError?: string;
+    }> = list(KUBERNETES_RESOURCES.serviceMonitors, serviceMonitorSchema).then(
+      serviceMonitors => ({ serviceMonitors }),
+      (error: unknown) => {
+        const failure = cluster.objects.failure(
+          error,
+          KUBERNETES_RESOURCES.serviceMonitors,
+        );
+        // A cluster that does not serve the kind (no prometheus-operator)
+        // has none; any other failure leaves them unknown, never none.
+        return failure.status === 404
+          ? { serviceMonitors: [] }
+          : {
+              serviceMonitors: [],
+              serviceMonitorsError: sourceError(failure).message,
+            };
+      },
+    );
+    const [snapshot, read] = await Promise.all([
       readMeshConfigSnapshot(cluster, this.logger),
-      list(KUBERNETES_RESOURCES.serviceMonitors, serviceMonitorSchema).catch(
-        // A cluster without the prometheus-operator CRDs has none.
-        async () => [],
-      ),
+      monitors,
     ]);
     return {
       cluster: cluster.name,
       snapshot,
-      serviceMonitors,
+      ...read,
       owned: {
         services: snapshot.services.filter(isOwned),
         workloads: snapshot.workloads.filter(isOwned),
@@ -478,6 +496,9 @@ export class LifecycleReader {
         name: m.metadata.name,
         namespace: m.metadata.namespace ?? '',
       })),
+      ...(objects.serviceMonitorsError !== undefined
+        ? { serviceMonitorsError: objects.serviceMonitorsError }
+        : {}),
       trafficSplit: cluster?.status === 'ok' ? cluster.trafficSplit : [],
       findings,
       objectsLeft:

@@ -258,6 +258,38 @@ describe('evaluateGates', () => {
     ]);
   });
 
+  it('is unknown, neither failed nor passed, where ServiceMonitors could not be read', () => {
+    const unread = (other: Partial<GateClusterEvidence>) =>
+      evaluateGates(
+        'test',
+        input({
+          clusters: [
+            {
+              source: 'prod',
+              evidence: seedCluster({
+                serviceMonitors: [],
+                serviceMonitorsError: 'HTTP 403: forbidden',
+              }),
+            },
+            {
+              source: 'east',
+              evidence: seedCluster({ cluster: 'east', ...other }),
+            },
+          ],
+        }),
+      ).gates.find(g => g.id === 'monitoring')!;
+    const gate = unread({});
+    expect(gate.status).toBe('unknown');
+    expect(gate.evidence).toEqual([
+      'prod: ServiceMonitors not read: HTTP 403: forbidden',
+      'east: ServiceMonitor shop/cart',
+      'latency alert HighLatency',
+      'error ratio alert HighErrorRate',
+    ]);
+    // A cluster that shows the gate failing fails it whatever is unknown.
+    expect(unread({ serviceMonitors: [] }).status).toBe('fail');
+  });
+
   it('is unknown, not passed, where a source did not answer', () => {
     const result = statuses(
       'test',

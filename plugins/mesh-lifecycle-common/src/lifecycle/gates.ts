@@ -110,6 +110,12 @@ export interface GateClusterEvidence {
   }>;
   /** ServiceMonitors that select its Service. */
   serviceMonitors: Array<{ name: string; namespace: string }>;
+  /**
+   * Why the cluster's ServiceMonitors could not be read (then
+   * `serviceMonitors` says nothing). A cluster that does not serve the kind
+   * (no prometheus-operator) has none: that is no error.
+   */
+  serviceMonitorsError?: string;
   trafficSplit: ConfiguredRoute[];
   findings: ValidationFinding[];
   /** How many of its objects (workloads, Services, Istio objects) remain. */
@@ -221,7 +227,11 @@ function deployed(input: GateInput) {
  */
 function perCluster(
   input: GateInput,
-  judge: (c: GateClusterEvidence) => { pass: boolean; evidence: string[] },
+  judge: (c: GateClusterEvidence) => {
+    /** `'unknown'`: what the judge needs of this cluster was not read. */
+    pass: boolean | 'unknown';
+    evidence: string[];
+  },
 ): ReturnType<Check> {
   const { clusters, failed } = deployed(input);
   const sources = clusters.map(c => `cluster ${c.cluster}`);
@@ -237,8 +247,10 @@ function perCluster(
     j.evidence.map(line => `${j.c.cluster}: ${line}`),
   );
   let status: GateStatus = 'pass';
-  if (!judged.every(j => j.pass)) status = 'fail';
-  else if (failed.length) status = 'unknown';
+  if (judged.some(j => j.pass === false)) status = 'fail';
+  else if (failed.length || judged.some(j => j.pass === 'unknown')) {
+    status = 'unknown';
+  }
   return {
     status,
     evidence: [...evidence, ...failed],
@@ -376,12 +388,20 @@ const LATENCY_METRIC = /istio_request_duration_milliseconds/;
 const ERROR_MATCHER = /response_code\s*=~\s*"5/;
 
 const monitoring: Check = input => {
-  const monitors = perCluster(input, c => ({
-    pass: c.serviceMonitors.length > 0,
-    evidence: c.serviceMonitors.length
-      ? c.serviceMonitors.map(m => `ServiceMonitor ${m.namespace}/${m.name}`)
-      : ['no ServiceMonitor selects its Service'],
-  }));
+  const monitors = perCluster(input, c => {
+    if (c.serviceMonitorsError !== undefined) {
+      return {
+        pass: 'unknown',
+        evidence: [`ServiceMonitors not read: ${c.serviceMonitorsError}`],
+      };
+    }
+    return {
+      pass: c.serviceMonitors.length > 0,
+      evidence: c.serviceMonitors.length
+        ? c.serviceMonitors.map(m => `ServiceMonitor ${m.namespace}/${m.name}`)
+        : ['no ServiceMonitor selects its Service'],
+    };
+  });
   const rules = input.alertRules;
   if (!rules) {
     return {
