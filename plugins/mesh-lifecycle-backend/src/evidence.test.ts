@@ -9,6 +9,7 @@ import {
   MeshModel,
   PrometheusInstance,
   createServiceEntity,
+  loadKubernetesManifests,
   startKubernetesEmulator,
   startPrometheus,
   toOpenMetrics,
@@ -260,13 +261,19 @@ describe('the monitoring gate when ServiceMonitors cannot be read', () => {
   let server: Server;
 
   beforeAll(async () => {
-    [refusing, bare] = await Promise.all(
-      ['refusing', 'bare'].map(name =>
-        startKubernetesEmulator({ name, manifests: join(manifests, 'prod') }),
-      ),
-    );
+    const prodObjects = await loadKubernetesManifests(join(manifests, 'prod'));
+    [refusing, bare] = await Promise.all([
+      startKubernetesEmulator({ name: 'refusing', objects: prodObjects }),
+      // No prometheus-operator: the same objects less its kinds.
+      startKubernetesEmulator({
+        name: 'bare',
+        prometheusOperator: false,
+        objects: prodObjects.filter(
+          o => !String(o.apiVersion).startsWith('monitoring.coreos.com/'),
+        ),
+      }),
+    ]);
     refusing.faults.add({ path: /\/servicemonitors$/, status: 403 });
-    bare.faults.add({ path: '/apis/monitoring.coreos.com/v1', status: 404 });
     ({ server } = await startTestBackend({
       features: [
         meshLifecyclePlugin,
@@ -329,8 +336,10 @@ describe('the monitoring gate when ServiceMonitors cannot be read', () => {
   it('finds none where the cluster does not serve the kind', async () => {
     const gate = await monitoring('bare');
     expect(gate.evidence).toContain(
-      'bare: no ServiceMonitor selects its Service',
+      'bare: no ServiceMonitor selects its Service: the cluster serves no ServiceMonitors (prometheus-operator is not installed)',
     );
     expect(gate.status).not.toBe('pass');
+    // Neither watched at start nor asked for on the view.
+    expect(bare.calls.count({ resource: 'servicemonitors' })).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshLifecyclePermissions } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { ClusterObjectCache } from './clusters/ClusterObjectCache';
 import { warmClusterCaches } from './clusters/warmClusterCaches';
-import { rememberIstioVersions } from './clusters/discoverServedVersion';
+import { rememberServedApis } from './clusters/discoverServedVersion';
 import {
   createKubeConfig,
   createMeshClustersService,
@@ -90,7 +90,7 @@ export const meshLifecyclePlugin = createBackendPlugin({
                   }
                 : {}),
             }),
-            istioVersions: rememberIstioVersions(kubeConfig, {
+            servedApis: rememberServedApis(kubeConfig, {
               timeoutMs: meshConfig.timeouts.clusterMs,
             }),
           };

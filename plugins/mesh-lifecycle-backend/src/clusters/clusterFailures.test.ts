@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterMeshReader } from '../service/ClusterMeshReader';
 import { ClusterObjectCache } from './ClusterObjectCache';
-import { rememberIstioVersions } from './discoverServedVersion';
+import { rememberServedApis } from './discoverServedVersion';
 
 jest.setTimeout(30_000);
 
@@ -75,7 +75,7 @@ async function meshAnswer(
         {
           name: cluster.name,
           objects,
-          istioVersions: rememberIstioVersions(kubeConfig),
+          servedApis: rememberServedApis(kubeConfig),
         },
       ],
       logger,

@@ -30,38 +30,49 @@ async function servedVersions(
   );
 }
 
-/** The Istio API versions a cluster serves (each undefined when none is). */
-export interface IstioVersions {
+/**
+ * The versions a cluster serves of the API groups that may be missing: Istio's
+ * and prometheus-operator's (each undefined when none is).
+ */
+export interface ServedApis {
   /** `networking.istio.io`: `v1` (Istio 1.22 and later) or `v1beta1`. */
   networking?: string;
   /** `security.istio.io`: `v1` (Istio 1.22 and later) or `v1beta1`. */
   security?: string;
+  /**
+   * `monitoring.coreos.com` (ServiceMonitors): `v1`, undefined on a cluster
+   * without prometheus-operator's CRDs.
+   */
+  monitoring?: string;
 }
 
 const PREFERRED = ['v1', 'v1beta1'] as const;
 
 /**
- * The Istio API versions the cluster serves, both from one discovery call,
+ * The API versions the cluster serves of Istio's and prometheus-operator's
+ * groups, all from one discovery call,
  * remembered for a while (default 5 minutes), so that discovery costs one
  * call per cluster per period, not one per page view. Failures are not
  * remembered.
  */
-export function rememberIstioVersions(
+export function rememberServedApis(
   kubeConfig: KubeConfig,
   options: { ttlMs?: number; timeoutMs?: number; now?: () => number } = {},
-): () => Promise<IstioVersions> {
+): () => Promise<ServedApis> {
   const ttlMs = options.ttlMs ?? 300_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
-  let remembered: { at: number; versions: Promise<IstioVersions> } | undefined;
-  const discover = async (): Promise<IstioVersions> => {
+  let remembered: { at: number; versions: Promise<ServedApis> } | undefined;
+  const discover = async (): Promise<ServedApis> => {
     const served = await servedVersions(kubeConfig, {
       'networking.istio.io': PREFERRED,
       'security.istio.io': PREFERRED,
+      'monitoring.coreos.com': ['v1'],
     });
     return {
       networking: served['networking.istio.io'],
       security: served['security.istio.io'],
+      monitoring: served['monitoring.coreos.com'],
     };
   };
   return () => {

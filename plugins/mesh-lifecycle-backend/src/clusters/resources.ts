@@ -1,5 +1,5 @@
 import { ResourceType } from './ClusterObjectCache';
-import { IstioVersions } from './discoverServedVersion';
+import { ServedApis } from './discoverServedVersion';
 import {
   deploymentSchema,
   namedObjectSchema,
@@ -91,7 +91,7 @@ export function istioResources(versions: {
  * serves no `networking.istio.io` (no Istio).
  */
 export function servedIstioResources(
-  versions: IstioVersions,
+  versions: ServedApis,
 ): ReturnType<typeof istioResources> | undefined {
   const { networking, security } = versions;
   return networking ? istioResources({ networking, security }) : undefined;
@@ -100,11 +100,16 @@ export function servedIstioResources(
 /**
  * Every kind an entity page reads from a cluster on its first view (the mesh
  * tab, the lifecycle card and its configuration checks), in the Istio
- * versions the cluster serves: what the caches watch from the start.
+ * versions the cluster serves, ServiceMonitors where it serves them: what
+ * the caches watch from the start.
  */
-export function entityPageResources(versions: IstioVersions): ResourceType[] {
+export function entityPageResources(versions: ServedApis): ResourceType[] {
   return [
-    ...Object.values(KUBERNETES_RESOURCES),
+    ...Object.values(KUBERNETES_RESOURCES).filter(
+      type =>
+        type !== KUBERNETES_RESOURCES.serviceMonitors ||
+        versions.monitoring !== undefined,
+    ),
     ...Object.values(servedIstioResources(versions) ?? {}),
   ];
 }

@@ -2,12 +2,13 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   KubernetesEmulator,
+  loadKubernetesManifests,
   startKubernetesEmulator,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { join } from 'path';
 import { ClusterMeshReader, MeshCluster } from '../service/ClusterMeshReader';
 import { ClusterObjectCache } from './ClusterObjectCache';
-import { rememberIstioVersions } from './discoverServedVersion';
+import { rememberServedApis } from './discoverServedVersion';
 import { warmClusterCaches } from './warmClusterCaches';
 
 const manifests = join(__dirname, '../../../../examples/clusters/prod');
@@ -16,8 +17,24 @@ describe('warmClusterCaches', () => {
   const emulators: KubernetesEmulator[] = [];
   const caches: ClusterObjectCache[] = [];
 
-  async function cluster(name: string): Promise<MeshCluster> {
-    const emulator = await startKubernetesEmulator({ name, manifests });
+  async function cluster(
+    name: string,
+    options: { prometheusOperator?: boolean } = {},
+  ): Promise<MeshCluster> {
+    const emulator = await startKubernetesEmulator({
+      name,
+      ...(options.prometheusOperator === false
+        ? {
+            prometheusOperator: false,
+            // Its manifests less prometheus-operator's kinds.
+            objects: (
+              await loadKubernetesManifests(manifests)
+            ).filter(
+              o => !String(o.apiVersion).startsWith('monitoring.coreos.com/'),
+            ),
+          }
+        : { manifests }),
+    });
     emulators.push(emulator);
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(emulator.kubeconfig());
@@ -28,7 +45,7 @@ describe('warmClusterCaches', () => {
       syncTimeoutMs: 5_000,
     });
     caches.push(objects);
-    return { name, objects, istioVersions: rememberIstioVersions(kubeConfig) };
+    return { name, objects, servedApis: rememberServedApis(kubeConfig) };
   }
 
   afterEach(async () => {
@@ -112,6 +129,20 @@ describe('warmClusterCaches', () => {
       plural: 'pods',
     });
     expect(emulators[2].calls.count({ verb: 'list' })).toBe(listed);
+  });
+
+  it('does not watch ServiceMonitors on a cluster without prometheus-operator, nor count it as failing', async () => {
+    const bare = await cluster('bare', { prometheusOperator: false });
+    const logger = mockServices.logger.mock();
+    const outcome = await warmClusterCaches({
+      clusters: [bare],
+      logger,
+      waitMs: 10_000,
+    });
+    expect(outcome).toMatchObject({ warm: ['bare'], failed: [], pending: [] });
+    expect(emulators[0].calls.count({ verb: 'list' })).toBe(11);
+    expect(emulators[0].calls.count({ resource: 'servicemonitors' })).toBe(0);
+    expect(logger.warn).not.toHaveBeenCalled();
   });
 
   it('lists a few clusters at a time', async () => {

@@ -33,7 +33,7 @@ export async function warmClusterCaches(options: {
   const warmOne = async (cluster: MeshCluster) => {
     let failed: string[];
     try {
-      const versions = await cluster.istioVersions();
+      const versions = await cluster.servedApis();
       ({ failed } = await cluster.objects.warm(entityPageResources(versions)));
     } catch (error) {
       cluster.objects.failure(error);

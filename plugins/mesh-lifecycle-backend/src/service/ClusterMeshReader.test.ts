@@ -11,7 +11,7 @@ import {
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { join } from 'path';
 import { ClusterObjectCache } from '../clusters/ClusterObjectCache';
-import { rememberIstioVersions } from '../clusters/discoverServedVersion';
+import { rememberServedApis } from '../clusters/discoverServedVersion';
 import { ClusterMeshReader, MeshCluster } from './ClusterMeshReader';
 
 const manifests = join(__dirname, '../../../../examples/clusters');
@@ -67,7 +67,7 @@ describe('ClusterMeshReader on the demo clusters', () => {
       name: emulator.name,
       environment,
       objects,
-      istioVersions: rememberIstioVersions(kubeConfig),
+      servedApis: rememberServedApis(kubeConfig),
     };
   }
 
@@ -353,7 +353,7 @@ describe('ClusterMeshReader with a failing cluster', () => {
       return {
         name: emulator.name,
         objects,
-        istioVersions: async () => ({ networking: 'v1', security: 'v1' }),
+        servedApis: async () => ({ networking: 'v1', security: 'v1' }),
       };
     };
     try {
@@ -443,7 +443,7 @@ describe('ClusterMeshReader with a service in several namespaces', () => {
           {
             name: 'mixed',
             objects,
-            istioVersions: async () => ({ networking: 'v1', security: 'v1' }),
+            servedApis: async () => ({ networking: 'v1', security: 'v1' }),
           },
         ],
         logger: mockServices.logger.mock(),

@@ -29,7 +29,7 @@ import {
   virtualServiceSchema,
   workloadPolicySchema,
 } from '../clusters/objectSchemas';
-import { IstioVersions } from '../clusters/discoverServedVersion';
+import { ServedApis } from '../clusters/discoverServedVersion';
 import {
   KUBERNETES_RESOURCES,
   servedIstioResources,
@@ -44,7 +44,7 @@ export interface MeshCluster {
   environment?: string;
   objects: ClusterObjectCache;
   /** The Istio API versions the cluster serves (v1 or v1beta1 each). */
-  istioVersions(): Promise<IstioVersions>;
+  servedApis(): Promise<ServedApis>;
 }
 
 /** How much a mutual TLS mode guarantees: DISABLE < PERMISSIVE < STRICT. */
@@ -158,7 +158,7 @@ export class ClusterMeshReader {
         return environment ? [[n.metadata.name, environment] as const] : [];
       }),
     );
-    const versions = await cluster.istioVersions();
+    const versions = await cluster.servedApis();
     const version = versions.networking;
     const istio = servedIstioResources(versions);
     const base = {

@@ -94,7 +94,7 @@ describe('FleetReader against emulated clusters and the real Prometheus', () => 
       syncTimeoutMs: 2_000,
     });
     caches.push(objects);
-    return { name, objects, istioVersions: async () => ({ networking: 'v1' }) };
+    return { name, objects, servedApis: async () => ({ networking: 'v1' }) };
   }
 
   function reader(options: { down?: boolean } = {}) {

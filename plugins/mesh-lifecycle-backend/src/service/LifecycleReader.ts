@@ -379,27 +379,39 @@ export class LifecycleReader {
     }) =>
       owned(object) &&
       (namespace === undefined || object.metadata.namespace === namespace);
+    const notServed = { serviceMonitors: [], serviceMonitorsServed: false };
     const monitors: Promise<{
       serviceMonitors: Array<z.infer<typeof serviceMonitorSchema>>;
+      serviceMonitorsServed?: boolean;
       /** Why they could not be read. */
       serviceMonitorsError?: string;
-    }> = list(KUBERNETES_RESOURCES.serviceMonitors, serviceMonitorSchema).then(
-      serviceMonitors => ({ serviceMonitors }),
-      (error: unknown) => {
+    }> = cluster
+      .servedApis()
+      .then(async apis =>
+        // A cluster without prometheus-operator's CRDs has none.
+        apis.monitoring === undefined
+          ? notServed
+          : {
+              serviceMonitors: await list(
+                KUBERNETES_RESOURCES.serviceMonitors,
+                serviceMonitorSchema,
+              ),
+            },
+      )
+      .catch((error: unknown) => {
         const failure = cluster.objects.failure(
           error,
           KUBERNETES_RESOURCES.serviceMonitors,
         );
-        // A cluster that does not serve the kind (no prometheus-operator)
-        // has none; any other failure leaves them unknown, never none.
+        // Not served (the CRDs went since discovery): none. Any other
+        // failure leaves them unknown, never none.
         return failure.status === 404
-          ? { serviceMonitors: [] }
+          ? notServed
           : {
               serviceMonitors: [],
               serviceMonitorsError: sourceError(failure).message,
             };
-      },
-    );
+      });
     const [snapshot, read] = await Promise.all([
       readMeshConfigSnapshot(cluster, this.logger),
       monitors,
@@ -498,6 +510,9 @@ export class LifecycleReader {
       })),
       ...(objects.serviceMonitorsError !== undefined
         ? { serviceMonitorsError: objects.serviceMonitorsError }
+        : {}),
+      ...(objects.serviceMonitorsServed === false
+        ? { serviceMonitorsServed: false }
         : {}),
       trafficSplit: cluster?.status === 'ok' ? cluster.trafficSplit : [],
       findings,

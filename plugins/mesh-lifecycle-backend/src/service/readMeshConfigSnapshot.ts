@@ -45,7 +45,7 @@ export async function readMeshConfigSnapshot(
       );
       return undefined;
     });
-  const istio = servedIstioResources(await cluster.istioVersions());
+  const istio = servedIstioResources(await cluster.servedApis());
   const none = async () => [];
   const [
     namespaces,

@@ -116,6 +116,11 @@ export interface GateClusterEvidence {
    * (no prometheus-operator) has none: that is no error.
    */
   serviceMonitorsError?: string;
+  /**
+   * `false` where the cluster does not serve ServiceMonitors (no
+   * prometheus-operator's CRDs): it has none, and the evidence says why.
+   */
+  serviceMonitorsServed?: boolean;
   trafficSplit: ConfiguredRoute[];
   findings: ValidationFinding[];
   /** How many of its objects (workloads, Services, Istio objects) remain. */
@@ -399,7 +404,11 @@ const monitoring: Check = input => {
       pass: c.serviceMonitors.length > 0,
       evidence: c.serviceMonitors.length
         ? c.serviceMonitors.map(m => `ServiceMonitor ${m.namespace}/${m.name}`)
-        : ['no ServiceMonitor selects its Service'],
+        : [
+            c.serviceMonitorsServed === false
+              ? 'no ServiceMonitor selects its Service: the cluster serves no ServiceMonitors (prometheus-operator is not installed)'
+              : 'no ServiceMonitor selects its Service',
+          ],
     };
   });
   const rules = input.alertRules;

@@ -157,6 +157,8 @@ export interface ResourceRegistryOptions {
   istioNetworkingVersions?: string[];
   /** Versions of `security.istio.io` to serve, preferred first. Default `['v1', 'v1beta1']`. */
   istioSecurityVersions?: string[];
+  /** Serve prometheus-operator's `monitoring.coreos.com` (ServiceMonitors, PrometheusRules). Default `true`. */
+  prometheusOperator?: boolean;
   /** Additional custom resources. */
   customResources?: CustomResourceDefinition[];
 }
@@ -169,6 +171,12 @@ export class ResourceRegistry {
 
   constructor(options: ResourceRegistryOptions = {}) {
     for (const { group, versions, entries } of BUILT_IN) {
+      if (
+        group === 'monitoring.coreos.com' &&
+        options.prometheusOperator === false
+      ) {
+        continue;
+      }
       this.addGroup(group, versions, entries);
     }
     this.addGroup(

@@ -1,4 +1,5 @@
 import {
+  ApisApi,
   ApiException,
   AppsV1Api,
   CoreV1Api,
@@ -858,6 +859,40 @@ describe('startKubernetesEmulator', () => {
       }
     } finally {
       await old.stop();
+    }
+  });
+
+  it('serves no monitoring.coreos.com when asked to (a cluster without prometheus-operator)', async () => {
+    const bare = await startKubernetesEmulator({ prometheusOperator: false });
+    try {
+      const { groups } = await clientFor(bare)
+        .makeApiClient(ApisApi)
+        .getAPIVersions();
+      const names = groups.map(g => g.name);
+      expect(names).toContain('networking.istio.io');
+      expect(names).not.toContain('monitoring.coreos.com');
+      expect(
+        await failure(
+          clientFor(bare)
+            .makeApiClient(CustomObjectsApi)
+            .listNamespacedCustomObject({
+              group: 'monitoring.coreos.com',
+              version: 'v1',
+              namespace: 'shop',
+              plural: 'servicemonitors',
+            }),
+        ),
+      ).toMatchObject({ code: 404 });
+      expect(() =>
+        bare.apply({
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'ServiceMonitor',
+          metadata: { name: 'web', namespace: 'shop' },
+          spec: { selector: {}, endpoints: [] },
+        }),
+      ).toThrow(/no resource is served/);
+    } finally {
+      await bare.stop();
     }
   });
 

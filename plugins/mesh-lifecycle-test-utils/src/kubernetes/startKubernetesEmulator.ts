@@ -43,6 +43,8 @@ export interface KubernetesEmulatorOptions {
   istioNetworkingVersions?: string[];
   /** Versions of security.istio.io served, preferred first. Default `['v1', 'v1beta1']`; `['v1beta1']` emulates Istio before 1.22. */
   istioSecurityVersions?: string[];
+  /** Serve prometheus-operator's monitoring.coreos.com (ServiceMonitor, PrometheusRule). Default `true`; `false` emulates a cluster without its CRDs. */
+  prometheusOperator?: boolean;
   /** Custom resources to serve besides the built-in ones. */
   customResources?: CustomResourceDefinition[];
   /** Files or folders of (multi-document) YAML manifests applied at start, in order. */
