@@ -378,10 +378,10 @@ interface CacheableObject {
  * of keeping a second copy. An object that does not fit the schema is
  * returned as it is, for the readers to report.
  */
-export function keepFields<T extends CacheableObject>(
+export function keepFields(
   schema: z.ZodType,
-  object: T,
-): T {
+  object: CacheableObject,
+): CacheableObject {
   const parsed = schema.safeParse(object);
   if (
     !parsed.success ||
@@ -392,7 +392,7 @@ export function keepFields<T extends CacheableObject>(
   }
   const data = parsed.data as { metadata?: object };
   const { apiVersion, kind, metadata: served } = object;
-  const kept = {
+  const kept: CacheableObject = {
     ...(apiVersion !== undefined ? { apiVersion } : {}),
     ...(kind !== undefined ? { kind } : {}),
     ...data,
@@ -406,7 +406,7 @@ export function keepFields<T extends CacheableObject>(
   };
   parsesFor(schema).set(kept, kept);
   sourceOfParse.set(kept, kept);
-  return kept as unknown as T;
+  return kept;
 }
 
 /**
