@@ -15,6 +15,7 @@ import {
 import { join } from 'path';
 import { ServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Entity } from '@backstage/catalog-model';
 import { createServiceEntity } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import request from 'supertest';
 import { Server } from 'node:http';
@@ -211,6 +212,7 @@ describe('mesh-lifecycle backend plugin', () => {
       cluster?: object;
       meshLifecycle?: object;
       tokens?: Record<string, TokenIdentity>;
+      entities?: Entity[];
     },
     check: (prod: KubernetesEmulator, server: Server) => Promise<void>,
   ) {
@@ -223,7 +225,9 @@ describe('mesh-lifecycle backend plugin', () => {
       const { server } = await startTestBackend({
         features: [
           meshLifecyclePlugin,
-          catalogServiceMock.factory({ entities: [checkout] }),
+          catalogServiceMock.factory({
+            entities: settings.entities ?? [checkout],
+          }),
           mockServices.rootConfig.factory({
             data: {
               meshLifecycle: {
@@ -268,6 +272,36 @@ describe('mesh-lifecycle backend plugin', () => {
             .map(c => c.namespace ?? 'every namespace'),
         );
         expect([...scopes].sort()).toEqual(['istio-system', 'shop']);
+      },
+    );
+  });
+
+  it('does not take objects unseen outside the namespaces read for a clean-up', async () => {
+    // Retiring, its namespace not named: its objects (in shop) are outside
+    // the one namespace the backend reads.
+    const retiring = createServiceEntity({
+      name: 'checkout-service',
+      phase: 'retire',
+      cluster: 'prod',
+    });
+    await withProdCluster(
+      { cluster: { namespaces: ['payments'] }, entities: [retiring] },
+      async (_prod, server) => {
+        const response = await request(server).get(
+          '/api/mesh-lifecycle/entities/component/default/checkout-service/lifecycle',
+        );
+        expect(response.status).toBe(200);
+        expect(response.body.gates.from).toBe('retire');
+        expect(
+          response.body.gates.gates.find(
+            (g: { id: string }) => g.id === 'cleaned-up',
+          ),
+        ).toMatchObject({
+          status: 'unknown',
+          evidence: [
+            'prod: none left in payments, istio-system, the only namespaces read there; name its namespace (backstage.io/kubernetes-namespace) to judge the rest',
+          ],
+        });
       },
     );
   });

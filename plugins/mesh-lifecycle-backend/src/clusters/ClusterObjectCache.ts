@@ -318,6 +318,14 @@ export class ClusterObjectCache {
   }
 
   /**
+   * The namespaces watched when the configuration names some (Istio's root
+   * namespace included); undefined when every namespace is.
+   */
+  get watchedNamespaces(): readonly string[] | undefined {
+    return this.namespaces;
+  }
+
+  /**
    * Which watches hold a kind's objects of a namespace (or of all): the
    * cluster-wide one, or those of the namespaces configured. A namespace
    * outside them is an error, not an empty answer.

@@ -416,10 +416,15 @@ export class LifecycleReader {
       readMeshConfigSnapshot(cluster, this.logger),
       monitors,
     ]);
+    const watched = cluster.objects.watchedNamespaces;
     return {
       cluster: cluster.name,
       snapshot,
       ...read,
+      // Objects outside the namespaces read are not seen.
+      ...(namespace === undefined && watched
+        ? { searchedOnly: [...watched] }
+        : {}),
       owned: {
         services: snapshot.services.filter(isOwned),
         workloads: snapshot.workloads.filter(isOwned),
@@ -514,6 +519,7 @@ export class LifecycleReader {
       ...(objects.serviceMonitorsServed === false
         ? { serviceMonitorsServed: false }
         : {}),
+      ...(objects.searchedOnly ? { searchedOnly: objects.searchedOnly } : {}),
       trafficSplit: cluster?.status === 'ok' ? cluster.trafficSplit : [],
       findings,
       objectsLeft:

@@ -742,6 +742,32 @@ describe('gates with missing evidence', () => {
         ]).status,
       ).toBe('unknown');
     });
+
+    it('is unknown when a cluster was read in some namespaces only and the entity names none', () => {
+      const searchedOnly = ['shop', 'istio-system'];
+      expect(
+        cleaned([
+          {
+            source: 'prod',
+            evidence: seedCluster({ objectsLeft: 0, searchedOnly }),
+          },
+        ]),
+      ).toMatchObject({
+        status: 'unknown',
+        evidence: [
+          'prod: none left in shop, istio-system, the only namespaces read there; name its namespace (backstage.io/kubernetes-namespace) to judge the rest',
+        ],
+      });
+      // Objects found there are objects left, wherever else one looks.
+      expect(
+        cleaned([
+          {
+            source: 'prod',
+            evidence: seedCluster({ objectsLeft: 2, searchedOnly }),
+          },
+        ]).status,
+      ).toBe('fail');
+    });
   });
 
   describe('no-dependents', () => {
@@ -788,10 +814,20 @@ describe('gates with missing evidence', () => {
         source: fc.constantFrom('prod', 'eu'),
         error: fc.constantFrom('HTTP 401', 'ETIMEDOUT'),
       }),
-      fc.nat({ max: 3 }).map(objectsLeft => ({
-        source: 'prod',
-        evidence: seedCluster({ objectsLeft }),
-      })),
+      fc
+        .record({
+          objectsLeft: fc.nat({ max: 3 }),
+          searchedOnly: fc.option(fc.constant(['shop', 'istio-system']), {
+            nil: undefined,
+          }),
+        })
+        .map(({ objectsLeft, searchedOnly }) => ({
+          source: 'prod',
+          evidence: seedCluster({
+            objectsLeft,
+            ...(searchedOnly ? { searchedOnly: [...searchedOnly] } : {}),
+          }),
+        })),
     );
     const dependents = fc.option(
       fc.oneof(
@@ -845,7 +881,8 @@ describe('gates with missing evidence', () => {
             a => (a.requests ?? 0) < 1 && (a.callerRequests ?? 0) < 1,
           );
           const cleanKnown =
-            clusters.length > 0 && clusters.every(c => !('error' in c));
+            clusters.length > 0 &&
+            clusters.every(c => !('error' in c) && !c.evidence.searchedOnly);
           const depsKnown = deps !== undefined && !('error' in deps);
           // Each gate's verdict against what its evidence allows: a pass
           // implies complete evidence.

@@ -125,6 +125,12 @@ export interface GateClusterEvidence {
   findings: ValidationFinding[];
   /** How many of its objects (workloads, Services, Istio objects) remain. */
   objectsLeft: number;
+  /**
+   * The only namespaces its objects were looked for in, when the cluster is
+   * read in some namespaces only and the entity names none of its own: an
+   * object elsewhere would not be seen, so none found there proves nothing.
+   */
+  searchedOnly?: string[];
 }
 
 /**
@@ -768,6 +774,12 @@ const cleanedUp: Check = input => {
     } else if (c.evidence.objectsLeft > 0) {
       left.push(
         `${c.evidence.cluster}: ${c.evidence.objectsLeft} objects left`,
+      );
+    } else if (c.evidence.searchedOnly) {
+      failed.push(
+        `${c.evidence.cluster}: none left in ${c.evidence.searchedOnly.join(
+          ', ',
+        )}, the only namespaces read there; name its namespace (backstage.io/kubernetes-namespace) to judge the rest`,
       );
     }
   }
