@@ -770,6 +770,24 @@ describe('gates with missing evidence', () => {
     });
   });
 
+  it('is unknown, not "not deployed", where none was found on a cluster read in some namespaces only', () => {
+    const searchedOnly = ['shop', 'istio-system'];
+    const canary = (evidence: GateClusterEvidence) =>
+      gate(
+        'deploy',
+        { clusters: [{ source: 'prod', evidence }] },
+        'canary-finished',
+      );
+    expect(canary(seedCluster({ workloads: [], searchedOnly }))).toMatchObject({
+      status: 'unknown',
+      evidence: [
+        'prod: none deployed in shop, istio-system, the only namespaces read there; name its namespace (backstage.io/kubernetes-namespace) to judge the rest',
+      ],
+    });
+    // Found there: judged on what was found.
+    expect(canary(seedCluster({ searchedOnly })).status).toBe('pass');
+  });
+
   describe('no-dependents', () => {
     it('is unknown when the catalog was not asked or failed', () => {
       expect(

@@ -220,14 +220,36 @@ function clusterFailure(c: { source: string; error: string }): string {
   return c.error.startsWith(prefix) ? c.error : `${prefix}${c.error}`;
 }
 
-/** The clusters that answered and where the service has workloads. */
+/**
+ * Why finding none of the service's objects (`what`: none deployed, none
+ * left) on a cluster read in some namespaces only proves nothing there; or
+ * undefined when the cluster was read wherever they could be.
+ */
+function seenOnlyIn(c: GateClusterEvidence, what: string): string | undefined {
+  return c.searchedOnly
+    ? `${c.cluster}: none ${what} in ${c.searchedOnly.join(
+        ', ',
+      )}, the only namespaces read there; name its namespace (backstage.io/kubernetes-namespace) to judge the rest`
+    : undefined;
+}
+
+/**
+ * The clusters that answered and where the service has workloads; a cluster
+ * that did not answer, or where none was found but not every namespace was
+ * read, is unknown.
+ */
 function deployed(input: GateInput) {
   const answered: GateClusterEvidence[] = [];
   const failed: string[] = [];
   for (const c of input.clusters) {
     if (c.error !== undefined) {
       failed.push(clusterFailure({ source: c.source, error: c.error }));
-    } else if (c.evidence.workloads.length > 0) answered.push(c.evidence);
+    } else if (c.evidence.workloads.length > 0) {
+      answered.push(c.evidence);
+    } else {
+      const unseen = seenOnlyIn(c.evidence, 'deployed');
+      if (unseen) failed.push(unseen);
+    }
   }
   return { clusters: answered, failed };
 }
@@ -775,12 +797,9 @@ const cleanedUp: Check = input => {
       left.push(
         `${c.evidence.cluster}: ${c.evidence.objectsLeft} objects left`,
       );
-    } else if (c.evidence.searchedOnly) {
-      failed.push(
-        `${c.evidence.cluster}: none left in ${c.evidence.searchedOnly.join(
-          ', ',
-        )}, the only namespaces read there; name its namespace (backstage.io/kubernetes-namespace) to judge the rest`,
-      );
+    } else {
+      const unseen = seenOnlyIn(c.evidence, 'left');
+      if (unseen) failed.push(unseen);
     }
   }
   let status: GateStatus = 'pass';
