@@ -14,7 +14,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClustersMessage, ClustersRequest } from './sideBySideProtocol';
+import {
+  ClustersMessage,
+  ClustersRequest,
+  kubernetesClustersConfig,
+} from './sideBySideProtocol';
 import { VIEWED_SERVICE, viewedEntity } from './sideBySideObjects';
 
 const TARGET_MB = 300;
@@ -99,21 +103,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'mesh-production-memory-'));
   const entitiesPath = join(dir, 'entities.json');
   writeFileSync(entitiesPath, JSON.stringify({ entities: [viewedEntity] }));
-  const kubernetes = {
-    serviceLocatorMethod: { type: 'multiTenant' },
-    clusterLocatorMethods: [
-      {
-        type: 'config',
-        clusters: ready.clusters.map(c => ({
-          name: c.name,
-          url: c.url,
-          authProvider: 'serviceAccount',
-          serviceAccountToken: c.token,
-          caData: c.caData,
-        })),
-      },
-    ],
-  };
+  const kubernetes = kubernetesClustersConfig(ready.clusters);
 
   /** Starts the compiled backend, views the entity's page, and samples its RSS. */
   const run = async (

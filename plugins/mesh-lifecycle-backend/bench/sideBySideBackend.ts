@@ -14,6 +14,7 @@ import {
   BackendRequest,
   EmulatedCluster,
   System,
+  kubernetesClustersConfig,
 } from './sideBySideProtocol';
 import { viewedEntity } from './sideBySideObjects';
 
@@ -56,22 +57,9 @@ async function start(
       mockServices.rootConfig.factory({
         data: {
           kubernetes: {
-            serviceLocatorMethod: { type: 'multiTenant' },
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: clusters.map(c => ({
-                  name: c.name,
-                  url: c.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: c.token,
-                  caData: c.caData,
-                  // The emulator has no metrics server; Mesh Lifecycle reads no
-                  // metrics either.
-                  skipMetricsLookup: true,
-                })),
-              },
-            ],
+            // The emulator has no metrics server; Mesh Lifecycle reads no
+            // metrics either.
+            ...kubernetesClustersConfig(clusters, { skipMetricsLookup: true }),
             customResources: istioCustomResources,
           },
           meshLifecycle: { caches: { warmOnStart } },

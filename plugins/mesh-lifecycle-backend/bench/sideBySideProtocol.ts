@@ -14,6 +14,33 @@ export interface EmulatedCluster {
   caData: string;
 }
 
+/**
+ * The emulated clusters as the Kubernetes plugin's configuration
+ * (`kubernetes`), which Mesh Lifecycle reads too; `perCluster` is added to
+ * each cluster's entry.
+ */
+export function kubernetesClustersConfig(
+  clusters: readonly EmulatedCluster[],
+  perCluster: Record<string, unknown> = {},
+) {
+  return {
+    serviceLocatorMethod: { type: 'multiTenant' },
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: clusters.map(c => ({
+          name: c.name,
+          url: c.url,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: c.token,
+          caData: c.caData,
+          ...perCluster,
+        })),
+      },
+    ],
+  };
+}
+
 /** What the benchmark asks of the clusters process. */
 export type ClustersRequest = { type: 'calls' } | { type: 'stop' };
 
