@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { execFile } from 'child_process';
 import { mkdtemp, rm } from 'fs/promises';
-import { AddressInfo, connect, createServer } from 'net';
+import { connect } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -13,14 +13,6 @@ import { DemoMesh, startDemoMesh } from './startDemoMesh';
 import { createDemoTrafficModels } from './trafficModels';
 
 jest.setTimeout(90_000);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
 
 /** Whether something accepts connections on the port. */
 function accepts(port: number): Promise<boolean> {
@@ -41,19 +33,23 @@ describe('the demo mesh', () => {
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'demo-mesh-'));
-    const ports = [await freePort(), await freePort(), await freePort()];
     mesh = await startDemoMesh({
       clusters: [
-        { name: 'dev', port: ports[0], token: 'dev-token' },
-        { name: 'test', port: ports[1], token: 'test-token' },
-        { name: 'prod', port: ports[2], token: 'prod-token' },
+        // Ports chosen by the system as each server listens: a port found
+        // free beforehand may be taken by a parallel test meanwhile.
+        { name: 'dev', port: 0, token: 'dev-token' },
+        { name: 'test', port: 0, token: 'test-token' },
+        { name: 'prod', port: 0, token: 'prod-token' },
       ],
       // Before Prometheus is backfilled, every API server listens.
-      onClustersListening: () => {
-        listening = Promise.all(ports.map(accepts));
+      onClustersListening: emulators => {
+        listening = Promise.all(
+          emulators.map(emulator =>
+            accepts(Number(new URL(emulator.url).port)),
+          ),
+        );
       },
       manifestsDir: join(__dirname, '../../../clusters'),
-      prometheusPort: await freePort(),
       kubeconfigPath: join(home, 'kubeconfig'),
       historyHours: 1,
       interval: '1s',

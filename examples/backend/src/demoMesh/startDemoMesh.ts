@@ -18,6 +18,7 @@ import { DemoClusterName, createDemoTrafficModels } from './trafficModels';
 /** One emulated cluster of the demo, as the backend's config names it. */
 export interface DemoClusterConfig {
   name: DemoClusterName;
+  /** The API server's port; 0 for any free one (see `DemoMesh.emulators`). */
   port: number;
   token: string;
 }
@@ -27,7 +28,8 @@ export interface DemoMeshOptions {
   clusters: DemoClusterConfig[];
   /** Folder with one sub-folder of manifests per cluster. */
   manifestsDir: string;
-  prometheusPort: number;
+  /** Prometheus' port (default: a free one). */
+  prometheusPort?: number;
   /** Where to write a kubeconfig with one context per cluster. */
   kubeconfigPath: string;
   /** Hours of telemetry history backfilled into Prometheus. */
@@ -44,7 +46,7 @@ export interface DemoMeshOptions {
    * Called once every cluster's API server listens, before Prometheus is
    * started and backfilled (which takes a while).
    */
-  onClustersListening?: () => void;
+  onClustersListening?: (emulators: KubernetesEmulator[]) => void;
   logger: LoggerService;
 }
 
@@ -140,7 +142,7 @@ export async function startDemoMesh(
       }
     }
 
-    options.onClustersListening?.();
+    options.onClustersListening?.([...emulators]);
 
     const historyEnd = new Date(now.getTime() - 60_000);
     const historyStart = new Date(
