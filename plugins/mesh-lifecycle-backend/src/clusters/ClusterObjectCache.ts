@@ -10,7 +10,6 @@ import {
   ListWatch,
   ObjectCache,
   UPDATE,
-  Watch,
 } from '@kubernetes/client-node';
 import {
   ClusterConfig,
@@ -20,6 +19,8 @@ import {
   ANNOTATION_KUBERNETES_ID,
   withoutBookkeeping,
 } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
+import { ClusterConnections } from './ClusterConnections';
+import { ClusterWatch } from './ClusterWatch';
 import { LabelIndex } from './LabelIndex';
 import { z } from 'zod';
 import { keepFields } from './objectSchemas';
@@ -174,38 +175,6 @@ async function listInPages(
   };
 }
 
-/** A watch whose objects reach the cache as {@link cached} keeps them. */
-class TrimmingWatch extends Watch {
-  constructor(kubeConfig: KubeConfig, private readonly type: ResourceType) {
-    super(kubeConfig);
-  }
-
-  override watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: (
-      phase: string,
-      apiObj: KubernetesObject,
-      watchObj?: unknown,
-    ) => void,
-    done: (err: unknown) => void,
-  ): Promise<AbortController> {
-    return super.watch(
-      path,
-      queryParams,
-      (phase, apiObj: KubernetesObject, watchObj?: unknown) =>
-        callback(
-          phase,
-          typeof apiObj === 'object' && apiObj !== null
-            ? cached(this.type, apiObj)
-            : apiObj,
-          watchObj,
-        ),
-      done,
-    );
-  }
-}
-
 function timeout(ms: number): Promise<never> {
   return new Promise((_, reject) => {
     const timer = setTimeout(() => {
@@ -241,6 +210,8 @@ export class ClusterObjectCache {
    * discovered once per cluster, not once per kind watched.
    */
   private objectsClient?: SharedDiscoveryObjectApi;
+  /** The TLS connections the cluster's lists and watches share. */
+  private readonly connections = new ClusterConnections();
 
   constructor(options: {
     kubeConfig: KubeConfig;
@@ -423,6 +394,7 @@ export class ClusterObjectCache {
     const entries = [...this.entries.values()];
     this.entries.clear();
     await Promise.allSettled(entries.map(entry => entry.stop()));
+    this.connections.close();
   }
 
   private entry(type: ResourceType, namespace?: string): CacheEntry {
@@ -445,10 +417,13 @@ export class ClusterObjectCache {
   ): CacheEntry {
     const objects = (this.objectsClient ??= SharedDiscoveryObjectApi.forCluster(
       this.kubeConfig,
+      this.connections,
     ));
     const informer = new ListWatch<KubernetesObject>(
       collectionPath(type, namespace),
-      new TrimmingWatch(this.kubeConfig, type),
+      new ClusterWatch(this.kubeConfig, this.connections, object =>
+        cached(type, object),
+      ),
       () => listInPages(objects, type, namespace, this.listPageSize),
       false,
     );

@@ -1,4 +1,4 @@
-import { IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent, IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import {
   ApiException,
@@ -10,6 +10,7 @@ import {
   RequestContext,
   V1APIResource,
 } from '@kubernetes/client-node';
+import { ClusterConnections, answerOf } from './ClusterConnections';
 import { ListAnswerReader } from './ListAnswerReader';
 
 /** A page of a list as the API server serves it (JSON field names). */
@@ -32,10 +33,23 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
     Promise<V1APIResource | undefined>
   >();
 
-  /** One client for a cluster, in its kubeconfig's default namespace. */
-  static forCluster(kubeConfig: KubeConfig): SharedDiscoveryObjectApi {
+  /**
+   * The cluster's connections lists are sent over (see
+   * {@link SharedDiscoveryObjectApi.listPage}); by default the client's own.
+   */
+  private connections?: ClusterConnections;
+
+  /**
+   * One client for a cluster, in its kubeconfig's default namespace, its
+   * lists sent over `connections`.
+   */
+  static forCluster(
+    kubeConfig: KubeConfig,
+    connections?: ClusterConnections,
+  ): SharedDiscoveryObjectApi {
     const client = kubeConfig.makeApiClient(SharedDiscoveryObjectApi);
     client.setDefaultNamespace(kubeConfig);
+    client.connections = connections;
     return client;
   }
 
@@ -105,7 +119,13 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
     await this.configuration.authMethods.default?.applySecurityAuthentication(
       request,
     );
-    const response = await send(request);
+    const made = request.getAgent();
+    const response = await send(
+      request,
+      url(request).protocol === 'https:' && this.connections
+        ? this.connections.forList(made)
+        : made,
+    );
     const ok =
       response.statusCode !== undefined &&
       response.statusCode >= 200 &&
@@ -131,23 +151,24 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
   }
 }
 
+function url(request: RequestContext): URL {
+  return new URL(request.getUrl());
+}
+
 /** Sends a request as the client would, answering with the response stream. */
-function send(request: RequestContext): Promise<IncomingMessage> {
-  const url = new URL(request.getUrl());
-  const requestFn = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const sent = requestFn(
-      url,
-      {
-        method: request.getHttpMethod(),
-        headers: request.getHeaders(),
-        agent: request.getAgent(),
-      },
-      resolve,
-    );
-    sent.once('error', reject);
-    sent.end();
-  });
+function send(
+  request: RequestContext,
+  agent: Agent | undefined,
+): Promise<IncomingMessage> {
+  const target = url(request);
+  const requestFn = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return answerOf(() =>
+    requestFn(target, {
+      method: request.getHttpMethod(),
+      headers: request.getHeaders(),
+      agent,
+    }),
+  );
 }
 
 function headersOf(response: IncomingMessage): Record<string, string> {

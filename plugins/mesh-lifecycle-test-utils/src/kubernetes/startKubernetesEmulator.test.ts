@@ -15,6 +15,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -859,6 +860,41 @@ describe('startKubernetesEmulator', () => {
       }
     } finally {
       await old.stop();
+    }
+  });
+
+  it('counts the connections clients open, and those still open', async () => {
+    const counted = await startKubernetesEmulator({ tls: true });
+    try {
+      expect(counted.connections).toEqual({ opened: 0, open: 0 });
+      // The client makes a new connection for every request.
+      const core = clientFor(counted).makeApiClient(CoreV1Api);
+      await core.listNamespace();
+      await core.listNamespace();
+      expect(counted.connections.opened).toBe(2);
+      // Requests on one kept-alive connection count once.
+      const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
+      const get = () =>
+        new Promise<number | undefined>((resolve, reject) => {
+          request(
+            `${counted.url}/api/v1/namespaces`,
+            { agent, headers: { Authorization: `Bearer ${counted.token}` } },
+            response => {
+              response.resume();
+              response.on('end', () => resolve(response.statusCode));
+            },
+          )
+            .on('error', reject)
+            .end();
+        });
+      expect([await get(), await get(), await get()]).toEqual([200, 200, 200]);
+      expect(counted.connections.opened).toBe(3);
+      expect(counted.connections.open).toBeGreaterThanOrEqual(1);
+      agent.destroy();
+      await waitFor(() => counted.connections.open === 0, 'connections closed');
+      expect(counted.connections).toEqual({ opened: 3, open: 0 });
+    } finally {
+      await counted.stop();
     }
   });
 

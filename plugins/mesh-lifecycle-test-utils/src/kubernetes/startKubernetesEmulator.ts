@@ -79,6 +79,12 @@ export interface KubernetesEmulator {
   readonly faults: FaultInjector;
   /** Every request received. */
   readonly calls: CallRecorder;
+  /**
+   * The connections clients made: `opened` since the start (with `tls`, each
+   * a TLS handshake), `open` now. What a client's connection budget is
+   * checked against.
+   */
+  readonly connections: { readonly opened: number; readonly open: number };
   /** Kubeconfig YAML pointing at the emulator with the given (default: {@link KubernetesEmulator.token}) token. */
   kubeconfig(options?: { token?: string; namespace?: string }): string;
   /** Writes the kubeconfig to `path` (default: a new temp file) and returns the path. */
@@ -219,6 +225,14 @@ export async function startKubernetesEmulator(
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  const connections = { opened: 0, open: 0 };
+  server.on('connection', socket => {
+    connections.opened += 1;
+    connections.open += 1;
+    socket.once('close', () => {
+      connections.open -= 1;
+    });
+  });
   const { port } = server.address() as AddressInfo;
   address = `127.0.0.1:${port}`;
   const url = `${options.tls ? 'https' : 'http'}://${address}`;
@@ -239,6 +253,9 @@ export async function startKubernetesEmulator(
     token,
     faults,
     calls,
+    get connections() {
+      return { ...connections };
+    },
     kubeconfig,
     async writeKubeconfig(path, kubeconfigOptions) {
       const target =

@@ -1,0 +1,133 @@
+import {
+  Agent,
+  IncomingMessage,
+  STATUS_CODES,
+  request as httpRequest,
+} from 'node:http';
+import { RequestOptions, request as httpsRequest } from 'node:https';
+import { KubeConfig, KubernetesObject, Watch } from '@kubernetes/client-node';
+import { ClusterConnections, answerOf } from './ClusterConnections';
+
+/** How often an idle watch connection is probed (TCP keep-alive), as the client does. */
+const KEEP_ALIVE_MS = 30_000;
+
+type WatchCallback = (
+  phase: string,
+  apiObj: KubernetesObject,
+  watchObj?: unknown,
+) => void;
+
+/**
+ * A watch as `@kubernetes/client-node`'s `Watch` makes it (same query, same
+ * authentication, same callbacks for `ListWatch`), sent over the cluster's
+ * shared connections ({@link ClusterConnections}) instead of a connection and
+ * TLS context of its own, and handing each event's object to `transform`
+ * first (what the cache keeps of it). A refused watch ends with an error
+ * carrying the HTTP status (`statusCode`), a broken one with the socket's
+ * error, one the server ends without error with none.
+ */
+export class ClusterWatch extends Watch {
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    private readonly connections: ClusterConnections,
+    private readonly transform: (object: KubernetesObject) => KubernetesObject,
+  ) {
+    super(kubeConfig);
+  }
+
+  override async watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: WatchCallback,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    const cluster = this.kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error('No currently active cluster');
+    const url = new URL(cluster.server + path);
+    url.searchParams.set('watch', 'true');
+    for (const [key, value] of Object.entries(queryParams)) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const options: RequestOptions = {};
+    await this.kubeConfig.applyToHTTPSOptions(options);
+    const controller = new AbortController();
+    let ended = false;
+    const end = (error: unknown) => {
+      if (ended) return;
+      ended = true;
+      controller.abort();
+      done(error);
+    };
+    // Stopped by its caller: nothing more to say.
+    controller.signal.addEventListener('abort', () => {
+      ended = true;
+    });
+    const made = options.agent instanceof Agent ? options.agent : undefined;
+    const agent =
+      url.protocol === 'https:' ? this.connections.forWatch(made) : made;
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    let response: IncomingMessage;
+    try {
+      response = await answerOf(() =>
+        send(url, {
+          method: 'GET',
+          headers: options.headers,
+          ...(options.auth ? { auth: options.auth } : {}),
+          agent,
+          signal: controller.signal,
+        }).on('socket', socket => socket.setKeepAlive(true, KEEP_ALIVE_MS)),
+      );
+    } catch (error) {
+      // Answered as the client's watch does: through done, then returned.
+      end(error);
+      return controller;
+    }
+    if (response.statusCode !== 200) {
+      response.resume();
+      const error = new Error(
+        response.statusMessage ||
+          STATUS_CODES[response.statusCode ?? 500] ||
+          'Internal Server Error',
+      );
+      Object.assign(error, { statusCode: response.statusCode });
+      end(error);
+      return controller;
+    }
+    response.setEncoding('utf8');
+    let partial = '';
+    response.on('data', (piece: string) => {
+      const lines = (partial + piece).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (ended) return;
+        this.event(line, callback);
+      }
+    });
+    response.on('error', end);
+    response.on('end', () => {
+      if (!ended && partial) this.event(partial, callback);
+      end(null);
+    });
+    response.on('close', () => end(null));
+    return controller;
+  }
+
+  private event(line: string, callback: WatchCallback): void {
+    if (!line.trim()) return;
+    let event: { type?: unknown; object?: unknown };
+    try {
+      event = JSON.parse(line);
+    } catch {
+      // As the client does: a line that is not JSON is skipped.
+      return;
+    }
+    const object = event.object;
+    callback(
+      String(event.type),
+      (typeof object === 'object' && object !== null
+        ? this.transform(object as KubernetesObject)
+        : object) as KubernetesObject,
+      event,
+    );
+  }
+}
