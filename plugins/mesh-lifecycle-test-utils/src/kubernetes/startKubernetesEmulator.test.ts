@@ -868,9 +868,9 @@ describe('startKubernetesEmulator', () => {
     try {
       expect(counted.connections).toEqual({ opened: 0, open: 0 });
       // The client makes a new connection for every request.
-      const core = clientFor(counted).makeApiClient(CoreV1Api);
-      await core.listNamespace();
-      await core.listNamespace();
+      const perRequest = clientFor(counted).makeApiClient(CoreV1Api);
+      await perRequest.listNamespace();
+      await perRequest.listNamespace();
       expect(counted.connections.opened).toBe(2);
       // Requests on one kept-alive connection count once.
       const agent = new Agent({ keepAlive: true, rejectUnauthorized: false });
