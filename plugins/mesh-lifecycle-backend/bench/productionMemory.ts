@@ -9,7 +9,7 @@
  *
  *   node -r @backstage/cli/config/nodeTransform.cjs bench/productionMemory.ts [clusters] [objects]
  */
-import { ChildProcess, execFileSync, fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import {
   ClustersMessage,
   ClustersRequest,
   kubernetesClustersConfig,
+  waitForMessage,
 } from './sideBySideProtocol';
 import { VIEWED_SERVICE, viewedEntity } from './sideBySideObjects';
 
@@ -63,21 +64,6 @@ function rssOf(pid: number): number {
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const signed = (bytes: number) =>
   `${bytes < 0 ? '−' : '+'}${Math.abs(mb(bytes))}`;
-
-function waitForMessage<T>(child: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: { type: string }) => {
-      if (message.type === type) {
-        child.off('message', onMessage);
-        resolve(message as T);
-      } else if (message.type === 'error') {
-        reject(new Error(JSON.stringify(message)));
-      }
-    };
-    child.on('message', onMessage);
-    child.once('exit', code => reject(new Error(`exited with ${code}`)));
-  });
-}
 
 async function main() {
   const clusterCount = Number(process.argv[2] ?? 20);

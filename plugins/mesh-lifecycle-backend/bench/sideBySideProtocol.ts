@@ -1,4 +1,5 @@
 /** How the side-by-side benchmark's processes talk (see sideBySide.ts). */
+import { ChildProcess } from 'node:child_process';
 
 /** Latency of every API call, as between a backend and a cloud cluster. */
 export const API_LATENCY_MS = 20;
@@ -76,3 +77,25 @@ export type BackendMessage =
       rssBefore: number;
     }
   | { type: 'error'; message: string };
+
+/**
+ * The child process's next message of `type`; an `error` message or its exit
+ * rejects.
+ */
+export function waitForMessage<T>(
+  child: ChildProcess,
+  type: string,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type === type) {
+        child.off('message', onMessage);
+        resolve(message as T);
+      } else if (message.type === 'error') {
+        reject(new Error(JSON.stringify(message)));
+      }
+    };
+    child.on('message', onMessage);
+    child.once('exit', code => reject(new Error(`exited with ${code}`)));
+  });
+}
