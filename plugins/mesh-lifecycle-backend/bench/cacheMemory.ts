@@ -8,7 +8,6 @@
  *
  *   node --expose-gc -r @backstage/cli/config/nodeTransform.cjs bench/cacheMemory.ts [objects]
  */
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startKubernetesEmulator } from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
 import { z } from 'zod';
@@ -23,14 +22,7 @@ import {
 import { ResourceType } from '../src/clusters/ClusterObjectCache';
 import { KUBERNETES_RESOURCES } from '../src/clusters/resources';
 import { sideBySideObjects } from './sideBySideObjects';
-
-const quiet: LoggerService = {
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  child: () => quiet,
-};
+import { quiet } from './sideBySideProtocol';
 
 function heap(): number {
   if (!global.gc) throw new Error('run with node --expose-gc');

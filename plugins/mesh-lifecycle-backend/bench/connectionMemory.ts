@@ -12,7 +12,6 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterObjectCache } from '../src/clusters/ClusterObjectCache';
 import { ClusterWatch } from '../src/clusters/ClusterWatch';
@@ -22,15 +21,9 @@ import {
   EmulatedCluster,
   waitForMessage,
 } from './sideBySideProtocol';
+import { quiet } from './sideBySideProtocol';
 
 const CLUSTERS = 20;
-const quiet: LoggerService = {
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  child: () => quiet,
-};
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 /** The size of the C heap (brk), from /proc (Linux). */

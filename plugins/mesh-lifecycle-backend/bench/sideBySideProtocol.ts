@@ -1,5 +1,6 @@
 /** How the side-by-side benchmark's processes talk (see sideBySide.ts). */
 import { ChildProcess } from 'node:child_process';
+import { LoggerService } from '@backstage/backend-plugin-api';
 
 /** Latency of every API call, as between a backend and a cloud cluster. */
 export const API_LATENCY_MS = 20;
@@ -99,3 +100,12 @@ export function waitForMessage<T>(
     child.once('exit', code => reject(new Error(`exited with ${code}`)));
   });
 }
+
+/** A logger that says nothing, for the benchmarks' own caches. */
+export const quiet: LoggerService = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  child: () => quiet,
+};
