@@ -52,7 +52,8 @@ interface Pool {
  * {@link LIST_CONNECTIONS} at a time) and watches reuse connections kept
  * alive, closed after {@link IDLE_CONNECTION_MS} idle. The agent the client
  * made says which TLS settings to use: when they change (credentials an exec
- * plugin renewed), so do the context and agents. Proxy agents and plain HTTP
+ * plugin renewed), new connections get a new context and agents, and those
+ * open go on (a watch is not cut by a renewal). Proxy agents and plain HTTP
  * are used as the client made them.
  */
 export class ClusterConnections {
@@ -81,7 +82,8 @@ export class ClusterConnections {
     }
     const options = made.options;
     if (this.pool && sameTls(this.pool.options, options)) return this.pool;
-    this.close();
+    // Renewed credentials: new connections use them; open ones (checked at
+    // their handshake) go on until they end, and idle ones close on their own.
     const context = createSecureContext(options);
     const agent = (maxSockets: number) =>
       new HttpsAgent({
