@@ -1,6 +1,15 @@
-import { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, AgentOptions } from 'node:https';
-import { SecureContext, createSecureContext } from 'node:tls';
+import {
+  Agent as HttpAgent,
+  IncomingMessage,
+  request as httpRequest,
+} from 'node:http';
+import {
+  Agent as HttpsAgent,
+  AgentOptions,
+  RequestOptions,
+  request as httpsRequest,
+} from 'node:https';
+import { createSecureContext } from 'node:tls';
 
 /** Connections a cluster's lists share, at most. */
 const LIST_CONNECTIONS = 6;
@@ -38,7 +47,6 @@ function sameTls(a: AgentOptions, b: AgentOptions): boolean {
 
 interface Pool {
   options: AgentOptions;
-  context: SecureContext;
   lists: HttpsAgent;
   watches: HttpsAgent;
 }
@@ -96,7 +104,6 @@ export class ClusterConnections {
       });
     this.pool = {
       options,
-      context,
       lists: agent(LIST_CONNECTIONS),
       watches: agent(Infinity),
     };
@@ -105,16 +112,20 @@ export class ClusterConnections {
 }
 
 /**
- * Sends the request `start` makes and answers its response. A request sent
- * on a kept-alive connection the server closed meanwhile fails with
- * ECONNRESET before any answer (Node.js marks it `reusedSocket`): it is sent
- * again, once, on another connection. Errors after the answer has begun are
- * the response's to report (its `error` and `close` events).
+ * Sends a request (HTTPS or HTTP, as the URL says) and answers its response.
+ * A request sent on a kept-alive connection the server closed meanwhile fails
+ * with ECONNRESET before any answer (Node.js marks it `reusedSocket`): it is
+ * sent again, once, on another connection. Errors after the answer has begun
+ * are the response's to report (its `error` and `close` events).
  */
-export function answerOf(start: () => ClientRequest): Promise<IncomingMessage> {
+export function answerOf(
+  url: URL,
+  options: RequestOptions,
+): Promise<IncomingMessage> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const attempt = (mayRetry: boolean) => {
-      const sent = start();
+      const sent = send(url, options);
       let answered = false;
       sent.once('response', response => {
         answered = true;

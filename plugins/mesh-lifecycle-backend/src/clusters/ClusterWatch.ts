@@ -1,10 +1,5 @@
-import {
-  Agent,
-  IncomingMessage,
-  STATUS_CODES,
-  request as httpRequest,
-} from 'node:http';
-import { RequestOptions, request as httpsRequest } from 'node:https';
+import { Agent, IncomingMessage, STATUS_CODES } from 'node:http';
+import { RequestOptions } from 'node:https';
 import { KubeConfig, KubernetesObject, Watch } from '@kubernetes/client-node';
 import { ClusterConnections, answerOf } from './ClusterConnections';
 
@@ -63,25 +58,21 @@ export class ClusterWatch extends Watch {
       ended = true;
     });
     const made = options.agent instanceof Agent ? options.agent : undefined;
-    const agent =
-      url.protocol === 'https:' ? this.connections.forWatch(made) : made;
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     let response: IncomingMessage;
     try {
-      response = await answerOf(() =>
-        send(url, {
-          method: 'GET',
-          headers: options.headers,
-          ...(options.auth ? { auth: options.auth } : {}),
-          agent,
-          signal: controller.signal,
-        }).on('socket', socket => socket.setKeepAlive(true, KEEP_ALIVE_MS)),
-      );
+      response = await answerOf(url, {
+        method: 'GET',
+        headers: options.headers,
+        ...(options.auth ? { auth: options.auth } : {}),
+        agent: this.connections.forWatch(made),
+        signal: controller.signal,
+      });
     } catch (error) {
       // Answered as the client's watch does: through done, then returned.
       end(error);
       return controller;
     }
+    response.socket.setKeepAlive(true, KEEP_ALIVE_MS);
     if (response.statusCode !== 200) {
       response.resume();
       const error = new Error(

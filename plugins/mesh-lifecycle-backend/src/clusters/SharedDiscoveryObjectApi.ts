@@ -1,5 +1,4 @@
-import { Agent, IncomingMessage, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { IncomingMessage } from 'node:http';
 import {
   ApiException,
   Configuration,
@@ -7,7 +6,6 @@ import {
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
-  RequestContext,
   V1APIResource,
 } from '@kubernetes/client-node';
 import { ClusterConnections, answerOf } from './ClusterConnections';
@@ -35,9 +33,9 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
 
   /**
    * The cluster's connections lists are sent over (see
-   * {@link SharedDiscoveryObjectApi.listPage}); by default the client's own.
+   * {@link SharedDiscoveryObjectApi.listPage}).
    */
-  private connections?: ClusterConnections;
+  private connections = new ClusterConnections();
 
   /**
    * One client for a cluster, in its kubeconfig's default namespace, its
@@ -45,7 +43,7 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
    */
   static forCluster(
     kubeConfig: KubeConfig,
-    connections?: ClusterConnections,
+    connections: ClusterConnections,
   ): SharedDiscoveryObjectApi {
     const client = kubeConfig.makeApiClient(SharedDiscoveryObjectApi);
     client.setDefaultNamespace(kubeConfig);
@@ -119,13 +117,11 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
     await this.configuration.authMethods.default?.applySecurityAuthentication(
       request,
     );
-    const made = request.getAgent();
-    const response = await send(
-      request,
-      url(request).protocol === 'https:' && this.connections
-        ? this.connections.forList(made)
-        : made,
-    );
+    const response = await answerOf(new URL(request.getUrl()), {
+      method: request.getHttpMethod(),
+      headers: request.getHeaders(),
+      agent: this.connections.forList(request.getAgent()),
+    });
     const ok =
       response.statusCode !== undefined &&
       response.statusCode >= 200 &&
@@ -149,26 +145,6 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
     for await (const piece of response) reader.push(piece);
     return reader.end() as ServedListPage;
   }
-}
-
-function url(request: RequestContext): URL {
-  return new URL(request.getUrl());
-}
-
-/** Sends a request as the client would, answering with the response stream. */
-function send(
-  request: RequestContext,
-  agent: Agent | undefined,
-): Promise<IncomingMessage> {
-  const target = url(request);
-  const requestFn = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  return answerOf(() =>
-    requestFn(target, {
-      method: request.getHttpMethod(),
-      headers: request.getHeaders(),
-      agent,
-    }),
-  );
 }
 
 function headersOf(response: IncomingMessage): Record<string, string> {
