@@ -49,4 +49,24 @@ describe('LabelIndex', () => {
     expect(found).toBe(second);
     expect(index.get('cart')).toHaveLength(1);
   });
+
+  it("changes one of a value's objects without touching the others", () => {
+    const index = new LabelIndex(ID);
+    index.put(object('cart-a', 'shop', 'cart'));
+    index.put(object('cart-b', 'shop', 'cart'));
+    index.put(object('cart-a', 'staging', 'cart'));
+    const names = () =>
+      index
+        .get('cart')
+        .map(o => `${o.metadata?.namespace}/${o.metadata?.name}`);
+    index.put(object('cart-a', 'shop', 'cart'));
+    expect(names()).toEqual(['shop/cart-b', 'staging/cart-a', 'shop/cart-a']);
+    index.remove(object('cart-b', 'shop'));
+    expect(names()).toEqual(['staging/cart-a', 'shop/cart-a']);
+    index.remove(object('cart-a', 'shop'));
+    expect(names()).toEqual(['staging/cart-a']);
+    // What get() answers is a copy: changing it changes nothing indexed.
+    index.get('cart').pop();
+    expect(names()).toEqual(['staging/cart-a']);
+  });
 });
