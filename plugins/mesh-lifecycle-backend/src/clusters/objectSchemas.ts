@@ -410,16 +410,16 @@ export function keepFields(
   for (const key of Object.keys(data)) {
     if (key !== 'metadata') kept[key] = data[key];
   }
-  const metadata: Record<string, unknown> = {};
+  const keptMetadata: Record<string, unknown> = {};
   const read = data.metadata;
   if (typeof read === 'object' && read !== null) {
-    for (const [key, value] of Object.entries(read)) metadata[key] = value;
+    for (const [key, value] of Object.entries(read)) keptMetadata[key] = value;
   }
   if (served?.resourceVersion !== undefined) {
-    metadata.resourceVersion = served.resourceVersion;
+    keptMetadata.resourceVersion = served.resourceVersion;
   }
-  if (served?.uid !== undefined) metadata.uid = served.uid;
-  kept.metadata = metadata;
+  if (served?.uid !== undefined) keptMetadata.uid = served.uid;
+  kept.metadata = keptMetadata;
   keptBy.set(kept, schema);
   return kept as CacheableObject;
 }
