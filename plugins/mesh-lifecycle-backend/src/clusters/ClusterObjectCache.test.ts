@@ -358,6 +358,38 @@ describe('ClusterObjectCache', () => {
     expect(cart?.spec?.replicas).toBe(3);
   });
 
+  it('gives a revision that changes with every add, update and delete, and rejects as a list would', async () => {
+    const first = await cache.revisionOf([deployments]);
+    expect(await cache.revisionOf([deployments])).toBe(first);
+    const changes = async (change: () => void) => {
+      const before = await cache.revisionOf([deployments]);
+      change();
+      await eventually(
+        async () => (await cache.revisionOf([deployments])) !== before,
+        'a new revision',
+      );
+    };
+    await changes(() => emulator.apply(deployment('checkout', 'shop')));
+    await changes(() => emulator.apply(deployment('cart', 'shop', 3)));
+    await changes(() =>
+      emulator.remove('apps/v1', 'Deployment', 'ops', 'audit'),
+    );
+    const settled = await cache.revisionOf([deployments]);
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(await cache.revisionOf([deployments])).toBe(settled);
+
+    emulator.faults.add({ path: /deployments/, status: 503 });
+    emulator.closeWatches();
+    await eventually(
+      () =>
+        cache.revisionOf([deployments]).then(
+          () => false,
+          error => /Deployment watch broken since/.test(String(error)),
+        ),
+      'rejected while the watch is broken',
+    );
+  });
+
   it('lists a page at a time, as one snapshot, and watches on from it', async () => {
     const paged = new ClusterObjectCache({
       kubeConfig: kubeConfig(),

@@ -88,6 +88,11 @@ function resourceName(type: ResourceType): string {
     : type.plural;
 }
 
+/** A kind, whatever namespaces it is watched in: `apps/v1/deployments`. */
+function kindKey(type: ResourceType): string {
+  return `${type.apiVersion}/${type.plural}`;
+}
+
 function collectionPath(type: ResourceType, namespace?: string): string {
   const scope = namespace === undefined ? [] : ['namespaces', namespace];
   const segments = type.apiVersion.includes('/')
@@ -205,6 +210,8 @@ export class ClusterObjectCache {
   private readonly namespaces?: readonly string[];
   /** When each failure was last logged as a warning. */
   private readonly warned = new Map<string, number>();
+  /** Per kind, how many changes its watches have brought (see `revisionOf`). */
+  private readonly changes = new Map<string, number>();
   /**
    * The client every informer lists with: each API version's resources are
    * discovered once per cluster, not once per kind watched.
@@ -286,6 +293,28 @@ export class ClusterObjectCache {
     );
     await Promise.all(entries.map(entry => this.current(type, entry)));
     return entries.flatMap(entry => entry.byKubernetesId.get(id, namespace));
+  }
+
+  /**
+   * Waits until the caches of these kinds (in one namespace or all) are
+   * current, rejecting as {@link ClusterObjectCache.list} would (a failed
+   * list, a broken watch, a namespace not watched), and answers a token that
+   * changes whenever an object of one of them is added, changed or deleted,
+   * by a watch event or a relist: what was computed from these kinds can be
+   * reused for as long as the token is the same.
+   */
+  async revisionOf(
+    types: readonly ResourceType[],
+    namespace?: string,
+  ): Promise<string> {
+    await Promise.all(
+      types.flatMap(type =>
+        this.scopes(type, namespace).map(scope =>
+          this.current(type, this.entry(type, scope)),
+        ),
+      ),
+    );
+    return types.map(type => this.changes.get(kindKey(type)) ?? 0).join(',');
   }
 
   /**
@@ -428,9 +457,21 @@ export class ClusterObjectCache {
       false,
     );
     const byKubernetesId = new LabelIndex(ANNOTATION_KUBERNETES_ID);
-    informer.on(ADD, object => byKubernetesId.put(object));
-    informer.on(UPDATE, object => byKubernetesId.put(object));
-    informer.on(DELETE, object => byKubernetesId.remove(object));
+    const kind = kindKey(type);
+    const changed = () =>
+      this.changes.set(kind, (this.changes.get(kind) ?? 0) + 1);
+    informer.on(ADD, object => {
+      byKubernetesId.put(object);
+      changed();
+    });
+    informer.on(UPDATE, object => {
+      byKubernetesId.put(object);
+      changed();
+    });
+    informer.on(DELETE, object => {
+      byKubernetesId.remove(object);
+      changed();
+    });
     let stopped = false;
     let syncing = true;
     let syncError: unknown;

@@ -323,6 +323,71 @@ describe('ClusterMeshReader on the demo clusters', () => {
     expect(okClusters(response)[0].workloads).toEqual([]);
   });
 
+  it("reuses a cluster's answer while its objects are unchanged, and reads again when one changes", async () => {
+    const target = declaration('checkout-service', 'shop', 'prod');
+    const prodCache = caches[1];
+    const split = (response: MeshResponse) =>
+      okClusters(response)[0].trafficSplit.flatMap(r =>
+        r.destinations.map(d => [d.version, d.weight]),
+      );
+    const first = await reader.read(target);
+    const list = jest.spyOn(prodCache, 'list');
+    const byId = jest.spyOn(prodCache, 'listByKubernetesId');
+    try {
+      const second = await reader.read(target);
+      expect(second).toEqual(first);
+      expect(list).not.toHaveBeenCalled();
+      expect(byId).not.toHaveBeenCalled();
+      // Another service's answer is its own.
+      const cart = await reader.read(
+        declaration('cart-service', 'shop', 'prod'),
+      );
+      expect(okClusters(cart)[0].services.map(s => s.name)).toEqual([
+        'cart-service',
+      ]);
+
+      const prod = emulators[1];
+      const original = prod.get(
+        'networking.istio.io/v1',
+        'VirtualService',
+        'shop',
+        'checkout-service',
+      )!;
+      const shifted = structuredClone(original) as unknown as {
+        metadata: { resourceVersion?: string };
+        spec: { http: Array<{ route: Array<{ weight?: number }> }> };
+      };
+      delete shifted.metadata.resourceVersion;
+      shifted.spec.http[0].route[0].weight = 80;
+      shifted.spec.http[0].route[1].weight = 20;
+      prod.apply(shifted);
+      try {
+        await waitFor(async () => {
+          expect(split(await reader.read(target))).toEqual([
+            ['v1', 80],
+            ['v2', 20],
+          ]);
+        });
+        expect(list).toHaveBeenCalled();
+      } finally {
+        const restored = structuredClone(original) as {
+          metadata: { resourceVersion?: string };
+        };
+        delete restored.metadata.resourceVersion;
+        prod.apply(restored);
+        await waitFor(async () => {
+          expect(split(await reader.read(target))).toEqual([
+            ['v1', 90],
+            ['v2', 10],
+          ]);
+        });
+      }
+    } finally {
+      list.mockRestore();
+      byId.mockRestore();
+    }
+  });
+
   it('answers a second view from its caches, with no cluster call', async () => {
     await reader.read(declaration('cart-service', 'shop', 'prod'));
     const before = emulators[1].calls.count();

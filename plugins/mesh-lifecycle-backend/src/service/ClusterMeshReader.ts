@@ -47,6 +47,12 @@ export interface MeshCluster {
   servedApis(): Promise<ServedApis>;
 }
 
+/**
+ * How many clusters' answers (per cluster and service) are kept for reuse
+ * while the objects they were read from are unchanged.
+ */
+const REUSED_ANSWERS = 500;
+
 /** How much a mutual TLS mode guarantees: DISABLE < PERMISSIVE < STRICT. */
 function mtlsStrength(mode: string): number {
   return ['DISABLE', 'PERMISSIVE', 'STRICT'].indexOf(mode);
@@ -60,6 +66,14 @@ function mtlsStrength(mode: string): number {
 export class ClusterMeshReader {
   private readonly clusters: MeshCluster[];
   private readonly logger: LoggerService;
+  /**
+   * Each cluster's answer for a service, with the revision of the caches it
+   * was read from; the least recently used go first.
+   */
+  private readonly answers = new Map<
+    string,
+    { revision: string; mesh: Promise<ClusterMesh> }
+  >();
 
   constructor(options: { clusters: MeshCluster[]; logger: LoggerService }) {
     this.clusters = options.clusters;
@@ -101,7 +115,69 @@ export class ClusterMeshReader {
     };
   }
 
+  /**
+   * A cluster's answer for the service: the one computed before while the
+   * objects it was read from (every kind it reads, in the Istio versions
+   * served) are unchanged, else computed again. Each view of a page read and
+   * matched every Istio object of every cluster again (most of what a view
+   * allocated); the caches say when their objects change.
+   */
   private async readCluster(
+    cluster: MeshCluster,
+    declaration: ServiceDeclaration,
+  ): Promise<ClusterMesh> {
+    const { namespace, kubernetesId, labelSelector } = declaration.target;
+    const versions = await cluster.servedApis();
+    const istio = servedIstioResources(versions);
+    const owned = [
+      KUBERNETES_RESOURCES.deployments,
+      KUBERNETES_RESOURCES.services,
+      KUBERNETES_RESOURCES.pods,
+    ];
+    const [ownedRevision, sharedRevision] = await Promise.all([
+      // Without an id or a selector, the service has no objects to read.
+      labelSelector || kubernetesId !== undefined
+        ? cluster.objects.revisionOf(owned, namespace)
+        : '',
+      cluster.objects.revisionOf([
+        KUBERNETES_RESOURCES.namespaces,
+        ...(istio
+          ? [
+              istio.virtualServices,
+              istio.destinationRules,
+              istio.peerAuthentications,
+              istio.authorizationPolicies,
+            ]
+          : []),
+      ]),
+    ]);
+    const key = JSON.stringify([
+      cluster.name,
+      kubernetesId,
+      labelSelector,
+      namespace,
+    ]);
+    const revision = JSON.stringify([versions, ownedRevision, sharedRevision]);
+    const known = this.answers.get(key);
+    this.answers.delete(key);
+    if (known?.revision === revision) {
+      this.answers.set(key, known);
+      return known.mesh;
+    }
+    // Views arriving together share one computation.
+    const entry = { revision, mesh: this.computeCluster(cluster, declaration) };
+    this.answers.set(key, entry);
+    if (this.answers.size > REUSED_ANSWERS) {
+      const [oldest] = this.answers.keys();
+      this.answers.delete(oldest);
+    }
+    entry.mesh.catch(() => {
+      if (this.answers.get(key) === entry) this.answers.delete(key);
+    });
+    return entry.mesh;
+  }
+
+  private async computeCluster(
     cluster: MeshCluster,
     declaration: ServiceDeclaration,
   ): Promise<ClusterMesh> {
