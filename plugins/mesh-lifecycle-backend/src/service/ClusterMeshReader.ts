@@ -127,37 +127,41 @@ export class ClusterMeshReader {
     declaration: ServiceDeclaration,
   ): Promise<ClusterMesh> {
     const { namespace, kubernetesId, labelSelector } = declaration.target;
-    const versions = await cluster.servedApis();
-    const istio = servedIstioResources(versions);
     const owned = [
       KUBERNETES_RESOURCES.deployments,
       KUBERNETES_RESOURCES.services,
       KUBERNETES_RESOURCES.pods,
     ];
-    const [ownedRevision, sharedRevision] = await Promise.all([
+    // In the order the answer reads them: a failure is reported as then.
+    const [ownedRevision, namespacesRevision] = await Promise.all([
       // Without an id or a selector, the service has no objects to read.
       labelSelector || kubernetesId !== undefined
         ? cluster.objects.revisionOf(owned, namespace)
         : '',
-      cluster.objects.revisionOf([
-        KUBERNETES_RESOURCES.namespaces,
-        ...(istio
-          ? [
-              istio.virtualServices,
-              istio.destinationRules,
-              istio.peerAuthentications,
-              istio.authorizationPolicies,
-            ]
-          : []),
-      ]),
+      cluster.objects.revisionOf([KUBERNETES_RESOURCES.namespaces]),
     ]);
+    const versions = await cluster.servedApis();
+    const istio = servedIstioResources(versions);
+    const istioRevision = istio
+      ? await cluster.objects.revisionOf([
+          istio.virtualServices,
+          istio.destinationRules,
+          istio.peerAuthentications,
+          istio.authorizationPolicies,
+        ])
+      : '';
     const key = JSON.stringify([
       cluster.name,
       kubernetesId,
       labelSelector,
       namespace,
     ]);
-    const revision = JSON.stringify([versions, ownedRevision, sharedRevision]);
+    const revision = JSON.stringify([
+      versions,
+      ownedRevision,
+      namespacesRevision,
+      istioRevision,
+    ]);
     const known = this.answers.get(key);
     this.answers.delete(key);
     if (known?.revision === revision) {
