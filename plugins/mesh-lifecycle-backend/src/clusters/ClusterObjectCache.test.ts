@@ -196,7 +196,11 @@ describe('ClusterObjectCache', () => {
       status: {
         phase,
         podIP: '10.0.0.1',
-        conditions: [{ type: 'Ready', status: 'True' }],
+        conditions: [
+          { type: 'PodScheduled', status: 'True' },
+          { type: 'Ready', status: 'True' },
+          { type: 'ContainersReady', status: 'True' },
+        ],
       },
     });
     emulator.apply(pod('Pending'));

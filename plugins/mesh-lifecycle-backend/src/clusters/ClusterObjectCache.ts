@@ -67,6 +67,8 @@ export class ClusterError extends Error {
 
 interface CacheEntry {
   ready: Promise<ObjectCache<KubernetesObject>>;
+  /** Set once `ready` has resolved. */
+  synced: boolean;
   /**
    * `disconnected` is set while the watch is broken and not re-established,
    * with the latest failure.
@@ -307,13 +309,21 @@ export class ClusterObjectCache {
     types: readonly ResourceType[],
     namespace?: string,
   ): Promise<string> {
-    await Promise.all(
-      types.flatMap(type =>
-        this.scopes(type, namespace).map(scope =>
-          this.current(type, this.entry(type, scope)),
-        ),
-      ),
+    const entries = types.flatMap(type =>
+      this.scopes(type, namespace).map(scope => ({
+        type,
+        entry: this.entry(type, scope),
+      })),
     );
+    // Asked on every view: waits (and fails) only when a cache is not
+    // current.
+    if (
+      entries.some(({ entry }) => !entry.synced || entry.status.disconnected)
+    ) {
+      await Promise.all(
+        entries.map(({ type, entry }) => this.current(type, entry)),
+      );
+    }
     return types.map(type => this.changes.get(kindKey(type)) ?? 0).join(',');
   }
 
@@ -519,6 +529,7 @@ export class ClusterObjectCache {
     });
     const created: CacheEntry = {
       ready,
+      synced: false,
       status,
       byKubernetesId,
       stop: async () => {
@@ -527,6 +538,12 @@ export class ClusterObjectCache {
         await informer.stop();
       },
     };
+    ready.then(
+      () => {
+        created.synced = true;
+      },
+      () => {},
+    );
     ready.catch(() => {
       created.stop().catch(() => {});
       // Answer the failure for a while, then forget the cache so that the

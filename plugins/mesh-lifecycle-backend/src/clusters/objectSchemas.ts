@@ -98,8 +98,11 @@ export const podSchema = z.object({
     .object({
       phase: z.string().optional(),
       startTime: timestamp.optional(),
+      // Only whether the Pod is Ready is read: its other conditions
+      // (scheduled, initialized...) are not kept, four objects per Pod.
       conditions: z
         .array(z.object({ type: z.string(), status: z.string() }))
+        .transform(conditions => conditions.filter(c => c.type === 'Ready'))
         .optional(),
       containerStatuses: z
         .array(z.object({ name: z.string(), restartCount: z.number() }))
