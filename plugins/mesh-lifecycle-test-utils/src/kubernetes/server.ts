@@ -61,6 +61,20 @@ function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
 
+/**
+ * Cuts the request's connection. Over HTTP/2 (the compatibility API's
+ * request has the stream), its session: the socket itself may not be touched
+ * there.
+ */
+function resetConnection(req: IncomingMessage): void {
+  const { stream } = req as { stream?: { session?: { destroy(): void } } };
+  if (stream?.session) {
+    stream.session.destroy();
+  } else {
+    req.socket.destroy();
+  }
+}
+
 function sendJson(
   res: ServerResponse,
   code: number,
@@ -343,7 +357,7 @@ export class ApiServer {
       await sleep(fault.latencyMs);
     }
     if (fault.reset) {
-      req.socket.destroy();
+      resetConnection(req);
       return true;
     }
     if (fault.stallWatch) {

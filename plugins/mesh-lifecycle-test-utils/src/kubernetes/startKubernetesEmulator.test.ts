@@ -15,6 +15,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { connect as connectHttp2 } from 'node:http2';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -860,6 +861,94 @@ describe('startKubernetesEmulator', () => {
       }
     } finally {
       await old.stop();
+    }
+  });
+
+  it('serves HTTP/2 over TLS to clients that offer it: lists and watches as streams of one connection', async () => {
+    const served = await startKubernetesEmulator({ tls: true });
+    const session = connectHttp2(served.url, { rejectUnauthorized: false });
+    try {
+      const get = (path: string) =>
+        session.request({
+          ':path': path,
+          authorization: `Bearer ${served.token}`,
+        });
+      const answer = (path: string) =>
+        new Promise<{ status: unknown; body: string }>((resolve, reject) => {
+          const stream = get(path);
+          let status: unknown;
+          let body = '';
+          stream.setEncoding('utf8');
+          stream.on('response', headers => {
+            status = headers[':status'];
+          });
+          stream.on('data', (piece: string) => {
+            body += piece;
+          });
+          stream.on('end', () => resolve({ status, body }));
+          stream.on('error', reject);
+        });
+      const listed = await answer('/api/v1/namespaces');
+      expect(listed.status).toBe(200);
+      const { metadata } = JSON.parse(listed.body) as {
+        metadata: { resourceVersion: string };
+      };
+
+      const events: string[] = [];
+      const watch = get(
+        `/api/v1/namespaces?watch=true&resourceVersion=${metadata.resourceVersion}`,
+      );
+      watch.setEncoding('utf8');
+      watch.on('data', (piece: string) => {
+        for (const line of piece.split('\n').filter(Boolean)) {
+          const event = JSON.parse(line) as {
+            type: string;
+            object: { metadata: { name: string } };
+          };
+          events.push(`${event.type} ${event.object.metadata.name}`);
+        }
+      });
+      served.apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'shop' },
+      });
+      await waitFor(() => events.includes('ADDED shop'), 'the watch event');
+      expect((await answer('/api/v1/namespaces/shop')).status).toBe(200);
+      // Another watch, and an unauthenticated request: same connection.
+      const refused = await new Promise<unknown>(resolve => {
+        const stream = session.request({ ':path': '/api/v1/pods' });
+        stream.on('response', headers => resolve(headers[':status']));
+        stream.resume();
+      });
+      expect(refused).toBe(401);
+      expect(served.connections).toEqual({ opened: 1, open: 1 });
+
+      // The server ending its watches ends the streams, not the connection.
+      const ended = new Promise(resolve => watch.on('end', resolve));
+      watch.resume();
+      served.closeWatches();
+      await ended;
+      expect(session.closed).toBe(false);
+      expect((await answer('/api/v1/namespaces')).status).toBe(200);
+    } finally {
+      session.close();
+      await served.stop();
+    }
+    // HTTP/1.1 only when asked: no HTTP/2 for a client that offers it.
+    const http1 = await startKubernetesEmulator({ tls: true, http2: false });
+    try {
+      const refusedSession = connectHttp2(http1.url, {
+        rejectUnauthorized: false,
+      });
+      const failure = await new Promise<unknown>(resolve => {
+        refusedSession.on('error', resolve);
+        refusedSession.on('connect', () => resolve(undefined));
+      });
+      refusedSession.destroy();
+      expect(String(failure)).toMatch(/no application protocol/);
+    } finally {
+      await http1.stop();
     }
   });
 

@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import {
+  Http2ServerRequest,
+  Http2ServerResponse,
+  createSecureServer,
+} from 'node:http2';
 import { createServer as createTlsServer } from 'node:https';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Authorizer, TokenIdentity } from './auth';
@@ -37,6 +42,13 @@ export interface KubernetesEmulatorOptions {
    * Needed for kubectl, which does not send bearer tokens over plain HTTP.
    */
   tls?: boolean;
+  /**
+   * With `tls`, also serve HTTP/2 to clients that offer it (ALPN `h2`), as
+   * kube-apiserver does: client-go then sends all of a cluster's requests,
+   * watches included, as streams of one connection. Default `true`; `false`
+   * serves HTTP/1.1 only.
+   */
+  http2?: boolean;
   /** Bearer tokens and what they may do. Default: one generated admin token. */
   tokens?: Record<string, TokenIdentity>;
   /** Versions of networking.istio.io served, preferred first. Default `['v1', 'v1beta1']`; `['v1beta1']` emulates Istio before 1.22. */
@@ -218,19 +230,32 @@ export async function startKubernetesEmulator(
     applyObject(obj);
   }
 
-  const server = options.tls
+  const server = !options.tls
+    ? createServer(api.listener)
+    : options.http2 === false
     ? createTlsServer(EMULATOR_TLS_CERTIFICATE, api.listener)
-    : createServer(api.listener);
+    : createSecureServer(
+        { ...EMULATOR_TLS_CERTIFICATE, allowHTTP1: true },
+        // HTTP/2's compatibility API: requests and responses with the
+        // methods of node:http's that the API server uses.
+        api.listener as unknown as (
+          req: Http2ServerRequest,
+          res: Http2ServerResponse,
+        ) => void,
+      );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const connections = { opened: 0, open: 0 };
-  server.on('connection', socket => {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
     connections.opened += 1;
     connections.open += 1;
+    sockets.add(socket);
     socket.once('close', () => {
       connections.open -= 1;
+      sockets.delete(socket);
     });
   });
   const { port } = server.address() as AddressInfo;
@@ -290,7 +315,7 @@ export async function startKubernetesEmulator(
       api.closeWatches();
       await new Promise<void>(resolve => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       });
     },
   };
