@@ -941,12 +941,12 @@ describe('startKubernetesEmulator', () => {
       const refusedSession = connectHttp2(http1.url, {
         rejectUnauthorized: false,
       });
-      const failure = await new Promise<unknown>(resolve => {
+      const refusal = await new Promise<unknown>(resolve => {
         refusedSession.on('error', resolve);
         refusedSession.on('connect', () => resolve(undefined));
       });
       refusedSession.destroy();
-      expect(String(failure)).toMatch(/no application protocol/);
+      expect(String(refusal)).toMatch(/no application protocol/);
     } finally {
       await http1.stop();
     }

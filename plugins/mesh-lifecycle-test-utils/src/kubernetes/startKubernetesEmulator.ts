@@ -230,19 +230,22 @@ export async function startKubernetesEmulator(
     applyObject(obj);
   }
 
-  const server = !options.tls
-    ? createServer(api.listener)
-    : options.http2 === false
-    ? createTlsServer(EMULATOR_TLS_CERTIFICATE, api.listener)
-    : createSecureServer(
-        { ...EMULATOR_TLS_CERTIFICATE, allowHTTP1: true },
-        // HTTP/2's compatibility API: requests and responses with the
-        // methods of node:http's that the API server uses.
-        api.listener as unknown as (
-          req: Http2ServerRequest,
-          res: Http2ServerResponse,
-        ) => void,
-      );
+  const serve = () => {
+    if (!options.tls) return createServer(api.listener);
+    if (options.http2 === false) {
+      return createTlsServer(EMULATOR_TLS_CERTIFICATE, api.listener);
+    }
+    return createSecureServer(
+      { ...EMULATOR_TLS_CERTIFICATE, allowHTTP1: true },
+      // HTTP/2's compatibility API: requests and responses with the
+      // methods of node:http's that the API server uses.
+      api.listener as unknown as (
+        req: Http2ServerRequest,
+        res: Http2ServerResponse,
+      ) => void,
+    );
+  };
+  const server = serve();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
