@@ -1,8 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Agent as HttpAgent, createServer } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { ClientHttp2Stream } from 'node:http2';
+import { Agent as HttpsAgent, RequestOptions } from 'node:https';
 import { AddressInfo } from 'node:net';
-import { ClusterConnections, answerOf } from './ClusterConnections';
+import { KubeConfig } from '@kubernetes/client-node';
+import {
+  KubernetesEmulator,
+  startKubernetesEmulator,
+} from '@mesh-lifecycle/plugin-mesh-lifecycle-test-utils';
+import { ClusterConnections, answerOf, openStream } from './ClusterConnections';
 
 describe('ClusterConnections', () => {
   it('gives one kept-alive agent per use while the TLS settings stay the same', () => {
@@ -105,3 +111,128 @@ describe('answerOf', () => {
     expect(connect).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('watch streams over HTTP/2', () => {
+  async function agentFor(emulator: KubernetesEmulator) {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(emulator.kubeconfig());
+    const options: RequestOptions = {};
+    await kubeConfig.applyToHTTPSOptions(options);
+    return options;
+  }
+
+  const read = (stream: ClientHttp2Stream) =>
+    new Promise<string>((resolve, reject) => {
+      let body = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (piece: string) => {
+        body += piece;
+      });
+      stream.on('end', () => resolve(body));
+      stream.on('error', reject);
+    });
+
+  it('sends every watch of a cluster as a stream of one connection, with the client headers', async () => {
+    const emulator = await startKubernetesEmulator({ tls: true });
+    const connections = new ClusterConnections();
+    try {
+      const options = await agentFor(emulator);
+      const url = new URL(`${emulator.url}/api/v1/namespaces?watch=true`);
+      const session = await connections.forWatchStream(
+        url,
+        options.agent as HttpsAgent,
+      );
+      expect(session).toBeDefined();
+      expect(
+        await connections.forWatchStream(url, options.agent as HttpsAgent),
+      ).toBe(session);
+      const { status, stream } = await openStream(session!, url, {
+        // Connection-specific headers are HTTP/1.1's: left out.
+        headers: { ...options.headers, Connection: 'keep-alive', Host: 'x' },
+      });
+      expect(status).toBe(200);
+      const events: string[] = [];
+      stream.setEncoding('utf8');
+      stream.on('data', (piece: string) => events.push(piece));
+      emulator.apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'shop' },
+      });
+      await waitFor(() => events.join('').includes('"shop"'));
+      const refused = await openStream(
+        session!,
+        new URL(`${emulator.url}/api/v1/pods`),
+        {},
+      );
+      expect(refused.status).toBe(401);
+      await read(refused.stream);
+      expect(emulator.connections.opened).toBe(1);
+    } finally {
+      connections.close();
+      await emulator.stop();
+    }
+  });
+
+  it('asks a server without HTTP/2 once, then leaves watches to HTTP/1.1', async () => {
+    const emulator = await startKubernetesEmulator({ tls: true, http2: false });
+    const connections = new ClusterConnections();
+    try {
+      const options = await agentFor(emulator);
+      const url = new URL(`${emulator.url}/api/v1/namespaces?watch=true`);
+      const agent = options.agent as HttpsAgent;
+      expect(await connections.forWatchStream(url, agent)).toBeUndefined();
+      expect(await connections.forWatchStream(url, agent)).toBeUndefined();
+      expect(emulator.connections.opened).toBe(1);
+    } finally {
+      connections.close();
+      await emulator.stop();
+    }
+  });
+
+  it('leaves a renewed connection open until its streams end, and opens a new one', async () => {
+    const emulator = await startKubernetesEmulator({ tls: true });
+    const connections = new ClusterConnections();
+    try {
+      const options = await agentFor(emulator);
+      const url = new URL(`${emulator.url}/api/v1/namespaces?watch=true`);
+      const agent = options.agent as HttpsAgent;
+      const first = (await connections.forWatchStream(url, agent))!;
+      const { stream } = await openStream(first, url, {
+        headers: options.headers,
+      });
+      // Renewed credentials: other TLS settings.
+      const renewed = new HttpsAgent({
+        ...agent.options,
+        ciphers: 'TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256',
+      });
+      const second = (await connections.forWatchStream(url, renewed))!;
+      expect(second).not.toBe(first);
+      expect(first.closed).toBe(true);
+      expect(first.destroyed).toBe(false);
+      const events: string[] = [];
+      stream.setEncoding('utf8');
+      stream.on('data', (piece: string) => events.push(piece));
+      emulator.apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'shop' },
+      });
+      await waitFor(() => events.join('').includes('"shop"'));
+      emulator.closeWatches();
+      await waitFor(() => first.destroyed);
+      expect(second.destroyed).toBe(false);
+    } finally {
+      connections.close();
+      await emulator.stop();
+    }
+  });
+});
+
+async function waitFor(check: () => boolean) {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}

@@ -437,60 +437,69 @@ describe('ClusterObjectCache', () => {
     }
   });
 
-  it('shares a few TLS connections: list pages reuse them, and a watch the server ends reopens on its connection', async () => {
-    const secure = await startKubernetesEmulator({
-      name: 'prod',
-      tls: true,
-      objects: Array.from({ length: 12 }, (_, i) =>
-        deployment(`service-${i}`, 'shop'),
-      ),
-    });
-    const secureConfig = new KubeConfig();
-    secureConfig.loadFromString(secure.kubeconfig());
-    const shared = new ClusterObjectCache({
-      kubeConfig: secureConfig,
-      clusterName: 'prod',
-      logger: mockServices.logger.mock(),
-      syncTimeoutMs: 2_000,
-      listPageSize: 2,
-    });
-    try {
-      const kinds = [
-        deployments,
-        KUBERNETES_RESOURCES.pods,
-        KUBERNETES_RESOURCES.services,
-        KUBERNETES_RESOURCES.serviceAccounts,
-      ];
-      expect(await shared.warm(kinds)).toEqual({ failed: [] });
-      const pages = secure.calls.count({ verb: 'list' });
-      const watches = secure.calls.count({ verb: 'watch' });
-      const discovery = secure.calls.count(c => c.resource === undefined);
-      expect({ pages, watches }).toEqual({ pages: 9, watches: 4 });
-      // A connection per watch and per discovery call (the client's), and
-      // for the 9 pages no more than the 4 kinds listed at once.
-      expect(secure.connections.opened).toBeLessThanOrEqual(
-        discovery + watches + kinds.length,
-      );
-      const opened = secure.connections.opened;
-      secure.closeWatches();
-      secure.apply(deployment('ledger', 'shop'));
-      await eventually(
-        async () =>
-          (
-            await shared.list(deployments)
-          ).some(o => o.metadata?.name === 'ledger'),
-        'the watch reopened',
-      );
-      expect(secure.calls.count({ verb: 'watch' })).toBe(2 * watches);
-      expect(secure.connections.opened).toBe(opened);
-      await shared.stop();
-      await new Promise(resolve => setTimeout(resolve, 100));
-      expect(secure.connections.open).toBe(0);
-    } finally {
-      await shared.stop();
-      await secure.stop();
-    }
-  });
+  it.each([
+    ['every watch a stream of one HTTP/2 connection', true],
+    ['a connection per watch where the server has no HTTP/2', false],
+  ])(
+    'shares a few TLS connections: list pages reuse them, %s, and a watch the server ends reopens on its connection',
+    async (_what, http2) => {
+      const secure = await startKubernetesEmulator({
+        name: 'prod',
+        tls: true,
+        http2,
+        objects: Array.from({ length: 12 }, (_, i) =>
+          deployment(`service-${i}`, 'shop'),
+        ),
+      });
+      const secureConfig = new KubeConfig();
+      secureConfig.loadFromString(secure.kubeconfig());
+      const shared = new ClusterObjectCache({
+        kubeConfig: secureConfig,
+        clusterName: 'prod',
+        logger: mockServices.logger.mock(),
+        syncTimeoutMs: 2_000,
+        listPageSize: 2,
+      });
+      try {
+        const kinds = [
+          deployments,
+          KUBERNETES_RESOURCES.pods,
+          KUBERNETES_RESOURCES.services,
+          KUBERNETES_RESOURCES.serviceAccounts,
+        ];
+        expect(await shared.warm(kinds)).toEqual({ failed: [] });
+        const pages = secure.calls.count({ verb: 'list' });
+        const watches = secure.calls.count({ verb: 'watch' });
+        const discovery = secure.calls.count(c => c.resource === undefined);
+        expect({ pages, watches }).toEqual({ pages: 9, watches: 4 });
+        // A connection per discovery call (the client's), one for every
+        // watch over HTTP/2 (else one each, and the one that asked for
+        // HTTP/2), and for the 9 pages no more than the 4 kinds listed at
+        // once.
+        expect(secure.connections.opened).toBeLessThanOrEqual(
+          discovery + (http2 ? 1 : watches + 1) + kinds.length,
+        );
+        const opened = secure.connections.opened;
+        secure.closeWatches();
+        secure.apply(deployment('ledger', 'shop'));
+        await eventually(
+          async () =>
+            (
+              await shared.list(deployments)
+            ).some(o => o.metadata?.name === 'ledger'),
+          'the watch reopened',
+        );
+        expect(secure.calls.count({ verb: 'watch' })).toBe(2 * watches);
+        expect(secure.connections.opened).toBe(opened);
+        await shared.stop();
+        await new Promise(resolve => setTimeout(resolve, 100));
+        expect(secure.connections.open).toBe(0);
+      } finally {
+        await shared.stop();
+        await secure.stop();
+      }
+    },
+  );
 
   it('lists again in one piece when the cluster compacts its snapshot between pages', async () => {
     const paged = new ClusterObjectCache({

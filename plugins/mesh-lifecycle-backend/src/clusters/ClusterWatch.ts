@@ -1,10 +1,13 @@
 import { Agent, IncomingMessage, STATUS_CODES } from 'node:http';
 import { RequestOptions } from 'node:https';
+import { Readable } from 'node:stream';
 import { KubeConfig, KubernetesObject, Watch } from '@kubernetes/client-node';
-import { ClusterConnections, answerOf } from './ClusterConnections';
-
-/** How often an idle watch connection is probed (TCP keep-alive), as the client does. */
-const KEEP_ALIVE_MS = 30_000;
+import {
+  ClusterConnections,
+  KEEP_ALIVE_MS,
+  answerOf,
+  openStream,
+} from './ClusterConnections';
 
 type WatchCallback = (
   phase: string,
@@ -16,8 +19,9 @@ type WatchCallback = (
  * A watch as `@kubernetes/client-node`'s `Watch` makes it (same query, same
  * authentication, same callbacks for `ListWatch`), sent over the cluster's
  * shared connections ({@link ClusterConnections}) instead of a connection and
- * TLS context of its own, and handing each event's object to `transform`
- * first (what the cache keeps of it). A refused watch ends with an error
+ * TLS context of its own — a stream of the cluster's HTTP/2 connection where
+ * the server speaks HTTP/2, else over HTTP/1.1 — and handing each event's
+ * object to `transform` first (what the cache keeps of it). A refused watch ends with an error
  * carrying the HTTP status (`statusCode`), a broken one with the socket's
  * error, one the server ends without error with none.
  */
@@ -58,35 +62,49 @@ export class ClusterWatch extends Watch {
       ended = true;
     });
     const made = options.agent instanceof Agent ? options.agent : undefined;
-    let response: IncomingMessage;
+    let answer: { status: number; statusMessage?: string; body: Readable };
     try {
-      response = await answerOf(url, {
-        method: 'GET',
-        headers: options.headers,
-        ...(options.auth ? { auth: options.auth } : {}),
-        agent: this.connections.forWatch(made),
-        signal: controller.signal,
-      });
+      const session = await this.connections.forWatchStream(url, made);
+      if (session) {
+        const { status, stream } = await openStream(session, url, {
+          headers: options.headers,
+          ...(options.auth ? { auth: options.auth } : {}),
+          signal: controller.signal,
+        });
+        answer = { status, body: stream };
+      } else {
+        const response: IncomingMessage = await answerOf(url, {
+          method: 'GET',
+          headers: options.headers,
+          ...(options.auth ? { auth: options.auth } : {}),
+          agent: this.connections.forWatch(made),
+          signal: controller.signal,
+        });
+        response.socket.setKeepAlive(true, KEEP_ALIVE_MS);
+        answer = {
+          status: response.statusCode ?? 500,
+          statusMessage: response.statusMessage,
+          body: response,
+        };
+      }
     } catch (error) {
       // Answered as the client's watch does: through done, then returned.
       end(error);
       return controller;
     }
-    response.socket.setKeepAlive(true, KEEP_ALIVE_MS);
-    if (response.statusCode !== 200) {
-      response.resume();
+    const { status, body } = answer;
+    if (status !== 200) {
+      body.resume();
       const error = new Error(
-        response.statusMessage ||
-          STATUS_CODES[response.statusCode ?? 500] ||
-          'Internal Server Error',
+        answer.statusMessage || STATUS_CODES[status] || 'Internal Server Error',
       );
-      Object.assign(error, { statusCode: response.statusCode });
+      Object.assign(error, { statusCode: status });
       end(error);
       return controller;
     }
-    response.setEncoding('utf8');
+    body.setEncoding('utf8');
     let partial = '';
-    response.on('data', (piece: string) => {
+    body.on('data', (piece: string) => {
       const lines = (partial + piece).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
@@ -94,12 +112,12 @@ export class ClusterWatch extends Watch {
         this.event(line, callback);
       }
     });
-    response.on('error', end);
-    response.on('end', () => {
+    body.on('error', end);
+    body.on('end', () => {
       if (!ended && partial) this.event(partial, callback);
       end(null);
     });
-    response.on('close', () => end(null));
+    body.on('close', () => end(null));
     return controller;
   }
 
