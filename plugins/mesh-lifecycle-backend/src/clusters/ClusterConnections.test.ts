@@ -138,13 +138,13 @@ describe('watch streams over HTTP/2', () => {
     try {
       const options = await agentFor(emulator);
       const url = new URL(`${emulator.url}/api/v1/namespaces?watch=true`);
-      const session = await connections.forWatchStream(
+      const session = await connections.forStream(
         url,
         options.agent as HttpsAgent,
       );
       expect(session).toBeDefined();
       expect(
-        await connections.forWatchStream(url, options.agent as HttpsAgent),
+        await connections.forStream(url, options.agent as HttpsAgent),
       ).toBe(session);
       const { status, stream } = await openStream(session!, url, {
         // Connection-specific headers are HTTP/1.1's: left out.
@@ -181,8 +181,8 @@ describe('watch streams over HTTP/2', () => {
       const options = await agentFor(emulator);
       const url = new URL(`${emulator.url}/api/v1/namespaces?watch=true`);
       const agent = options.agent as HttpsAgent;
-      expect(await connections.forWatchStream(url, agent)).toBeUndefined();
-      expect(await connections.forWatchStream(url, agent)).toBeUndefined();
+      expect(await connections.forStream(url, agent)).toBeUndefined();
+      expect(await connections.forStream(url, agent)).toBeUndefined();
       expect(emulator.connections.opened).toBe(1);
     } finally {
       connections.close();
@@ -197,7 +197,7 @@ describe('watch streams over HTTP/2', () => {
       const options = await agentFor(emulator);
       const url = new URL(`${emulator.url}/api/v1/namespaces?watch=true`);
       const agent = options.agent as HttpsAgent;
-      const first = (await connections.forWatchStream(url, agent))!;
+      const first = (await connections.forStream(url, agent))!;
       const { stream } = await openStream(first, url, {
         headers: options.headers,
       });
@@ -206,7 +206,7 @@ describe('watch streams over HTTP/2', () => {
         ...agent.options,
         ciphers: 'TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256',
       });
-      const second = (await connections.forWatchStream(url, renewed))!;
+      const second = (await connections.forStream(url, renewed))!;
       expect(second).not.toBe(first);
       expect(first.closed).toBe(true);
       expect(first.destroyed).toBe(false);

@@ -59,6 +59,10 @@ function sameTls(a: AgentOptions, b: AgentOptions): boolean {
 /** How often an idle connection is probed (TCP keep-alive), as the client does. */
 export const KEEP_ALIVE_MS = 30_000;
 
+/** HTTP/2 flow-control windows, as client-go's (Go's HTTP/2 transport). */
+const STREAM_WINDOW = 4 * 1024 * 1024;
+const CONNECTION_WINDOW = 1024 * 1024 * 1024 - 1;
+
 /** How long making the HTTP/2 connection (TCP and TLS) may take. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -88,9 +92,11 @@ interface Pool {
  * makes a new agent for every request, so every list page and every watch
  * opens a connection of its own with a TLS context of its own (its CA and
  * credentials parsed again, ~30 KB of native memory each). Here the
- * cluster's connections share one context, and lists (at most
- * {@link LIST_CONNECTIONS} at a time) and watches reuse connections kept
- * alive, closed after {@link IDLE_CONNECTION_MS} idle. The agent the client
+ * cluster's connections share one context: where the server speaks HTTP/2,
+ * one connection carries every list page and watch as streams
+ * (`forStream`); otherwise lists (at most {@link LIST_CONNECTIONS} at a
+ * time) and watches reuse HTTP/1.1 connections kept alive, closed after
+ * {@link IDLE_CONNECTION_MS} idle. The agent the client
  * made says which TLS settings to use: when they change (credentials an exec
  * plugin renewed), new connections get a new context and agents, and those
  * open go on (a watch is not cut by a renewal). Proxy agents and plain HTTP
@@ -110,16 +116,17 @@ export class ClusterConnections {
   }
 
   /**
-   * The HTTP/2 connection to open a watch on as a stream, as client-go sends
-   * all of a cluster's requests: one connection for every watch instead of a
-   * TLS connection each (~90 KB of native memory per watch). Undefined when
-   * the client's agent is not replaced (proxy, plain HTTP), when the server
-   * does not speak HTTP/2 (asked once, by ALPN, and remembered: watches then
-   * go over HTTP/1.1 as before) and when the connection carries as many
-   * streams as the server allows. Rejects when the connection cannot be
-   * made, as a request would.
+   * The HTTP/2 connection to send a list page or open a watch on, as a
+   * stream, as client-go sends all of a cluster's requests: one connection
+   * for all of them instead of a TLS connection per watch (~90 KB of native
+   * memory each) and up to 6 for lists. Undefined when the client's agent is
+   * not replaced (proxy, plain HTTP), when the server does not speak HTTP/2
+   * (asked once, by ALPN, and remembered: then HTTP/1.1 as `forList` and
+   * `forWatch` give) and when the connection carries as many streams as the
+   * server allows (then HTTP/1.1 for that request). Rejects when the
+   * connection cannot be made, as a request would.
    */
-  async forWatchStream(
+  async forStream(
     url: URL,
     made: HttpAgent | undefined,
   ): Promise<ClientHttp2Session | undefined> {
@@ -187,7 +194,13 @@ export class ClusterConnections {
         socket.setKeepAlive(true, KEEP_ALIVE_MS);
         const session = connectHttp2(url.origin, {
           createConnection: () => socket,
+          // Flow control as client-go's: a list page of megabytes is not
+          // held to 64 KB per round trip.
+          settings: { initialWindowSize: STREAM_WINDOW },
         });
+        session.once('connect', () =>
+          session.setLocalWindowSize(CONNECTION_WINDOW),
+        );
         // Each stream reports a failure of its connection.
         session.on('error', () => {});
         const forget = () => {
@@ -250,7 +263,11 @@ export function openStream(
   session: ClientHttp2Session,
   url: URL,
   options: Pick<RequestOptions, 'headers' | 'auth' | 'signal'>,
-): Promise<{ status: number; stream: ClientHttp2Stream }> {
+): Promise<{
+  status: number;
+  headers: Record<string, string>;
+  stream: ClientHttp2Stream;
+}> {
   const headers: OutgoingHttpHeaders = {
     ':method': 'GET',
     ':path': `${url.pathname}${url.search}`,
@@ -281,7 +298,17 @@ export function openStream(
     stream.once('error', reject);
     stream.once('response', answered => {
       stream.removeListener('error', reject);
-      resolve({ status: Number(answered[':status']), stream });
+      const received: Record<string, string> = {};
+      for (const [name, value] of Object.entries(answered)) {
+        if (!name.startsWith(':') && value !== undefined) {
+          received[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+      }
+      resolve({
+        status: Number(answered[':status']),
+        headers: received,
+        stream,
+      });
     });
   });
 }

@@ -438,7 +438,7 @@ describe('ClusterObjectCache', () => {
   });
 
   it.each([
-    ['every watch a stream of one HTTP/2 connection', true],
+    ['every page and watch a stream of one HTTP/2 connection', true],
     ['a connection per watch where the server has no HTTP/2', false],
   ])(
     'shares a few TLS connections: list pages reuse them, %s, and a watch the server ends reopens on its connection',
@@ -472,12 +472,12 @@ describe('ClusterObjectCache', () => {
         const watches = secure.calls.count({ verb: 'watch' });
         const discovery = secure.calls.count(c => c.resource === undefined);
         expect({ pages, watches }).toEqual({ pages: 9, watches: 4 });
-        // A connection per discovery call (the client's), one for every
-        // watch over HTTP/2 (else one each, and the one that asked for
-        // HTTP/2), and for the 9 pages no more than the 4 kinds listed at
-        // once.
+        // A connection per discovery call (the client's); over HTTP/2 one
+        // for every list page and watch; else one per watch, the one that
+        // asked for HTTP/2, and for the 9 pages no more than the 4 kinds
+        // listed at once.
         expect(secure.connections.opened).toBeLessThanOrEqual(
-          discovery + (http2 ? 1 : watches + 1) + kinds.length,
+          http2 ? discovery + 1 : discovery + watches + 1 + kinds.length,
         );
         const opened = secure.connections.opened;
         secure.closeWatches();

@@ -64,7 +64,7 @@ export class ClusterWatch extends Watch {
     const made = options.agent instanceof Agent ? options.agent : undefined;
     let answer: { status: number; statusMessage?: string; body: Readable };
     try {
-      const session = await this.connections.forWatchStream(url, made);
+      const session = await this.connections.forStream(url, made);
       if (session) {
         const { status, stream } = await openStream(session, url, {
           headers: options.headers,

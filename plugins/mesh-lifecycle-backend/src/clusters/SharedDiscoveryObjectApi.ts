@@ -8,7 +8,8 @@ import {
   KubernetesObjectApi,
   V1APIResource,
 } from '@kubernetes/client-node';
-import { ClusterConnections, answerOf } from './ClusterConnections';
+import { Readable } from 'node:stream';
+import { ClusterConnections, answerOf, openStream } from './ClusterConnections';
 import { ListAnswerReader } from './ListAnswerReader';
 
 /** A page of a list as the API server serves it (JSON field names). */
@@ -117,24 +118,44 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
     await this.configuration.authMethods.default?.applySecurityAuthentication(
       request,
     );
-    const response = await answerOf(new URL(request.getUrl()), {
-      method: request.getHttpMethod(),
-      headers: request.getHeaders(),
-      agent: this.connections.forList(request.getAgent()),
-    });
-    const ok =
-      response.statusCode !== undefined &&
-      response.statusCode >= 200 &&
-      response.statusCode < 300;
-    response.setEncoding('utf8');
+    const url = new URL(request.getUrl());
+    const made = request.getAgent();
+    // A stream of the cluster's HTTP/2 connection where the server offers
+    // one, else a request on the lists' HTTP/1.1 connections.
+    const session = await this.connections.forStream(url, made);
+    let answer: {
+      status: number;
+      headers: Record<string, string>;
+      body: Readable;
+    };
+    if (session) {
+      const { status, headers, stream } = await openStream(session, url, {
+        headers: request.getHeaders(),
+      });
+      answer = { status, headers, body: stream };
+    } else {
+      const response = await answerOf(url, {
+        method: request.getHttpMethod(),
+        headers: request.getHeaders(),
+        agent: this.connections.forList(made),
+      });
+      answer = {
+        status: response.statusCode ?? 0,
+        headers: headersOf(response),
+        body: response,
+      };
+    }
+    const { status, body } = answer;
+    const ok = status >= 200 && status < 300;
+    body.setEncoding('utf8');
     if (!ok) {
-      let body = '';
-      for await (const piece of response) body += piece;
+      let text = '';
+      for await (const piece of body) text += piece;
       throw new ApiException(
-        response.statusCode ?? 0,
+        status,
         'Unsuccessful HTTP Request',
-        body,
-        headersOf(response),
+        text,
+        answer.headers,
       );
     }
     const reader = new ListAnswerReader(item =>
@@ -142,7 +163,7 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
         ? keep(item as KubernetesObject)
         : undefined,
     );
-    for await (const piece of response) reader.push(piece);
+    for await (const piece of body) reader.push(piece);
     return reader.end() as ServedListPage;
   }
 }
