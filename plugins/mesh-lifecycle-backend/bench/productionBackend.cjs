@@ -130,27 +130,3 @@ backend.start().then(
     process.exit(1);
   },
 );
-if (process.env.X_PROF) {
-  const inspector = require('node:inspector');
-  const session = new inspector.Session();
-  session.connect();
-  process.on('message', m => {
-    if (m && m.type === 'prof-start') {
-      session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }, () => process.send({ type: 'prof-started' }));
-    }
-    if (m && m.type === 'prof-stop') {
-      session.post('HeapProfiler.stopSampling', (err, r) => {
-        require('node:fs').writeFileSync(process.env.X_PROF, JSON.stringify(r.profile));
-        process.send({ type: 'prof-stopped' });
-      });
-    }
-  });
-}
-if (process.env.X_SNAP) {
-  process.on('message', m => {
-    if (m && m.type === 'snap') {
-      const file = require('node:v8').writeHeapSnapshot(m.file);
-      process.send({ type: 'snapped', file });
-    }
-  });
-}

@@ -501,6 +501,37 @@ describe('ClusterObjectCache', () => {
     },
   );
 
+  it('reports a list refused over HTTP/2 with the status and the Status the server gave', async () => {
+    const secure = await startKubernetesEmulator({ name: 'prod', tls: true });
+    const secureConfig = new KubeConfig();
+    secureConfig.loadFromString(secure.kubeconfig());
+    const logger = mockServices.logger.mock();
+    const refused = new ClusterObjectCache({
+      kubeConfig: secureConfig,
+      clusterName: 'prod',
+      logger,
+      syncTimeoutMs: 2_000,
+    });
+    try {
+      secure.faults.add({ path: /deployments/, status: 503 });
+      const error = await refused.list(deployments).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ name: 'ClusterError', status: 503 });
+      expect(String(error)).toMatch(/^ClusterError: cluster prod: HTTP 503/);
+      expect(JSON.stringify(logger.warn.mock.calls)).toContain(
+        'injected fault (503)',
+      );
+      expect(secure.connections.opened).toBeLessThanOrEqual(
+        1 + secure.calls.count(c => c.resource === undefined),
+      );
+    } finally {
+      await refused.stop();
+      await secure.stop();
+    }
+  });
+
   it('lists again in one piece when the cluster compacts its snapshot between pages', async () => {
     const paged = new ClusterObjectCache({
       kubeConfig: kubeConfig(),
