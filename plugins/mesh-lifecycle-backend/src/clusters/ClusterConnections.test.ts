@@ -151,15 +151,7 @@ describe('watch streams over HTTP/2', () => {
         headers: { ...options.headers, Connection: 'keep-alive', Host: 'x' },
       });
       expect(status).toBe(200);
-      const events: string[] = [];
-      stream.setEncoding('utf8');
-      stream.on('data', (piece: string) => events.push(piece));
-      emulator.apply({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'shop' },
-      });
-      await waitFor(() => events.join('').includes('"shop"'));
+      await carriesNewNamespace(stream, emulator);
       const refused = await openStream(
         session!,
         new URL(`${emulator.url}/api/v1/pods`),
@@ -210,15 +202,7 @@ describe('watch streams over HTTP/2', () => {
       expect(second).not.toBe(first);
       expect(first.closed).toBe(true);
       expect(first.destroyed).toBe(false);
-      const events: string[] = [];
-      stream.setEncoding('utf8');
-      stream.on('data', (piece: string) => events.push(piece));
-      emulator.apply({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'shop' },
-      });
-      await waitFor(() => events.join('').includes('"shop"'));
+      await carriesNewNamespace(stream, emulator);
       emulator.closeWatches();
       await waitFor(() => first.destroyed);
       expect(second.destroyed).toBe(false);
@@ -228,6 +212,22 @@ describe('watch streams over HTTP/2', () => {
     }
   });
 });
+
+/** Adds a Namespace and waits until the watch stream has carried it. */
+async function carriesNewNamespace(
+  stream: ClientHttp2Stream,
+  emulator: KubernetesEmulator,
+) {
+  const events: string[] = [];
+  stream.setEncoding('utf8');
+  stream.on('data', (piece: string) => events.push(piece));
+  emulator.apply({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'shop' },
+  });
+  await waitFor(() => events.join('').includes('"shop"'));
+}
 
 async function waitFor(check: () => boolean) {
   const deadline = Date.now() + 5_000;
