@@ -202,7 +202,9 @@ async function main() {
       worst = Math.max(worst, r.peak);
       failed += r.failures;
       process.stdout.write(
-        `${clusterCount} × ${ready.objectsPerCluster} objects, built: peak until ready ${mb(
+        `${clusterCount} × ${
+          ready.objectsPerCluster
+        } objects, built: peak until ready ${mb(
           r.peakUntilReady,
         )} MB, ready ${mb(r.whenReady)} MB, after the views ${mb(
           r.afterViews,
