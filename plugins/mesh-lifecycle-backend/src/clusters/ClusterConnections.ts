@@ -16,6 +16,7 @@ import {
   request as httpsRequest,
 } from 'node:https';
 import { isIP } from 'node:net';
+import { Readable } from 'node:stream';
 import {
   SecureContext,
   connect as connectTls,
@@ -57,7 +58,7 @@ function sameTls(a: AgentOptions, b: AgentOptions): boolean {
 }
 
 /** How often an idle connection is probed (TCP keep-alive), as the client does. */
-export const KEEP_ALIVE_MS = 30_000;
+const KEEP_ALIVE_MS = 30_000;
 
 /** HTTP/2 flow-control windows, as client-go's (Go's HTTP/2 transport). */
 const STREAM_WINDOW = 4 * 1024 * 1024;
@@ -71,6 +72,24 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * (kube-apiserver allows more, and says so).
  */
 const DEFAULT_MAX_STREAMS = 100;
+
+/** A server's answer: status, headers and the body to read. */
+export interface Answer {
+  status: number;
+  statusMessage?: string;
+  headers: Record<string, string>;
+  body: Readable;
+}
+
+function headersOf(response: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) {
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+  }
+  return headers;
+}
 
 /** Streams opened by {@link openStream} and not yet closed, per connection. */
 const openStreams = new WeakMap<ClientHttp2Session, number>();
@@ -142,6 +161,41 @@ export class ClusterConnections {
       pool.connecting = undefined;
     });
     return pool.connecting;
+  }
+
+  /**
+   * A GET to the cluster, as a stream of its HTTP/2 connection where the
+   * server offers one ({@link ClusterConnections.forStream}), else over the
+   * lists' or the watches' HTTP/1.1 connections (a watch's kept alive by TCP
+   * probes): answered once the server has answered its headers.
+   */
+  async get(
+    url: URL,
+    options: Pick<RequestOptions, 'headers' | 'auth' | 'signal'>,
+    made: HttpAgent | undefined,
+    use: 'list' | 'watch',
+  ): Promise<Answer> {
+    const session = await this.forStream(url, made);
+    if (session) {
+      const { status, headers, stream } = await openStream(
+        session,
+        url,
+        options,
+      );
+      return { status, headers, body: stream };
+    }
+    const response = await answerOf(url, {
+      ...options,
+      method: 'GET',
+      agent: use === 'list' ? this.forList(made) : this.forWatch(made),
+    });
+    if (use === 'watch') response.socket.setKeepAlive(true, KEEP_ALIVE_MS);
+    return {
+      status: response.statusCode ?? 0,
+      statusMessage: response.statusMessage,
+      headers: headersOf(response),
+      body: response,
+    };
   }
 
   /** Closes every connection kept (watches on them end). */

@@ -1,13 +1,7 @@
-import { Agent, IncomingMessage, STATUS_CODES } from 'node:http';
+import { Agent, STATUS_CODES } from 'node:http';
 import { RequestOptions } from 'node:https';
-import { Readable } from 'node:stream';
 import { KubeConfig, KubernetesObject, Watch } from '@kubernetes/client-node';
-import {
-  ClusterConnections,
-  KEEP_ALIVE_MS,
-  answerOf,
-  openStream,
-} from './ClusterConnections';
+import { Answer, ClusterConnections } from './ClusterConnections';
 
 type WatchCallback = (
   phase: string,
@@ -62,31 +56,18 @@ export class ClusterWatch extends Watch {
       ended = true;
     });
     const made = options.agent instanceof Agent ? options.agent : undefined;
-    let answer: { status: number; statusMessage?: string; body: Readable };
+    let answer: Answer;
     try {
-      const session = await this.connections.forStream(url, made);
-      if (session) {
-        const { status, stream } = await openStream(session, url, {
+      answer = await this.connections.get(
+        url,
+        {
           headers: options.headers,
           ...(options.auth ? { auth: options.auth } : {}),
           signal: controller.signal,
-        });
-        answer = { status, body: stream };
-      } else {
-        const response: IncomingMessage = await answerOf(url, {
-          method: 'GET',
-          headers: options.headers,
-          ...(options.auth ? { auth: options.auth } : {}),
-          agent: this.connections.forWatch(made),
-          signal: controller.signal,
-        });
-        response.socket.setKeepAlive(true, KEEP_ALIVE_MS);
-        answer = {
-          status: response.statusCode ?? 500,
-          statusMessage: response.statusMessage,
-          body: response,
-        };
-      }
+        },
+        made,
+        'watch',
+      );
     } catch (error) {
       // Answered as the client's watch does: through done, then returned.
       end(error);

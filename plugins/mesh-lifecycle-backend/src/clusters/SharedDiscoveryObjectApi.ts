@@ -1,4 +1,3 @@
-import { IncomingMessage } from 'node:http';
 import {
   ApiException,
   Configuration,
@@ -8,8 +7,7 @@ import {
   KubernetesObjectApi,
   V1APIResource,
 } from '@kubernetes/client-node';
-import { Readable } from 'node:stream';
-import { ClusterConnections, answerOf, openStream } from './ClusterConnections';
+import { ClusterConnections } from './ClusterConnections';
 import { ListAnswerReader } from './ListAnswerReader';
 
 /** A page of a list as the API server serves it (JSON field names). */
@@ -118,33 +116,12 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
     await this.configuration.authMethods.default?.applySecurityAuthentication(
       request,
     );
-    const url = new URL(request.getUrl());
-    const made = request.getAgent();
-    // A stream of the cluster's HTTP/2 connection where the server offers
-    // one, else a request on the lists' HTTP/1.1 connections.
-    const session = await this.connections.forStream(url, made);
-    let answer: {
-      status: number;
-      headers: Record<string, string>;
-      body: Readable;
-    };
-    if (session) {
-      const { status, headers, stream } = await openStream(session, url, {
-        headers: request.getHeaders(),
-      });
-      answer = { status, headers, body: stream };
-    } else {
-      const response = await answerOf(url, {
-        method: request.getHttpMethod(),
-        headers: request.getHeaders(),
-        agent: this.connections.forList(made),
-      });
-      answer = {
-        status: response.statusCode ?? 0,
-        headers: headersOf(response),
-        body: response,
-      };
-    }
+    const answer = await this.connections.get(
+      new URL(request.getUrl()),
+      { headers: request.getHeaders() },
+      request.getAgent(),
+      'list',
+    );
     const { status, body } = answer;
     const ok = status >= 200 && status < 300;
     body.setEncoding('utf8');
@@ -166,14 +143,4 @@ export class SharedDiscoveryObjectApi extends KubernetesObjectApi {
     for await (const piece of body) reader.push(piece);
     return reader.end() as ServedListPage;
   }
-}
-
-function headersOf(response: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (value !== undefined) {
-      headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
-  }
-  return headers;
 }
