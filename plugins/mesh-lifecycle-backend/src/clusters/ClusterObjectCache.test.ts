@@ -216,7 +216,6 @@ describe('ClusterObjectCache', () => {
         namespace: 'shop',
         labels: { app: 'cart', 'backstage.io/kubernetes-id': 'cart' },
         resourceVersion: expect.any(String),
-        uid: expect.any(String),
       },
       spec: { nodeName: 'node-1', containers: [{ name: 'istio-proxy' }] },
       status: { phase, conditions: [{ type: 'Ready', status: 'True' }] },
@@ -268,13 +267,21 @@ describe('ClusterObjectCache', () => {
     emulator.closeWatches();
     emulator.apply(labelled('cart', 'ops', 'cart'));
     emulator.remove('apps/v1', 'Deployment', 'shop', 'cart');
+    emulator.apply(labelled('cart-canary', 'shop', 'trolley'));
     emulator.compactHistory();
     await eventually(async () => (await ids()) === 'ops/cart', 'relist');
-    expect(
-      (await cache.listByKubernetesId(deployments, 'basket')).map(
+    const named = async (id: string) =>
+      (await cache.listByKubernetesId(deployments, id)).map(
         o => o.metadata?.name,
-      ),
-    ).toEqual(['cart-canary']);
+      );
+    expect(await named('basket')).toEqual([]);
+    expect(await named('trolley')).toEqual(['cart-canary']);
+    // Its label taken away: the object leaves the index.
+    emulator.apply(deployment('cart-canary', 'shop'));
+    await eventually(
+      async () => (await named('trolley')).length === 0,
+      'label removed',
+    );
   });
 
   it('warms the kinds it is given once, and says which failed', async () => {

@@ -105,7 +105,7 @@ function collectionPath(type: ResourceType, namespace?: string): string {
 
 /**
  * An object as kept in the cache: only the fields read, for kinds that say
- * which; otherwise without the field managers' bookkeeping
+ * which (and whose objects fit); otherwise without the field managers' bookkeeping
  * (`managedFields`) and kubectl's last-applied copy, which nothing here
  * reads and which can be most of an object's size.
  */
@@ -113,8 +113,11 @@ function cached(
   type: ResourceType,
   object: KubernetesObject,
 ): KubernetesObject {
-  const trimmed = withoutBookkeeping(object) as KubernetesObject;
-  return type.keep ? keepFields(type.keep, trimmed) : trimmed;
+  const kept = type.keep ? keepFields(type.keep, object) : object;
+  // An object that does not fit is kept as served, for the readers to report.
+  return kept !== object
+    ? kept
+    : (withoutBookkeeping(object) as KubernetesObject);
 }
 
 /** How many objects a list asks for at a time, as client-go's informers do. */
@@ -137,8 +140,8 @@ async function listInPages(
   type: ResourceType,
   namespace: string | undefined,
   pageSize: number,
+  keep: (object: KubernetesObject) => KubernetesObject,
 ): Promise<KubernetesListObject<KubernetesObject>> {
-  const keep = (object: KubernetesObject) => cached(type, object);
   let page: ServedListPage = await objects.listPage(
     type.apiVersion,
     type.kind,
@@ -458,15 +461,30 @@ export class ClusterObjectCache {
       this.kubeConfig,
       this.connections,
     ));
+    const byKubernetesId = new LabelIndex(ANNOTATION_KUBERNETES_ID);
+    // The informer, once made (it lists and watches only once started).
+    const made: { informer?: ListWatch<KubernetesObject> } = {};
+    // What the cache keeps of an object listed or watched, seen before the
+    // informer replaces the version it holds: an object whose label changed
+    // leaves its former value's objects.
+    const keep = (object: KubernetesObject) => {
+      const kept = cached(type, object);
+      const name = kept.metadata?.name;
+      if (name !== undefined) {
+        byKubernetesId.replacing(
+          made.informer?.get(name, kept.metadata?.namespace),
+          kept,
+        );
+      }
+      return kept;
+    };
     const informer = new ListWatch<KubernetesObject>(
       collectionPath(type, namespace),
-      new ClusterWatch(this.kubeConfig, this.connections, object =>
-        cached(type, object),
-      ),
-      () => listInPages(objects, type, namespace, this.listPageSize),
+      new ClusterWatch(this.kubeConfig, this.connections, keep),
+      () => listInPages(objects, type, namespace, this.listPageSize, keep),
       false,
     );
-    const byKubernetesId = new LabelIndex(ANNOTATION_KUBERNETES_ID);
+    made.informer = informer;
     const kind = kindKey(type);
     const changed = () =>
       this.changes.set(kind, (this.changes.get(kind) ?? 0) + 1);

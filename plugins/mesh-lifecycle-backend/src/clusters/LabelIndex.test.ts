@@ -26,16 +26,30 @@ describe('LabelIndex', () => {
     expect(index.get('nothing')).toEqual([]);
   });
 
-  it('moves an object whose label changed, and forgets a deleted one', () => {
+  it('moves an object whose label changed, told the version it replaces', () => {
     const index = new LabelIndex(ID);
-    index.put(object('cart', 'shop', 'cart'));
-    index.put(object('cart', 'shop', 'basket'));
+    const first = object('cart', 'shop', 'cart');
+    index.put(first);
+    const relabelled = object('cart', 'shop', 'basket');
+    index.replacing(first, relabelled);
+    index.put(relabelled);
     expect(index.get('cart')).toEqual([]);
-    expect(index.get('basket')).toEqual([object('cart', 'shop', 'basket')]);
-    index.put(object('cart', 'shop'));
+    expect(index.get('basket')).toEqual([relabelled]);
+    // The label removed: the object leaves the index.
+    const unlabelled = object('cart', 'shop');
+    index.replacing(relabelled, unlabelled);
+    index.put(unlabelled);
     expect(index.get('basket')).toEqual([]);
-    index.put(object('cart', 'shop', 'cart'));
-    index.remove(object('cart', 'shop'));
+    // The same value: replaced in place, nothing dropped first.
+    const labelled = object('cart', 'shop', 'cart');
+    index.replacing(unlabelled, labelled);
+    index.put(labelled);
+    const again = object('cart', 'shop', 'cart');
+    index.replacing(labelled, again);
+    expect(index.get('cart')).toEqual([labelled]);
+    index.put(again);
+    expect(index.get('cart')[0]).toBe(again);
+    index.remove(again);
     expect(index.get('cart')).toEqual([]);
   });
 
@@ -60,10 +74,11 @@ describe('LabelIndex', () => {
         .get('cart')
         .map(o => `${o.metadata?.namespace}/${o.metadata?.name}`);
     index.put(object('cart-a', 'shop', 'cart'));
-    expect(names()).toEqual(['shop/cart-b', 'staging/cart-a', 'shop/cart-a']);
-    index.remove(object('cart-b', 'shop'));
-    expect(names()).toEqual(['staging/cart-a', 'shop/cart-a']);
-    index.remove(object('cart-a', 'shop'));
+    // Replaced where it was.
+    expect(names()).toEqual(['shop/cart-a', 'shop/cart-b', 'staging/cart-a']);
+    index.remove(object('cart-b', 'shop', 'cart'));
+    expect(names()).toEqual(['shop/cart-a', 'staging/cart-a']);
+    index.remove(object('cart-a', 'shop', 'cart'));
     expect(names()).toEqual(['staging/cart-a']);
     // What get() answers is a copy: changing it changes nothing indexed.
     index.get('cart').pop();

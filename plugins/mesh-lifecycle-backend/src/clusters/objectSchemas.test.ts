@@ -1,4 +1,4 @@
-import { deploymentSchema, parseObjects } from './objectSchemas';
+import { deploymentSchema, keepFields, parseObjects } from './objectSchemas';
 
 const deployment = (name: string, replicas: unknown) => ({
   metadata: { name, namespace: 'shop' },
@@ -24,5 +24,51 @@ describe('parseObjects', () => {
     parseObjects(deploymentSchema, [before], jest.fn());
     const [parsed] = parseObjects(deploymentSchema, [after], jest.fn());
     expect(parsed.spec?.replicas).toBe(3);
+  });
+});
+
+describe('keepFields', () => {
+  const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+  const served = (annotations: Record<string, string>) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: 'cart',
+      namespace: 'shop',
+      uid: 'u-1',
+      resourceVersion: '42',
+      annotations,
+      managedFields: [{ manager: 'kubectl' }],
+    },
+    spec: { replicas: 2, paused: false },
+  });
+
+  it('keeps the fields read, the resource version and no last-applied copy', () => {
+    const kept = keepFields(
+      deploymentSchema,
+      served({ [LAST_APPLIED]: '{}', 'mesh-lifecycle.io/phase': 'operate' }),
+    );
+    expect(kept).toStrictEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'cart',
+        namespace: 'shop',
+        annotations: { 'mesh-lifecycle.io/phase': 'operate' },
+        resourceVersion: '42',
+      },
+      spec: { replicas: 2 },
+    });
+    // Only the last-applied copy: no annotations at all.
+    expect(
+      keepFields(deploymentSchema, served({ [LAST_APPLIED]: '{}' })).metadata,
+    ).toStrictEqual({ name: 'cart', namespace: 'shop', resourceVersion: '42' });
+    // What is kept is its own parse.
+    expect(parseObjects(deploymentSchema, [kept], jest.fn())[0]).toBe(kept);
+  });
+
+  it('returns an object that does not fit as it is', () => {
+    const odd = { ...served({}), spec: { replicas: 'two' } };
+    expect(keepFields(deploymentSchema, odd)).toBe(odd);
   });
 });
