@@ -16,6 +16,7 @@ import { LifecycleReader } from './service/LifecycleReader';
 import { MeshValidationReader } from './service/MeshValidationReader';
 import { AnswerCache, principalKey } from './service/answerCache';
 import { FailureClock } from './service/FailureClock';
+import { compressedAnswers } from './http/compressedAnswers';
 import { LifecycleHistoryStore } from './history/LifecycleHistoryStore';
 import {
   TrafficShiftStore,
@@ -95,6 +96,7 @@ export async function createRouter(options: {
     answers,
   } = options;
   const router = Router();
+  router.use(compressedAnswers());
   // Since when each source has been failing, said beside every failure.
   const failures = new FailureClock();
 
