@@ -19,6 +19,9 @@ function app() {
       clusters: Array.from({ length: 100 }, (_, i) => ({ name: `c-${i}` })),
     });
   });
+  router.get('/huge', (_req, res) => {
+    res.json({ text: 'x'.repeat(300 * 1024) });
+  });
   router.get('/small', (_req, res) => {
     res.status(201).json({ status: 'ok' });
   });
@@ -56,6 +59,15 @@ describe('compressedAnswers', () => {
       .get('/large')
       .set('accept-encoding', 'br');
     expect(brotli.headers['content-encoding']).toBe('br');
+  });
+
+  it('leaves an answer over 256 KB to the root router', async () => {
+    const response = await request(app())
+      .get('/huge')
+      .set('accept-encoding', 'gzip, br');
+    // The root router prefers Brotli: the plugin did not gzip it.
+    expect(response.headers['content-encoding']).toBe('br');
+    expect(response.body.text).toHaveLength(300 * 1024);
   });
 
   it('sends a small answer as it is, with its status', async () => {
