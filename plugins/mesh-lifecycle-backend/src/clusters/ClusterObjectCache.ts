@@ -105,7 +105,8 @@ function collectionPath(type: ResourceType, namespace?: string): string {
 
 /**
  * An object as kept in the cache: only the fields read, for kinds that say
- * which (and whose objects fit); otherwise without the field managers' bookkeeping
+ * which; otherwise, and for an object that does not fit its kind's fields
+ * (kept for the readers to report), without the field managers' bookkeeping
  * (`managedFields`) and kubectl's last-applied copy, which nothing here
  * reads and which can be most of an object's size.
  */
@@ -114,7 +115,6 @@ function cached(
   object: KubernetesObject,
 ): KubernetesObject {
   const kept = type.keep ? keepFields(type.keep, object) : object;
-  // An object that does not fit is kept as served, for the readers to report.
   return kept !== object
     ? kept
     : (withoutBookkeeping(object) as KubernetesObject);
