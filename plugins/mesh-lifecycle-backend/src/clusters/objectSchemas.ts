@@ -1,3 +1,4 @@
+import { withoutBookkeeping } from '@mesh-lifecycle/plugin-mesh-lifecycle-common';
 import { z } from 'zod';
 
 const metadata = z.object({
@@ -373,17 +374,6 @@ function parsesFor(schema: z.ZodType): WeakMap<object, unknown> {
   return memo;
 }
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/** Annotations without kubectl's copy of the last applied version, if any. */
-function withoutLastApplied(annotations: Record<string, string>): {
-  annotations?: Record<string, string>;
-} {
-  if (!(LAST_APPLIED in annotations)) return { annotations };
-  const { [LAST_APPLIED]: _copy, ...rest } = annotations;
-  return Object.keys(rest).length ? { annotations: rest } : {};
-}
-
 /** What a watch cache needs of an object besides the fields read. */
 interface CacheableObject {
   apiVersion?: string;
@@ -421,17 +411,15 @@ export function keepFields(
   }
   const data = parsed.data as Record<string, unknown>;
   const { apiVersion, kind, metadata: served } = object;
-  const { annotations, ...read } = (data.metadata ?? {}) as {
-    annotations?: Record<string, string>;
-  };
+  // The fields read, without kubectl's last-applied copy among annotations.
+  const { metadata: read } = withoutBookkeeping({ metadata: data.metadata });
   const kept: CacheableObject = JSON.parse(
     JSON.stringify({
       apiVersion,
       kind,
       ...data,
       metadata: {
-        ...read,
-        ...(annotations ? withoutLastApplied(annotations) : {}),
+        ...(typeof read === 'object' ? read : {}),
         resourceVersion: served?.resourceVersion,
       },
     }),
